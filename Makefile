@@ -1,0 +1,50 @@
+# PFS Pilot — `make run` sets up everything and serves http://127.0.0.1:8000 ; `make test` runs the suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1:8000
+
+.PHONY: run test setup lint format demo worker bench clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 ou plus est requis")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+setup: $(STAMP)
+	$(BIN)/pfspilot migrate --noinput
+	$(BIN)/pfspilot demo
+
+run: setup
+	@echo "Serveur : http://$(HOST)  (Ctrl-C pour arrêter ; le worker d'imports tourne en arrière-plan)"
+	@$(BIN)/pfspilot db_worker >var/worker.log 2>&1 & echo $$! > var/worker.pid; \
+	trap 'kill $$(cat var/worker.pid) 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/pfspilot runserver $(HOST)
+
+worker: $(STAMP)
+	$(BIN)/pfspilot db_worker
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# The suite on SQLite, then on PostgreSQL when TEST_DATABASE_URL names one (.ci/run sets it).
+test: lint
+	DATABASE_URL= $(BIN)/pytest
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		echo "== PostgreSQL : $$TEST_DATABASE_URL"; \
+		DATABASE_URL="$$TEST_DATABASE_URL" $(BIN)/pytest --create-db; \
+	else echo "== PostgreSQL non configuré (TEST_DATABASE_URL vide) : suite passée sur SQLite seulement"; fi
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,29 @@
+"""`pfspilot demo`: demo accounts, teams and demo data, idempotent; prints the logins."""
+
+from importlib import import_module
+
+from django.core.management.base import BaseCommand
+
+# Each step is `module.load(stdout)`; later apps add theirs (contacts, planning…).
+STEPS = [
+    "pfspilot.people.demo",
+]
+
+
+class Command(BaseCommand):
+    help = "Charge les comptes et les données de démonstration (sans effet s'ils existent déjà)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--accounts-only",
+            action="store_true",
+            help="Seulement les comptes et les équipes, sans l'année d'activité.",
+        )
+
+    def handle(self, *args, accounts_only=False, **options):
+        steps = STEPS[:1] if accounts_only else STEPS
+        for step in steps:
+            import_module(step).load(stdout=self.stdout)
+        from pfspilot.people.demo import print_accounts
+
+        print_accounts(self.stdout.write)

@@ -1,0 +1,104 @@
+"""People of the platform: accounts with a role, agents with a profile, teams."""
+
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Role(models.TextChoices):
+    AGENT = "teleconseiller", _("Téléconseiller")
+    SUPERVISOR = "assistant_superviseur", _("Assistant superviseur")
+    MANAGER = "manager", _("Manager")
+    DIRECTION = "direction", _("Direction")
+    ADMIN = "administrateur", _("Administrateur")
+    REINFORCEMENT = "renfort_national", _("Renfort national")
+
+
+class Profile(models.TextChoices):
+    """Routing profile of an agent (note §B.1): formation initiale or confirmé (CDI)."""
+
+    TRAINEE = "fi", _("Formation initiale")
+    CONFIRMED = "confirme", _("Confirmé")
+
+
+class LunchGroup(models.TextChoices):
+    """Typical day of note §F: agents A lunch 11:45–12:45, agents B 12:45–13:45."""
+
+    A = "A", _("Agent A (déjeuner 11h45–12h45)")
+    B = "B", _("Agent B (déjeuner 12h45–13h45)")
+
+
+class Team(models.Model):
+    name = models.CharField(_("nom"), max_length=100, unique=True)
+    site = models.CharField(_("site"), max_length=100, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("équipe")
+        verbose_name_plural = _("équipes")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class User(AbstractUser):
+    role = models.CharField(_("rôle"), max_length=32, choices=Role.choices, default=Role.AGENT)
+    profile = models.CharField(
+        _("profil"),
+        max_length=10,
+        choices=Profile.choices,
+        blank=True,
+        help_text=_("Profil d'orientation des appels, pour les téléconseillers."),
+    )
+    team = models.ForeignKey(
+        Team, verbose_name=_("équipe"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    fte = models.DecimalField(
+        _("ETP"),
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("1.00"),
+        validators=[MinValueValidator(Decimal("0.10")), MaxValueValidator(Decimal("1.00"))],
+        help_text=_("Quotité de travail, entre 0,10 et 1,00."),
+    )
+    lunch_group = models.CharField(
+        _("groupe de déjeuner"), max_length=1, choices=LunchGroup.choices, default=LunchGroup.A
+    )
+    start_date = models.DateField(_("date d'entrée"), null=True, blank=True)
+    end_date = models.DateField(_("date de fin"), null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    class Meta:
+        verbose_name = _("utilisateur")
+        verbose_name_plural = _("utilisateurs")
+        ordering = ["last_name", "first_name", "username"]
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+    def save(self, *args, **kwargs):
+        # The administrator role is the only one that reaches the admin pages.
+        self.is_staff = self.is_superuser = self.role == Role.ADMIN
+        super().save(*args, **kwargs)
+
+    @property
+    def is_agent(self) -> bool:
+        return self.role in (Role.AGENT, Role.REINFORCEMENT)
+
+    def has_ended(self, today=None) -> bool:
+        today = today or timezone.localdate()
+        return self.end_date is not None and self.end_date < today
+
+    def has_not_started(self, today=None) -> bool:
+        today = today or timezone.localdate()
+        return self.start_date is not None and self.start_date > today
+
+    def routing_profile(self) -> str:
+        """Agents without an explicit profile are treated as trainees: the safer orientation."""
+        return self.profile or Profile.TRAINEE
