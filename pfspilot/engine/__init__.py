@@ -1,0 +1,1 @@
+"""Pure Python (no Django): the platform's maths and rules, on plain values and frames."""
