@@ -1,0 +1,98 @@
+"""Planning inputs the managers enter: absences, forecast overrides, and computed day plans."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Absence(models.Model):
+    class Reason(models.TextChoices):
+        LEAVE = "conge", _("Congé")
+        SICK = "maladie", _("Maladie")
+        TRAINING = "formation", _("Formation")
+        OTHER = "autre", _("Autre")
+
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("agent"),
+        on_delete=models.CASCADE,
+        related_name="absences",
+    )
+    start = models.DateField(_("début"))
+    end = models.DateField(_("fin (incluse)"))
+    reason = models.CharField(
+        _("motif"), max_length=16, choices=Reason.choices, default=Reason.LEAVE
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("absence")
+        verbose_name_plural = _("absences")
+        ordering = ["start"]
+
+    def __str__(self):
+        return f"{self.agent} : {self.start:%d/%m/%Y} – {self.end:%d/%m/%Y}"
+
+    def clean(self):
+        if self.start and self.end and self.end < self.start:
+            raise ValidationError({"end": _("La fin de l'absence précède son début.")})
+
+
+class ForecastOverride(models.Model):
+    """A manager's correction of the forecast: a factor or a number of calls, for a day or a slot."""
+
+    day = models.DateField(_("jour"))
+    slot_start = models.TimeField(
+        _("début de la demi-heure"),
+        null=True,
+        blank=True,
+        help_text=_("Vide : la correction s'applique à toute la journée."),
+    )
+    factor = models.DecimalField(
+        _("coefficient"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    calls = models.PositiveIntegerField(_("appels prévus"), null=True, blank=True)
+    reason = models.CharField(_("raison"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        verbose_name=_("saisi par"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("correction de prévision")
+        verbose_name_plural = _("corrections de prévision")
+        ordering = ["day", "slot_start"]
+        constraints = [
+            models.UniqueConstraint(fields=["day", "slot_start"], name="one_override_per_slot"),
+        ]
+
+    def __str__(self):
+        return f"{self.day:%d/%m/%Y} {self.slot_start or ''}".strip()
+
+    def clean(self):
+        if (self.factor is None) == (self.calls is None):
+            raise ValidationError(_("Indiquez soit un coefficient, soit un nombre d'appels."))
+        if self.factor is not None and self.factor <= 0:
+            raise ValidationError({"factor": _("Le coefficient doit être strictement positif.")})
+
+
+class DayPlan(models.Model):
+    """The optimised plan of a day, kept so pages and what-ifs start from it without re-solving."""
+
+    day = models.DateField(_("jour"), unique=True)
+    computed_at = models.DateTimeField(_("calculé le"), auto_now=True)
+    payload = models.JSONField(_("plan"))
+
+    class Meta:
+        verbose_name = _("plan de journée")
+        verbose_name_plural = _("plans de journée")
+        ordering = ["-day"]
+
+    def __str__(self):
+        return f"Plan du {self.day:%d/%m/%Y}"
