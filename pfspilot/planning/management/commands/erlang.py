@@ -1,0 +1,97 @@
+"""`pfspilot erlang`: queueing figures of one interval for a given number of agents.
+
+pfspilot erlang --arrivals-per-hour L --aht-s S [--patience-s P] --agents N
+                [--answer-within-s T] --json
+Without --patience-s the model is Erlang C (nobody hangs up, p_abandon = 0); with it, Erlang A.
+"""
+
+import math
+
+from pfspilot.cli import CliError, JsonCommand, positive_float
+from pfspilot.engine import erlang
+
+TEXT_LINES = (
+    ("agents", "Agents", "int"),
+    ("p_wait", "Probabilité d'attendre", "pct"),
+    ("p_abandon", "Probabilité d'abandon", "pct"),
+    ("service_level", "Niveau de service (décrochés dans le délai / appels en file)", "pct"),
+    ("service_level_answered", "Niveau de service des appels décrochés", "pct"),
+    ("asa_answered_s", "Attente moyenne des appels décrochés (s)", "s"),
+    ("occupancy", "Occupation des agents", "pct"),
+)
+
+
+def non_negative_float(name: str, value) -> float:
+    """Parses a number ≥ 0 (a zero delay is a valid service-level threshold)."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise CliError(f"Erreur : {name} doit être un nombre (reçu « {value} »).") from None
+    if not (number >= 0 and math.isfinite(number)):
+        raise CliError(f"Erreur : {name} doit être positif ou nul (reçu « {value} »).")
+    return number
+
+
+def optional_positive(name: str, value) -> float | None:
+    return None if value is None else positive_float(name, value)
+
+
+def parse_agents(value) -> int:
+    try:
+        agents = int(value)
+    except (TypeError, ValueError):
+        raise CliError(f"Erreur : --agents doit être un entier (reçu « {value} »).") from None
+    if not 1 <= agents <= erlang.MAX_AGENTS:
+        raise CliError(
+            f"Erreur : --agents doit être compris entre 1 et {erlang.MAX_AGENTS} "
+            f"(reçu « {value} »)."
+        )
+    return agents
+
+
+def engine_call(function, *args, **kwargs):
+    """Runs an engine function, turning its French validation errors into CLI errors."""
+    try:
+        return function(*args, **kwargs)
+    except erlang.ErlangError as exc:
+        raise CliError(f"Erreur : {exc}") from None
+
+
+def render_figures(result: dict) -> str:
+    lines = []
+    for key, label, kind in TEXT_LINES:
+        if key not in result:
+            continue
+        value = result[key]
+        if kind == "pct":
+            text = f"{value * 100:.1f} %".replace(".", ",")
+        elif kind == "s":
+            text = f"{value:.1f} s".replace(".", ",")
+        else:
+            text = str(value)
+        lines.append(f"{label} : {text}")
+    return "\n".join(lines)
+
+
+class Command(JsonCommand):
+    help = "Indicateurs d'attente d'un intervalle : Erlang C, ou Erlang A avec --patience-s."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--arrivals-per-hour", required=True, metavar="L")
+        parser.add_argument("--aht-s", required=True, metavar="S")
+        parser.add_argument("--patience-s", metavar="P", help="Patience moyenne (Erlang A).")
+        parser.add_argument("--agents", required=True, metavar="N")
+        parser.add_argument("--answer-within-s", default="20", metavar="T")
+
+    def run(self, **options):
+        return engine_call(
+            erlang.metrics,
+            positive_float("--arrivals-per-hour", options["arrivals_per_hour"]),
+            positive_float("--aht-s", options["aht_s"]),
+            parse_agents(options["agents"]),
+            patience_s=optional_positive("--patience-s", options["patience_s"]),
+            answer_within_s=non_negative_float("--answer-within-s", options["answer_within_s"]),
+        )
+
+    def render_text(self, result) -> str:
+        return render_figures(result)

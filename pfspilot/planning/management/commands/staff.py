@@ -1,0 +1,261 @@
+"""`pfspilot staff`: fewest agents meeting a target, for one interval or a CSV of intervals.
+
+pfspilot staff --arrivals-per-hour L --aht-s S [--patience-s P]
+               (--max-abandon X | --min-service-level Y --answer-within-s T
+                | --target-pickup Z --ivr-share V) [--max-asa-s A] [--max-occupancy O] --json
+pfspilot staff --batch FILE.csv --json
+
+Targets combine (all must hold). The search starts at one agent, so with impatient callers
+(--patience-s, Erlang A) the answer can be below the offered load. The CSV has one interval per
+row, columns arrivals_per_hour, aht_s, patience_s and the target columns; an empty patience
+means Erlang C, an empty target means "not set". All rows are staffed in one vectorised pass.
+"""
+
+import csv
+import math
+from pathlib import Path
+
+import numpy as np
+
+from pfspilot.cli import CliError, JsonCommand, positive_float
+from pfspilot.engine import erlang
+from pfspilot.planning.management.commands.erlang import (
+    engine_call,
+    non_negative_float,
+    optional_positive,
+    render_figures,
+)
+
+SINGLE_OPTIONS = (
+    "arrivals_per_hour",
+    "aht_s",
+    "patience_s",
+    "max_abandon",
+    "min_service_level",
+    "answer_within_s",
+    "target_pickup",
+    "ivr_share",
+    "max_asa_s",
+    "max_occupancy",
+)
+FRACTION_COLUMNS = (
+    "max_abandon",
+    "min_service_level",
+    "target_pickup",
+    "ivr_share",
+    "max_occupancy",
+)
+REQUIRED_COLUMNS = ("arrivals_per_hour", "aht_s")
+CSV_COLUMNS = (*REQUIRED_COLUMNS, "patience_s", "answer_within_s", "max_asa_s", *FRACTION_COLUMNS)
+GOAL_COLUMNS = ("max_abandon", "min_service_level", "target_pickup", "max_asa_s", "max_occupancy")
+DEFAULT_ANSWER_WITHIN_S = 20.0
+
+
+def fraction(name: str, value) -> float | None:
+    """A rate in [0, 1): targets of 100 % or more cannot be aimed at."""
+    if value is None:
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise CliError(f"Erreur : {name} doit être un nombre (reçu « {value} »).") from None
+    if number != number or number < 0:
+        raise CliError(f"Erreur : {name} doit être une fraction entre 0 et 1 (reçu « {value} »).")
+    if number >= 1:
+        raise CliError(
+            f"Erreur : {name} doit être une fraction inférieure à 1 (reçu « {value} ») : "
+            "un objectif de 100 % ou plus ne peut pas être visé."
+        )
+    return number
+
+
+def option_name(key: str) -> str:
+    return "--" + key.replace("_", "-")
+
+
+class Command(JsonCommand):
+    help = "Nombre minimal d'agents pour un objectif (abandon, niveau de service, décroché)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--batch", metavar="FICHIER.csv", help="Un intervalle par ligne.")
+        parser.add_argument("--arrivals-per-hour", metavar="L")
+        parser.add_argument("--aht-s", metavar="S")
+        parser.add_argument("--patience-s", metavar="P", help="Patience moyenne (Erlang A).")
+        parser.add_argument("--max-abandon", metavar="X")
+        parser.add_argument("--min-service-level", metavar="Y")
+        parser.add_argument("--answer-within-s", metavar="T")
+        parser.add_argument("--target-pickup", metavar="Z")
+        parser.add_argument("--ivr-share", metavar="V")
+        parser.add_argument("--max-asa-s", metavar="A")
+        parser.add_argument("--max-occupancy", metavar="O")
+
+    def run(self, **options):
+        if options["batch"]:
+            given = [option_name(key) for key in SINGLE_OPTIONS if options[key] is not None]
+            if given:
+                raise CliError(
+                    f"Erreur : --batch ne se combine pas avec {', '.join(given)} "
+                    "(mettez ces valeurs en colonnes du fichier)."
+                )
+            return staff_batch(Path(options["batch"]))
+        return staff_single(options)
+
+    def render_text(self, result) -> str:
+        if isinstance(result, list):
+            return "\n".join(
+                f"Intervalle {index} : {row['agents']} agents, abandon "
+                f"{row['p_abandon'] * 100:.1f} %, niveau de service "
+                f"{row['service_level'] * 100:.1f} %".replace(".", ",")
+                for index, row in enumerate(result, start=1)
+            )
+        return render_figures(result)
+
+
+def staff_single(options) -> dict:
+    for key in ("arrivals_per_hour", "aht_s"):
+        if options[key] is None:
+            raise CliError(f"Erreur : {option_name(key)} est obligatoire (ou utilisez --batch).")
+    arrivals = positive_float("--arrivals-per-hour", options["arrivals_per_hour"])
+    aht = positive_float("--aht-s", options["aht_s"])
+    patience = optional_positive("--patience-s", options["patience_s"])
+    targets = {key: fraction(option_name(key), options[key]) for key in FRACTION_COLUMNS}
+    targets["max_asa_s"] = optional_positive("--max-asa-s", options["max_asa_s"])
+    if all(targets[key] is None for key in GOAL_COLUMNS):
+        raise CliError(
+            "Erreur : indiquez un objectif : --max-abandon, --min-service-level (avec "
+            "--answer-within-s), --target-pickup (avec --ivr-share), --max-asa-s ou "
+            "--max-occupancy."
+        )
+    within = DEFAULT_ANSWER_WITHIN_S
+    if options["answer_within_s"] is not None:
+        within = non_negative_float("--answer-within-s", options["answer_within_s"])
+    if targets["ivr_share"] is None:
+        targets["ivr_share"] = 0.0
+    agents = engine_call(
+        erlang.required_agents, arrivals, aht, patience, answer_within_s=within, **targets
+    )
+    figures = engine_call(
+        erlang.metrics, arrivals, aht, agents, patience_s=patience, answer_within_s=within
+    )
+    return {"agents": agents, **figures}
+
+
+def read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
+    """CSV rows with their line number; `,` or `;` separated (decimal commas with `;`)."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise CliError(f"Erreur : fichier introuvable : {path}.") from None
+    except UnicodeDecodeError:
+        raise CliError(f"Erreur : {path} n'est pas un fichier texte UTF-8.") from None
+    except OSError as exc:
+        raise CliError(f"Erreur : lecture impossible de {path} ({exc.strerror}).") from None
+    lines = text.splitlines()
+    if not lines or not lines[0].strip():
+        raise CliError(f"Erreur : {path} est vide (ligne d'en-tête attendue).")
+    delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
+    reader = csv.reader(lines, delimiter=delimiter)
+    header = [name.strip().lower() for name in next(reader)]
+    unknown = [name for name in header if name not in CSV_COLUMNS]
+    if unknown:
+        raise CliError(
+            f"Erreur : ligne 1 : colonne inconnue « {unknown[0]} » (colonnes possibles : "
+            f"{', '.join(CSV_COLUMNS)})."
+        )
+    missing = [name for name in REQUIRED_COLUMNS if name not in header]
+    if missing:
+        raise CliError(f"Erreur : ligne 1 : colonne obligatoire absente « {missing[0]} ».")
+    rows = []
+    for line, cells in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(cells) != len(header):
+            raise CliError(
+                f"Erreur : ligne {line} : {len(cells)} valeurs pour {len(header)} colonnes."
+            )
+        values = {name: cell.strip() for name, cell in zip(header, cells, strict=True)}
+        if delimiter == ";":
+            values = {name: cell.replace(",", ".") for name, cell in values.items()}
+        rows.append((line, values))
+    if not rows:
+        raise CliError(f"Erreur : {path} ne contient aucun intervalle.")
+    return rows
+
+
+def parse_cell(line: int, column: str, text: str | None) -> float:
+    """One CSV cell as a float, NaN when empty and optional; French error naming line/column."""
+    where = f"Erreur : ligne {line}, colonne « {column} »"
+    if not text:
+        if column in REQUIRED_COLUMNS:
+            raise CliError(f"{where} : valeur obligatoire manquante.")
+        return DEFAULT_ANSWER_WITHIN_S if column == "answer_within_s" else math.nan
+    try:
+        number = float(text)
+    except ValueError:
+        raise CliError(f"{where} : nombre attendu (reçu « {text} »).") from None
+    if not math.isfinite(number):
+        raise CliError(f"{where} : nombre fini attendu (reçu « {text} »).")
+    if column in FRACTION_COLUMNS:
+        if number >= 1:
+            raise CliError(
+                f"{where} : fraction inférieure à 1 attendue (reçu « {text} ») : un objectif "
+                "de 100 % ou plus ne peut pas être visé."
+            )
+        if number < 0:
+            raise CliError(f"{where} : fraction entre 0 et 1 attendue (reçu « {text} »).")
+    elif column == "answer_within_s":
+        if number < 0:
+            raise CliError(f"{where} : délai positif ou nul attendu (reçu « {text} »).")
+    elif number <= 0:
+        raise CliError(f"{where} : valeur strictement positive attendue (reçu « {text} »).")
+    return number
+
+
+def staff_batch(path: Path) -> list[dict]:
+    rows = read_rows(path)
+    columns = {
+        column: np.array([parse_cell(line, column, values.get(column)) for line, values in rows])
+        for column in CSV_COLUMNS
+    }
+    for index, (line, _) in enumerate(rows):
+        if all(math.isnan(columns[column][index]) for column in GOAL_COLUMNS):
+            raise CliError(
+                f"Erreur : ligne {line} : aucun objectif (remplissez au moins une colonne parmi "
+                f"{', '.join(GOAL_COLUMNS)})."
+            )
+    ivr = np.nan_to_num(columns["ivr_share"], nan=0.0)
+    try:
+        agents = erlang.required_agents_batch(
+            columns["arrivals_per_hour"],
+            columns["aht_s"],
+            columns["patience_s"],
+            max_abandon=columns["max_abandon"],
+            min_service_level=columns["min_service_level"],
+            answer_within_s=columns["answer_within_s"],
+            max_asa_s=columns["max_asa_s"],
+            max_occupancy=columns["max_occupancy"],
+            target_pickup=columns["target_pickup"],
+            ivr_share=ivr,
+        )
+    except erlang.UnreachableTarget as exc:
+        line = rows[exc.rows[0]][0] if exc.rows else "?"
+        raise CliError(
+            f"Erreur : ligne {line} : objectif inatteignable, même avec {erlang.MAX_AGENTS} "
+            "agents (vérifiez le volume, la DMT, la patience et les cibles)."
+        ) from None
+    except erlang.ErlangError as exc:
+        raise CliError(f"Erreur : {exc}") from None
+    figures = erlang.metrics_batch(
+        columns["arrivals_per_hour"],
+        columns["aht_s"],
+        agents,
+        patience_s=columns["patience_s"],
+        answer_within_s=columns["answer_within_s"],
+    )
+    return [
+        {
+            "agents": int(agents[index]),
+            **{key: float(figures[key][index]) for key in erlang.METRIC_KEYS},
+        }
+        for index in range(len(rows))
+    ]
