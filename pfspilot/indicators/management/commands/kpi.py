@@ -1,0 +1,234 @@
+"""`pfspilot kpi`: phone indicators of call files or of a period of the database, as JSON.
+
+pfspilot kpi (--calls FILE... --mapping NAME_OR_PATH | --from YYYY-MM-DD --to YYYY-MM-DD)
+             [--repeat-window-days N] [--by day|week|month] --json
+"""
+
+import datetime as dt
+from dataclasses import asdict, replace
+from pathlib import Path
+
+from django.db import DatabaseError, connection
+
+from pfspilot.cli import CliError, JsonCommand, positive_float
+from pfspilot.contacts.mapping import MappingError, load_mapping
+from pfspilot.contacts.reader import read_records
+from pfspilot.contacts.selectors import calls_frame
+from pfspilot.engine import indicators
+from pfspilot.engine.parameters import IndicatorParams
+
+MAX_SHOWN_ERRORS = 20
+MAX_WINDOW_DAYS = 366
+KEYS = (
+    "offered",
+    "answered",
+    "ivr_handled",
+    "abandoned",
+    "short_abandons",
+    "pickup_rate",
+    "agent_answer_rate",
+    "abandonment_rate",
+    "repeat_rate",
+    "identified_calls",
+    "repeat_calls",
+    "identified_callers",
+    "repeat_callers",
+    "asa_s",
+    "aht_s",
+    "service_level_20s",
+    "service_level",
+)
+TEXT_LINES = (
+    ("offered", "Appels offerts (O = A + S + X)", "int"),
+    ("answered", "Décrochés par un téléconseiller (A)", "int"),
+    ("ivr_handled", "Traités par le SVI (S)", "int"),
+    ("abandoned", "Abandonnés en file (X)", "int"),
+    ("short_abandons", "Abandons courts écartés", "int"),
+    ("pickup_rate", "Taux de décroché (A + S) / O", "pct"),
+    ("agent_answer_rate", "Taux de réponse téléconseillers A / (A + X)", "pct"),
+    ("repeat_rate", "Taux de réitération", "pct"),
+    ("asa_s", "Attente moyenne des appels décrochés (s)", "s"),
+    ("aht_s", "Durée moyenne de traitement (s)", "s"),
+    ("service_level_20s", "Niveau de service à 20 s", "pct"),
+)
+
+
+def default_params(day: dt.date) -> IndicatorParams:
+    """The referential's parameters in force on `day`, or domain.md's defaults without it."""
+    try:
+        from pfspilot.reference.selectors import indicator_params
+    except ImportError:
+        return IndicatorParams()
+    try:
+        return indicator_params(day)
+    except DatabaseError:
+        return IndicatorParams()
+
+
+def parse_day(option: str, value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise CliError(
+            f"Erreur : {option} doit être une date AAAA-MM-JJ (reçu « {value} »)."
+        ) from None
+
+
+class Command(JsonCommand):
+    help = "Indicateurs téléphoniques COG d'une période ou de fichiers d'appels."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--calls", nargs="+", metavar="FICHIER", help="Fichiers d'appels.")
+        parser.add_argument("--mapping", metavar="PROFIL", help="Profil d'import des fichiers.")
+        parser.add_argument(
+            "--from", dest="date_from", metavar="AAAA-MM-JJ", help="Premier jour (base)."
+        )
+        parser.add_argument(
+            "--to", dest="date_to", metavar="AAAA-MM-JJ", help="Dernier jour inclus."
+        )
+        parser.add_argument(
+            "--repeat-window-days",
+            metavar="N",
+            help="Fenêtre de réitération en jours (7 par défaut).",
+        )
+        parser.add_argument(
+            "--by", choices=["day", "week", "month"], help="Détail par jour, semaine ou mois."
+        )
+
+    def run(self, **options):
+        files, mapping = options.get("calls"), options.get("mapping")
+        date_from, date_to = options.get("date_from"), options.get("date_to")
+        if files and (date_from or date_to):
+            raise CliError(
+                "Erreur : indiquer soit --calls FICHIER… --mapping PROFIL, "
+                "soit --from AAAA-MM-JJ --to AAAA-MM-JJ, pas les deux."
+            )
+        if not files and not (date_from or date_to):
+            raise CliError(
+                "Erreur : indiquer une source : --calls FICHIER… --mapping PROFIL, "
+                "ou --from AAAA-MM-JJ --to AAAA-MM-JJ."
+            )
+        window = options.get("repeat_window_days")
+        if window is not None:
+            window = positive_float("--repeat-window-days", window)
+            if window > MAX_WINDOW_DAYS:
+                raise CliError(
+                    f"Erreur : --repeat-window-days doit être au plus {MAX_WINDOW_DAYS} jours "
+                    f"(reçu « {options['repeat_window_days']} »)."
+                )
+        if files:
+            if not mapping:
+                raise CliError("Erreur : --mapping PROFIL est obligatoire avec --calls.")
+            calls, start, end, source = self._from_files(files, mapping)
+        else:
+            if mapping:
+                raise CliError("Erreur : --mapping ne s'emploie qu'avec --calls.")
+            calls, start, end, source = self._from_database(date_from, date_to, window)
+        params = default_params((end - dt.timedelta(days=1)) if end else dt.date.today())
+        if window is not None:
+            params = replace(params, repeat_window_days=window)
+        return self._indicators(calls, start, end, params, options.get("by"), source)
+
+    def _from_files(self, files: list[str], mapping: str):
+        try:
+            profile = load_mapping(mapping)
+        except MappingError as exc:
+            raise CliError(f"Erreur : {exc}") from None
+        for name in files:
+            if not Path(name).is_file():
+                raise CliError(f"Erreur : fichier d'appels introuvable : « {name} ».")
+        try:
+            result = read_records("calls", files, profile)
+        except MappingError as exc:
+            raise CliError(f"Erreur : {exc}") from None
+        if result.errors:
+            shown = "\n".join(f"  {error}" for error in result.errors[:MAX_SHOWN_ERRORS])
+            more = len(result.errors) - MAX_SHOWN_ERRORS
+            tail = f"\n  … et {more} autre(s)" if more > 0 else ""
+            raise CliError(
+                f"Erreur : {len(result.errors)} erreur(s) dans les fichiers d'appels, "
+                "aucun indicateur calculé :"
+                f"\n{shown}{tail}"
+            )
+        calls = result.frame
+        first, last = calls["arrival"].min(), calls["arrival"].max()
+        start = first.date() if first else None
+        end = last.date() + dt.timedelta(days=1) if last else None
+        source = {
+            "files": [Path(name).name for name in files],
+            "mapping": profile.name,
+            "ignored_records": result.ignored,
+        }
+        return calls, start, end, source
+
+    def _from_database(self, date_from: str | None, date_to: str | None, window: float | None):
+        if not date_from or not date_to:
+            raise CliError("Erreur : --from et --to vont ensemble (dates AAAA-MM-JJ).")
+        first, last = parse_day("--from", date_from), parse_day("--to", date_to)
+        if first > last:
+            raise CliError(
+                f"Erreur : --from ({first.isoformat()}) est postérieur à --to ({last.isoformat()})."
+            )
+        lookback = window if window is not None else default_params(last).repeat_window_days
+        # Calls of the look-back window only serve as repeat predecessors.
+        try:
+            calls = calls_frame(first, last, lookback_days=lookback)
+        except (DatabaseError, connection.Database.Error) as exc:
+            # The selector reads through the driver's own cursor: its errors are the driver's.
+            raise CliError(
+                f"Erreur : base de données illisible ({exc.__class__.__name__}) ; "
+                "lancer « pfspilot migrate » puis importer des appels."
+            ) from None
+        end = last + dt.timedelta(days=1)
+        return calls, first, end, {"from": first.isoformat(), "to": last.isoformat()}
+
+    def _indicators(self, calls, start, end, params, by, source) -> dict:
+        common = {"start": start, "end": end, "params": params, "service_thresholds_s": (20.0,)}
+        whole = indicators.call_indicators(calls, **common).row(0, named=True)
+        result = {
+            "source": source,
+            "first_day": start.isoformat() if start else None,
+            "last_day": (end - dt.timedelta(days=1)).isoformat() if end else None,
+            "parameters": {
+                name: value
+                for name, value in asdict(params).items()
+                if name
+                in (
+                    "short_abandon_s",
+                    "repeat_window_days",
+                    "repeat_unit",
+                    "service_level_threshold_s",
+                )
+            },
+            **{key: whole[key] for key in KEYS},
+        }
+        if by:
+            rows = indicators.call_indicators(calls, by=by, **common)
+            result["periods"] = [
+                {"period": row["label"], "start": row["period"].isoformat()}
+                | {key: row[key] for key in KEYS}
+                for row in rows.iter_rows(named=True)
+            ]
+        return result
+
+    def render_text(self, result) -> str:
+        lines = [f"Période du {result['first_day']} au {result['last_day']}"]
+        lines += [_text_line(result, key, label, fmt) for key, label, fmt in TEXT_LINES]
+        for period in result.get("periods", []):
+            lines.append("")
+            lines.append(f"Période {period['period']}")
+            lines += [_text_line(period, key, label, fmt) for key, label, fmt in TEXT_LINES]
+        return "\n".join(lines)
+
+
+def _text_line(values: dict, key: str, label: str, fmt: str) -> str:
+    value = values.get(key)
+    if value is None:
+        shown = "—"
+    elif fmt == "int":
+        shown = f"{value:,d}".replace(",", "\u202f")
+    elif fmt == "pct":
+        shown = f"{value * 100:.2f} %".replace(".", ",")
+    else:
+        shown = f"{value:.1f}".replace(".", ",")
+    return f"{label} : {shown}"
