@@ -1,0 +1,232 @@
+"""Reads of the planning pages: who is on duty, what the day needs, the plan to show."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from pfspilot.engine import calendar
+from pfspilot.engine.dayplan import (
+    AgentInput,
+    DayPlanResult,
+    PlanOptions,
+    lunch_options,
+    plan_day,
+    result_from_payload,
+    timeline,
+)
+from pfspilot.engine.parameters import PlatformRules
+from pfspilot.engine.requirements import Demand, PlanningError, requirement
+from pfspilot.people.models import Role, User
+from pfspilot.reference.selectors import cog_targets, platform_rules
+
+from .forecasting import ForecastUnavailable, day_forecast
+from .models import Absence, DayPlan
+
+ACTIVITY_LABELS = {
+    "phone": _lazy("Téléphone"),
+    "email": _lazy("Courriels"),
+    "lunch": _lazy("Déjeuner"),
+    "training": _lazy("Formation"),
+}
+GANTT_STEP = 5  # minutes per column of the timeline grid (the note's day has 8h50)
+# The note gives the training Thursdays but not their hours: the morning is assumed.
+TRAINING_HOURS = (dt.time(9, 0), dt.time(11, 0))
+WEEK_DAYS = 5
+
+
+@dataclass(frozen=True)
+class DayInputs:
+    day: dt.date
+    agents: list[AgentInput]
+    demand: Demand
+    requirement: list[int]
+    slots: list[dt.time]
+    rules: PlatformRules
+    target: float
+    training: bool
+
+
+def next_working_day(today: dt.date) -> dt.date:
+    day = today + dt.timedelta(days=1)
+    while not calendar.is_working_day(day):
+        day += dt.timedelta(days=1)
+    return day
+
+
+def agents_on_duty(day: dt.date, *, training: bool = False) -> list[AgentInput]:
+    """The platform's agents working on `day`: contract running, no absence that day."""
+    absent = Absence.objects.filter(start__lte=day, end__gte=day).values("agent_id")
+    users = (
+        User.objects.filter(role=Role.AGENT, is_active=True)
+        .filter(Q(start_date__isnull=True) | Q(start_date__lte=day))
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
+        .exclude(pk__in=absent)
+        .select_related("team")
+        .order_by("team__name", "last_name", "first_name", "username")
+    )
+    return [
+        AgentInput(
+            id=u.pk,
+            name=str(u),
+            team=u.team.name if u.team else "",
+            fte=float(u.fte),
+            lunch_group=u.lunch_group,
+            training=TRAINING_HOURS if training else None,
+        )
+        for u in users
+    ]
+
+
+def day_inputs(day: dt.date) -> DayInputs:
+    """Everything the plan of `day` needs; raises PlanningError with a French message."""
+    if not calendar.is_working_day(day):
+        raise PlanningError(
+            _("Le %(jour)s est fermé (week-end ou jour férié) : pas de plan.")
+            % {"jour": f"{day:%d/%m/%Y}"}
+        )
+    rules = platform_rules(day)
+    training = calendar.is_training_day(day, rules)
+    agents = agents_on_duty(day, training=training)
+    if not agents:
+        raise PlanningError(_("Aucun agent en service ce jour-là : rien à planifier."))
+    try:
+        forecast = day_forecast(day)
+    except ForecastUnavailable as exc:
+        raise PlanningError(str(exc)) from exc
+    demand = Demand(
+        arrivals=list(forecast.arrivals),
+        aht_s=forecast.aht_s,
+        patience_s=forecast.patience_s,
+        ivr_share=forecast.ivr_share,
+    )
+    target = cog_targets(day.year).pickup_rate
+    return DayInputs(
+        day=day,
+        agents=agents,
+        demand=demand,
+        requirement=requirement(demand, target),
+        slots=list(forecast.slots),
+        rules=rules,
+        target=target,
+        training=training,
+    )
+
+
+@dataclass
+class DayView:
+    """What the day page shows: the stored optimised plan, or else the note's A/B day."""
+
+    inputs: DayInputs
+    result: DayPlanResult
+    optimised: bool
+    computed_at: dt.datetime | None = None
+    teams: OrderedDict = field(default_factory=OrderedDict)
+    gantt_columns: int = 0
+    gantt_hours: list = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        pickup = self.result.expected_pickup
+        return "met" if pickup is not None and pickup >= self.inputs.target else "missed"
+
+    @property
+    def shortfall_slots(self) -> list[dt.time]:
+        return [
+            slot
+            for slot, need, staffed in zip(
+                self.result.slots, self.result.required, self.result.staffed, strict=True
+            )
+            if staffed < need
+        ]
+
+
+def _stored(day: dt.date, inputs: DayInputs) -> tuple[DayPlanResult, dt.datetime] | None:
+    plan = DayPlan.objects.filter(day=day).first()
+    if plan is None:
+        return None
+    result = result_from_payload(plan.payload)
+    if result.slots != inputs.slots:
+        return None
+    return result, plan.computed_at
+
+
+def day_view(day: dt.date) -> DayView:
+    """The plan of `day` to show (stored one if any, else the A/B template, no solving)."""
+    inputs = day_inputs(day)
+    stored = _stored(day, inputs)
+    if stored is not None:
+        result, computed_at = stored
+        view = DayView(inputs, result, optimised=True, computed_at=computed_at)
+    else:
+        result = plan_day(
+            inputs.agents,
+            inputs.requirement,
+            inputs.slots,
+            inputs.rules,
+            demand=inputs.demand,
+            optimise=False,
+        )
+        view = DayView(inputs, result, optimised=False)
+    first, last = _day_bounds(inputs.rules)
+    for agent in view.result.agents:
+        segments = [
+            {
+                "start": start,
+                "end": end,
+                "activity": activity,
+                "label": ACTIVITY_LABELS[activity],
+                "column": (_minute(start) - first) // GANTT_STEP + 1,
+                "span": (_minute(end) - _minute(start)) // GANTT_STEP,
+            }
+            for start, end, activity in timeline(agent, inputs.slots, inputs.rules)
+        ]
+        view.teams.setdefault(agent.team or _("Sans équipe"), []).append(
+            {"agent": agent, "segments": segments}
+        )
+    view.gantt_columns = (last - first) // GANTT_STEP
+    view.gantt_hours = [
+        {"label": f"{h}h", "column": (h * 60 - first) // GANTT_STEP + 1}
+        for h in range(first // 60 + (first % 60 > 0), last // 60 + 1)
+        if h * 60 < last
+    ]
+    return view
+
+
+def _minute(moment: dt.time) -> int:
+    return moment.hour * 60 + moment.minute
+
+
+def _day_bounds(rules: PlatformRules) -> tuple[int, int]:
+    """First and last minute of the typical day (emails included), for the timeline grid."""
+    slots = [s for day in rules.day_template.values() for s in day]
+    return min(_minute(s.start) for s in slots), max(_minute(s.end) for s in slots)
+
+
+def day_lunch_options(inputs: DayInputs) -> list[dt.time]:
+    return lunch_options(inputs.slots, inputs.rules, PlanOptions())
+
+
+@dataclass(frozen=True)
+class WeekDay:
+    day: dt.date
+    view: DayView | None
+    error: str | None
+
+
+def week_view(day: dt.date) -> list[WeekDay]:
+    """Monday to Friday of the week of `day`: expected décroché and the short half-hours."""
+    monday = day - dt.timedelta(days=day.weekday())
+    days = []
+    for offset in range(WEEK_DAYS):
+        current = monday + dt.timedelta(days=offset)
+        try:
+            days.append(WeekDay(current, day_view(current), None))
+        except PlanningError as exc:
+            days.append(WeekDay(current, None, str(exc)))
+    return days

@@ -1,0 +1,187 @@
+"""Day plan, week and what-if pages: parse the query, call one function, render."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from pfspilot.engine.requirements import PlanningError
+from pfspilot.people.access import requires
+
+from . import selectors, services
+
+VOLUME_STEPS = (-30, -20, -10, 0, 10, 20, 30)  # volume change offered in the what-if, in %
+
+
+def _parse_day(value: str | None) -> tuple[dt.date, str | None]:
+    default = selectors.next_working_day(timezone.localdate())
+    if not value:
+        return default, None
+    try:
+        return dt.date.fromisoformat(value), None
+    except ValueError:
+        return default, _("Date invalide « %(valeur)s » : utilisez le format AAAA-MM-JJ.") % {
+            "valeur": value
+        }
+
+
+def _day_url(day: dt.date) -> str:
+    return f"{reverse('planning:day')}?jour={day.isoformat()}"
+
+
+def _chart(view) -> dict:
+    result = view.result
+    return {
+        "labels": [f"{s:%H:%M}" for s in result.slots],
+        "required": result.required,
+        "staffed": result.staffed,
+        "arrivals": [round(a, 1) for a in view.inputs.demand.arrivals],
+    }
+
+
+def _rows(view) -> list[dict]:
+    result = view.result
+    return [
+        {
+            "slot": slot,
+            "arrivals": arrivals,
+            "required": need,
+            "staffed": staffed,
+            "gap": staffed - need,
+        }
+        for slot, arrivals, need, staffed in zip(
+            result.slots, view.inputs.demand.arrivals, result.required, result.staffed, strict=True
+        )
+    ]
+
+
+def _percent(value: float | None) -> float | None:
+    return None if value is None else 100 * value
+
+
+@requires("planning")
+def day(request):
+    day, day_error = _parse_day(request.GET.get("jour"))
+    view = error = None
+    try:
+        view = selectors.day_view(day)
+    except PlanningError as exc:
+        error = str(exc)
+    context = {
+        "day": day,
+        "day_error": day_error,
+        "view": view,
+        "error": error,
+        "chart": _chart(view) if view else None,
+        "rows": _rows(view) if view else [],
+        "pickup_percent": _percent(view.result.expected_pickup) if view else None,
+        "template_percent": _percent(view.result.template_expected_pickup) if view else None,
+        "target_percent": _percent(view.inputs.target) if view else None,
+        "training_hours": selectors.TRAINING_HOURS,
+        "lunch_options": selectors.day_lunch_options(view.inputs) if view else [],
+        "volume_steps": VOLUME_STEPS,
+        "previous_day": day - dt.timedelta(days=1),
+        "next_day": day + dt.timedelta(days=1),
+    }
+    return render(request, "planning/day.html", context)
+
+
+@requires("planning")
+@require_POST
+def optimise(request):
+    day, day_error = _parse_day(request.POST.get("jour"))
+    if day_error:
+        messages.error(request, day_error)
+        return redirect(_day_url(day))
+    try:
+        plan = services.plan_day_for(day)
+    except PlanningError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("Plan optimisé enregistré (%(duree)s s de calcul).")
+            % {"duree": f"{plan.payload['solve_time_s']:.1f}".replace(".", ",")},
+        )
+    return redirect(_day_url(day))
+
+
+def _what_if_params(data) -> dict:
+    """Query parameters of the what-if panel → keyword arguments; French ValueError if invalid."""
+    moves = {}
+    agent, start = data.get("agent_dejeuner"), data.get("heure_dejeuner")
+    if agent and start:
+        try:
+            moves[agent] = dt.time.fromisoformat(start)
+        except ValueError:
+            raise ValueError(_("Heure de déjeuner invalide « %(v)s ».") % {"v": start}) from None
+    try:
+        add = int(data.get("ajouter") or 0)
+    except ValueError:
+        raise ValueError(_("Le nombre d'agents ajoutés doit être un entier.")) from None
+    try:
+        volume = float((data.get("volume") or "0").replace(",", "."))
+    except ValueError:
+        raise ValueError(_("La variation de volume doit être un nombre (en %).")) from None
+    return {
+        "moves": moves,
+        "add_agents": add,
+        "remove_agents": data.getlist("retirer"),
+        "volume_factor": 1 + volume / 100,
+    }
+
+
+@requires("planning")
+def what_if(request):
+    day, day_error = _parse_day(request.GET.get("jour"))
+    result = None
+    error = day_error
+    if not error:
+        try:
+            result = services.what_if(day, **_what_if_params(request.GET))
+        except (ValueError, PlanningError) as exc:
+            error = str(exc)
+    context = {"day": day, "whatif": result, "error": error}
+    if result is not None:
+        context |= {
+            "base_percent": _percent(result.base_expected_pickup),
+            "whatif_percent": _percent(result.expected_pickup),
+            "target_percent": _percent(result.target),
+            "rows": [
+                {"slot": slot, "required": need, "base": base, "staffed": staffed}
+                for slot, need, base, staffed in zip(
+                    result.slots, result.required, result.base_staffed, result.staffed, strict=True
+                )
+            ],
+        }
+    return render(request, "planning/partials/what_if.html", context)
+
+
+@requires("planning")
+def week(request):
+    day, day_error = _parse_day(request.GET.get("jour"))
+    days = selectors.week_view(day)
+    rows = [
+        {
+            "day": d.day,
+            "view": d.view,
+            "error": d.error,
+            "percent": _percent(d.view.result.expected_pickup) if d.view else None,
+        }
+        for d in days
+    ]
+    context = {
+        "day": day,
+        "day_error": day_error,
+        "days": days,
+        "rows": rows,
+        "previous_week": day - dt.timedelta(days=7),
+        "next_week": day + dt.timedelta(days=7),
+    }
+    return render(request, "planning/week.html", context)

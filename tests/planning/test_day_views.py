@@ -1,0 +1,129 @@
+"""Day, week and what-if pages: French content, chart data, errors shown without crashing."""
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from pfspilot.planning.models import Absence, DayPlan
+from tests.planning.dayplan_data import MARCH_2, TRAINING_THURSDAY, make_agents, make_history
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def platform(personas):
+    make_history()
+    return make_agents()
+
+
+def day_page(client, day=MARCH_2):
+    return client.get(reverse("planning:day"), {"jour": day.isoformat()})
+
+
+def test_it_shows_the_note_day_before_optimising(client_for, platform):
+    response = day_page(client_for("maud"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Plan de journée — lundi 2 mars 2026" in html
+    assert "Journée type A/B de la note" in html
+    assert "96,6 %" in html  # expected décroché of the A/B day
+    assert "Cible atteinte" in html
+    assert "Optimiser le plan" in html
+    chart = response.context["chart"]
+    assert chart["labels"][0] == "09:00" and chart["labels"][-1] == "16:00"
+    assert chart["required"] == [3] * 15
+    # Five agents; lunches of the A/B day at 11:45 (Alice, Bob, David) and 12:45 (Chloé, Emma).
+    assert chart["staffed"] == [5.0] * 5 + [3.5, 2.0, 2.5, 3.0, 4.0] + [5.0, 5.0, 4.5, 4.0, 4.0]
+    data = json.loads(
+        html.split('id="plan-data" type="application/json">')[1].split("</script>")[0]
+    )
+    assert data == chart
+
+
+def test_it_groups_the_timelines_by_team(client_for, platform):
+    html = day_page(client_for("maud")).content.decode()
+    assert html.index("Équipe Arras") < html.index("Équipe Lens")
+    assert 'title="Déjeuner 11:45–12:45"' in html
+    assert 'title="Téléphone 08:50–11:45"' in html
+    assert 'title="Courriels 16:30–17:00"' in html
+
+
+def test_it_optimises_and_stores_on_post(client_for, platform):
+    client = client_for("maud")
+    response = client.post(reverse("planning:optimise"), {"jour": MARCH_2.isoformat()})
+    assert response.status_code == 302
+    assert response.url == f"{reverse('planning:day')}?jour=2026-03-02"
+    assert DayPlan.objects.get(day=MARCH_2).payload["objective"] == 237
+    html = client.get(response.url).content.decode()
+    assert "Plan optimisé enregistré" in html
+    assert "Plan optimisé (CP-SAT)" in html
+    assert "97,3 %" in html
+    assert "Ré-optimiser le plan" in html
+
+
+def test_it_explains_a_day_without_agents(client_for, personas):
+    make_history()
+    for name in ("alice", "bob"):
+        Absence.objects.create(agent=personas[name], start=MARCH_2, end=MARCH_2)
+    client = client_for("maud")
+    assert "Aucun agent en service" in day_page(client).content.decode()
+    response = client.post(reverse("planning:optimise"), {"jour": MARCH_2.isoformat()}, follow=True)
+    assert "Aucun agent en service" in response.content.decode()
+    assert not DayPlan.objects.exists()
+
+
+def test_it_explains_a_missing_forecast(client_for, personas):
+    html = day_page(client_for("maud")).content.decode()
+    assert "Prévision impossible : aucun historique d&#x27;appels importé" in html
+
+
+def test_it_rejects_a_bad_date_in_french(client_for, platform):
+    response = client_for("maud").get(reverse("planning:day"), {"jour": "2026-13-45"})
+    assert response.status_code == 200
+    assert "Date invalide « 2026-13-45 »" in response.content.decode()
+
+
+def test_it_marks_the_training_thursday(client_for, platform):
+    html = day_page(client_for("maud"), TRAINING_THURSDAY).content.decode()
+    assert "Jeudi de formation continue : personne au téléphone de 09h00 à 11h00." in html
+    assert "Cible manquée" in html
+
+
+def test_it_recomputes_the_what_if_panel(client_for, platform):
+    response = client_for("sam").get(
+        reverse("planning:what_if"), {"jour": MARCH_2.isoformat(), "ajouter": "2", "volume": "0"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Décroché attendu" in html
+    assert response.context["base_percent"] == pytest.approx(96.6025, abs=1e-4)
+    assert "96,6 %" in html
+    assert f"{response.context['whatif_percent']:.1f} %".replace(".", ",") in html
+    assert response.context["whatif_percent"] > 98
+    assert "La cible de 87 % serait atteinte." in html
+
+
+def test_it_reports_what_if_errors_in_french(client_for, platform):
+    response = client_for("maud").get(
+        reverse("planning:what_if"), {"jour": MARCH_2.isoformat(), "ajouter": "deux"}
+    )
+    assert "Le nombre d&#x27;agents ajoutés doit être un entier." in response.content.decode()
+
+
+def test_it_shows_the_week(client_for, platform):
+    response = client_for("diane").get(reverse("planning:week"), {"jour": "2026-03-04"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Semaine du lundi 2 mars 2026" in html
+    for label in (
+        "lundi 2 mars",
+        "mardi 3 mars",
+        "mercredi 4 mars",
+        "jeudi 5 mars",
+        "vendredi 6 mars",
+    ):
+        assert label in html
+    assert [row["day"].day for row in response.context["rows"]] == [2, 3, 4, 5, 6]
+    assert html.count("Journée type A/B") == 5
+    assert "12h00, 12h30" in html  # short half-hours of the A/B day (2 and 2.5 agents for 3)
