@@ -1,0 +1,84 @@
+"""`pfspilot simulate --arrivals-per-hour L --aht-s S --patience-s P --agents N --hours H
+[--seed K] --json`.
+
+Contract (scripts depend on it): one JSON object {offered, answered, abandoned, p_abandon,
+asa_answered_s, p_abandon_ci95: [low, high]} for a constant team of N agents facing Poisson
+arrivals for H hours (M/M/N+M, FIFO); bad input → French message on stderr, exit status 2.
+"""
+
+from pfspilot.cli import CliError, JsonCommand, positive_float
+from pfspilot.engine.simulation import SimulationInputError, simulate_stationary
+
+MAX_AGENTS = 1000
+MAX_CALLS = 5_000_000  # about 10 s and 500 MB at most
+
+
+def _positive_int(name: str, value, maximum: int | None = None) -> int:
+    try:
+        number = int(str(value))
+    except (TypeError, ValueError):
+        raise CliError(f"Erreur : {name} doit être un entier (reçu « {value} »).") from None
+    if number < 1:
+        raise CliError(f"Erreur : {name} doit être au moins 1 (reçu « {value} »).")
+    if maximum is not None and number > maximum:
+        raise CliError(f"Erreur : {name} ne peut pas dépasser {maximum} (reçu « {value} »).")
+    return number
+
+
+class Command(JsonCommand):
+    help = (
+        "Simule une file d'attente M/M/n+M (appels impatients) et donne l'abandon avec son IC 95 %."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--arrivals-per-hour", required=True, help="Appels par heure.")
+        parser.add_argument("--aht-s", required=True, help="Durée moyenne de traitement (s).")
+        parser.add_argument("--patience-s", required=True, help="Patience moyenne (s).")
+        parser.add_argument("--agents", required=True, help="Nombre d'agents au téléphone.")
+        parser.add_argument("--hours", required=True, help="Durée simulée (heures).")
+        parser.add_argument("--seed", default="0", help="Graine du générateur aléatoire.")
+
+    def run(self, *, arrivals_per_hour, aht_s, patience_s, agents, hours, seed, **options):
+        rate = positive_float("--arrivals-per-hour", arrivals_per_hour)
+        aht = positive_float("--aht-s", aht_s)
+        patience = positive_float("--patience-s", patience_s)
+        n_agents = _positive_int("--agents", agents, MAX_AGENTS)
+        duration = positive_float("--hours", hours)
+        try:
+            seed_value = int(str(seed))
+        except ValueError:
+            raise CliError(f"Erreur : --seed doit être un entier (reçu « {seed} »).") from None
+        if seed_value < 0:
+            raise CliError(f"Erreur : --seed doit être positif ou nul (reçu « {seed} »).")
+        if rate * duration > MAX_CALLS:
+            raise CliError(
+                "Erreur : trop d'appels à simuler (--arrivals-per-hour × --hours dépasse "
+                "5 000 000) : réduire la durée."
+            )
+        try:
+            figures = simulate_stationary(rate, aht, patience, n_agents, duration, seed=seed_value)
+        except SimulationInputError as exc:
+            raise CliError(f"Erreur : {exc}") from None
+        return {
+            "offered": figures["offered"],
+            "answered": figures["answered"],
+            "abandoned": figures["abandoned"],
+            "p_abandon": figures["p_abandon"],
+            "asa_answered_s": figures["asa_answered_s"],
+            "p_abandon_ci95": figures["p_abandon_ci95"],
+        }
+
+    def render_text(self, result) -> str:
+        low, high = result["p_abandon_ci95"]
+        return (
+            f"Appels présentés : {result['offered']}, répondus : {result['answered']}, "
+            f"abandonnés : {result['abandoned']}\n"
+            f"Taux d'abandon : {_percent(result['p_abandon'])} "
+            f"(IC 95 % : {_percent(low)} – {_percent(high)})\n"
+            f"Attente moyenne des appels répondus : "
+            f"{result['asa_answered_s']:.1f} s".replace(".", ",")
+        )
+
+
+def _percent(value: float) -> str:
+    return f"{value * 100:.2f} %".replace(".", ",")
