@@ -1,0 +1,626 @@
+"""Forecasts, forecast corrections and capacity: reads (selectors) and writes (services).
+
+The call history is summed per half-hour by the database (`half_hour_counts`: a year is a
+million calls, too many to load per page) into the engine's `SlotHistory`, which every
+estimate of the engine (`engine.forecast`, `engine.capacity`) reads. That aggregate is cached
+for the duration of one web request only (signals below): nothing is kept in process memory
+between requests, and code outside a request (CLI, tests) always reads fresh data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+import polars as pl
+from django.core.exceptions import ValidationError
+from django.core.signals import request_finished, request_started
+from django.db import connection, transaction
+from django.db.models import Q
+from django.dispatch import receiver
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pfspilot.contacts.models import Call, Email
+from pfspilot.engine import calendar
+from pfspilot.engine import capacity as capacity_engine
+from pfspilot.engine import forecast as engine
+from pfspilot.engine.parameters import CogTargets, PlatformRules
+from pfspilot.engine.records import ABANDONED, ANSWERED, EMAIL_LEVEL1, IVR
+from pfspilot.people.models import Role, User
+from pfspilot.reference.selectors import cog_targets, platform_rules
+
+from .models import Absence, ForecastOverride
+
+# Two years of history: a year-earlier month for every target month, and enough weeks per weekday.
+HISTORY_DAYS = 730
+# A request often forecasts the days of a week: one load covers the following week too.
+LOAD_AHEAD_DAYS = 7
+
+
+class ForecastUnavailable(ValueError):
+    """No usable history for the forecast (French message for the page)."""
+
+
+@dataclass(frozen=True)
+class DayForecast:
+    """What the day plan needs: expected calls per half-hour and the queue's parameters."""
+
+    slots: list[dt.time]
+    arrivals: list[float]  # calls offered per half-hour (agents + IVR + abandons)
+    aht_s: float
+    patience_s: float
+    ivr_share: float
+
+
+# --------------------------------------------------------------------------- request cache
+
+_local = threading.local()
+
+
+@receiver(request_started, dispatch_uid="planning_forecast_cache_open")
+def _open_cache(**kwargs):
+    _local.histories = []
+
+
+@receiver(request_finished, dispatch_uid="planning_forecast_cache_close")
+def _close_cache(**kwargs):
+    _local.histories = None
+
+
+def _history(start: dt.date, end: dt.date, rules: PlatformRules) -> engine.SlotHistory:
+    """Call history of the working days in [start, end), aggregated per half-hour."""
+    cached = getattr(_local, "histories", None)
+    key = (rules.opening, rules.closing)
+    if cached is not None:
+        for (c_start, c_end, c_key), history in cached:
+            if c_start <= start and end <= c_end and c_key == key:
+                return history.between(start, end)
+    load_end = end + dt.timedelta(days=LOAD_AHEAD_DAYS) if cached is not None else end
+    counts = half_hour_counts(start, load_end)
+    history = engine.history_from_counts(counts, opening=rules.opening, closing=rules.closing)
+    if cached is not None:
+        cached.append(((start, load_end, key), history))
+    return history.between(start, end)
+
+
+def _sum_if(condition: str, value: str = "1") -> str:
+    return f"SUM(CASE WHEN {condition} THEN {value} ELSE 0 END)"
+
+
+def half_hour_counts(start: dt.date, end: dt.date) -> pl.DataFrame:
+    """Calls of the local days [start, end) summed per half-hour by the database.
+
+    Same frame as `engine.forecast.half_hour_counts(calls_frame(...))` without loading each
+    call (a year is a million rows). Half-hours are grouped in UTC, whose half-hours are the
+    local ones (Paris is a whole number of hours from UTC), then labelled in local time.
+    """
+    answered, abandoned, ivr = (f"outcome = '{o}'" for o in (ANSWERED, ABANDONED, IVR))
+    queued = f"({answered} OR {abandoned}) AND wait_s IS NOT NULL"
+    handled = f"{answered} AND talk_s IS NOT NULL"
+    if connection.vendor == "postgresql":
+        hour = "to_char(arrival AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24')"
+        minute = "EXTRACT(MINUTE FROM arrival AT TIME ZONE 'UTC')"
+    else:
+        # Django stores SQLite datetimes as UTC text "YYYY-MM-DD HH:MM:SS[.ffffff]".
+        hour = "substr(arrival, 1, 13)"
+        minute = "CAST(substr(arrival, 15, 2) AS INTEGER)"
+    half = f"CASE WHEN {minute} >= {engine.SLOT_MINUTES} THEN 1 ELSE 0 END"
+    sums = [
+        "COUNT(*)",
+        _sum_if(ivr),
+        _sum_if(answered),
+        _sum_if(abandoned),
+        _sum_if(handled),
+        _sum_if(handled, "talk_s + COALESCE(wrap_s, 0)"),
+        _sum_if(queued),
+        _sum_if(queued, "wait_s"),
+        _sum_if(f"{abandoned} AND wait_s IS NOT NULL", "wait_s"),
+    ]
+    sql = (
+        f"SELECT {hour}, {half}, {', '.join(sums)} FROM {Call._meta.db_table} "
+        f"WHERE arrival >= %s AND arrival < %s GROUP BY 1, 2"
+    )
+    tz = timezone.get_default_timezone()
+    bounds = [connection.ops.adapt_datetimefield_value(_midnight(day)) for day in (start, end)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, bounds)
+        rows = cursor.fetchall()
+    schema = {"hour": pl.String, "half": pl.Int64} | {c: pl.Float64 for c in engine.COUNT_COLUMNS}
+    frame = pl.DataFrame(
+        [[row[0], int(row[1]), *(float(v or 0) for v in row[2:])] for row in rows],
+        schema=schema,
+        orient="row",
+    )
+    start_utc = (pl.col("hour") + ":00").str.to_datetime(
+        "%Y-%m-%d %H:%M", time_unit="us"
+    ) + pl.duration(minutes=pl.col("half") * engine.SLOT_MINUTES)
+    local = start_utc.dt.replace_time_zone("UTC").dt.convert_time_zone(str(tz))
+    return frame.select(local.dt.replace_time_zone(None).alias("start"), *engine.COUNT_COLUMNS)
+
+
+# --------------------------------------------------------------------------- forecasts
+
+
+def _no_history() -> ForecastUnavailable:
+    return ForecastUnavailable(
+        _("Prévision impossible : aucun historique d'appels importé avant cette date.")
+    )
+
+
+def _engine_error(exc: engine.ForecastInputError) -> ForecastUnavailable:
+    return ForecastUnavailable(_("Prévision impossible : %(raison)s.") % {"raison": str(exc)})
+
+
+def _overrides(day: dt.date) -> list[engine.Override]:
+    return [
+        engine.Override(
+            slot=o.slot_start,
+            factor=float(o.factor) if o.factor is not None else None,
+            calls=float(o.calls) if o.calls is not None else None,
+        )
+        for o in ForecastOverride.objects.filter(day=day)
+    ]
+
+
+@dataclass(frozen=True)
+class ForecastReport:
+    """Everything the forecast page shows for one day."""
+
+    day: dt.date
+    open: bool
+    forecast: DayForecast
+    base_arrivals: list[float]  # before the managers' corrections
+    actual: list[float] | None  # calls received that day, when the history has it
+    handling: engine.HandlingEstimates
+    backtest: engine.Backtest | None
+    model: engine.ArrivalModel
+    history_days: int
+    aht_by_slot: list[float]
+
+    @property
+    def total(self) -> float:
+        return float(sum(self.forecast.arrivals))
+
+    @property
+    def base_total(self) -> float:
+        return float(sum(self.base_arrivals))
+
+    @property
+    def actual_total(self) -> float | None:
+        return None if self.actual is None else float(sum(self.actual))
+
+    @property
+    def rows(self) -> list[dict]:
+        """One row per half-hour for the page's table."""
+        actual = self.actual or [None] * len(self.base_arrivals)
+        return [
+            {"slot": slot, "base": base, "forecast": fc, "actual": act, "aht_s": aht}
+            for slot, base, fc, act, aht in zip(
+                self.forecast.slots,
+                self.base_arrivals,
+                self.forecast.arrivals,
+                actual,
+                self.aht_by_slot,
+                strict=True,
+            )
+        ]
+
+    @property
+    def chart(self) -> dict:
+        """Series of the chart (labels and calls per half-hour), for `json_script`."""
+        return {
+            "labels": [f"{s:%H:%M}" for s in self.forecast.slots],
+            "forecast": [round(x, 1) for x in self.forecast.arrivals],
+            "base": [round(x, 1) for x in self.base_arrivals],
+            "actual": self.actual,
+        }
+
+    @property
+    def backtest_rows(self) -> list[dict]:
+        if self.backtest is None:
+            return []
+        return [
+            {"day": d.day, "actual": d.actual, "forecast": d.forecast, "wape": _percent(d.wape)}
+            for d in self.backtest.days
+        ]
+
+    @property
+    def backtest_slots(self) -> list[dict]:
+        if self.backtest is None:
+            return []
+        return [
+            {"slot": slot, "wape": _percent(w)}
+            for slot, w in zip(self.backtest.slots, self.backtest.wape_by_slot, strict=True)
+        ]
+
+    @property
+    def wape(self) -> float | None:
+        return _percent(self.backtest.wape) if self.backtest else None
+
+    @property
+    def wape_daily(self) -> float | None:
+        return _percent(self.backtest.wape_daily) if self.backtest else None
+
+    @property
+    def ivr_percent(self) -> float:
+        return 100 * self.forecast.ivr_share
+
+
+def _percent(value: float) -> float | None:
+    """A fraction as a percentage for display; None when undefined (no actual calls)."""
+    return None if value != value else 100 * value
+
+
+def forecast_report(day: dt.date) -> ForecastReport:
+    """Forecast of `day` from the history strictly before it, with its backtest and estimates."""
+    rules = platform_rules(day)
+    history = _history(day - dt.timedelta(days=HISTORY_DAYS), day + dt.timedelta(days=1), rules)
+    index = history.day_index(day)
+    actual = history.offered[index].tolist() if index is not None else None
+    past = history.between(end=day)
+    if past.empty:
+        raise _no_history()
+    try:
+        model = engine.fit_arrivals(past)
+        handling = engine.estimate_handling(past)
+        base = model.predict(day)
+        arrivals = engine.apply_overrides(past.slots, base, _overrides(day))
+        backtest = engine.backtest(past)
+    except engine.ForecastInputError as exc:
+        raise _engine_error(exc) from exc
+    forecast = DayForecast(
+        slots=list(past.slots),
+        arrivals=[float(x) for x in arrivals],
+        aht_s=handling.day_aht(day.weekday(), arrivals),
+        patience_s=handling.patience_s,
+        ivr_share=handling.ivr_share,
+    )
+    return ForecastReport(
+        day=day,
+        open=calendar.is_working_day(day),
+        forecast=forecast,
+        base_arrivals=[float(x) for x in base],
+        actual=actual,
+        handling=handling,
+        backtest=backtest,
+        model=model,
+        history_days=len(past.days),
+        aht_by_slot=[float(x) for x in handling.aht_by_slot[day.weekday()]],
+    )
+
+
+def day_forecast(day: dt.date) -> DayForecast:
+    """Expected calls per half-hour of `day` (corrections applied), AHT, patience and IVR share.
+
+    Learned from the history strictly before `day`; raises `ForecastUnavailable` (French
+    message) without history. A closed day has zero arrivals in every slot.
+    """
+    rules = platform_rules(day)
+    past = _history(day - dt.timedelta(days=HISTORY_DAYS), day, rules)
+    if past.empty:
+        raise _no_history()
+    try:
+        model = engine.fit_arrivals(past)
+        handling = engine.estimate_handling(past)
+        arrivals = engine.apply_overrides(past.slots, model.predict(day), _overrides(day))
+    except engine.ForecastInputError as exc:
+        raise _engine_error(exc) from exc
+    return DayForecast(
+        slots=list(past.slots),
+        arrivals=[float(x) for x in arrivals],
+        aht_s=handling.day_aht(day.weekday(), arrivals),
+        patience_s=handling.patience_s,
+        ivr_share=handling.ivr_share,
+    )
+
+
+# --------------------------------------------------------------------------- corrections
+
+
+def overrides_for_day(day: dt.date) -> list[ForecastOverride]:
+    return list(ForecastOverride.objects.filter(day=day).select_related("created_by"))
+
+
+def _parse_override(day, slot_start, factor, calls) -> tuple[Decimal | None, int | None]:
+    errors: dict[str, list[str]] = {}
+    if not calendar.is_working_day(day):
+        errors["day"] = [
+            _("Le %(jour)s est fermé (week-end ou jour férié).") % {"jour": f"{day:%d/%m/%Y}"}
+        ]
+    rules = platform_rules(day)
+    if slot_start is not None and slot_start not in engine.slot_starts(
+        rules.opening, rules.closing
+    ):
+        errors["slot_start"] = [
+            _("La demi-heure doit commencer entre %(debut)s et %(fin)s, à l'heure ou à la demie.")
+            % {
+                "debut": f"{rules.opening:%H:%M}",
+                "fin": f"{engine.slot_starts(rules.opening, rules.closing)[-1]:%H:%M}",
+            }
+        ]
+    factor_value = calls_value = None
+    if (factor in (None, "")) == (calls in (None, "")):
+        errors["__all__"] = [_("Indiquez soit un coefficient, soit un nombre d'appels.")]
+    if factor not in (None, ""):
+        try:
+            factor_value = Decimal(str(factor).replace(",", "."))
+        except InvalidOperation:
+            errors["factor"] = [_("Le coefficient doit être un nombre (par exemple 1,2).")]
+        else:
+            if not factor_value.is_finite() or not Decimal("0") < factor_value < Decimal("1000"):
+                errors["factor"] = [
+                    _("Le coefficient doit être strictement positif et inférieur à 1 000.")
+                ]
+            elif factor_value != factor_value.quantize(Decimal("0.01")):
+                errors["factor"] = [_("Le coefficient a au plus deux décimales.")]
+    if calls not in (None, ""):
+        try:
+            calls_value = int(str(calls))
+        except ValueError:
+            errors["calls"] = [_("Le nombre d'appels doit être un entier positif ou nul.")]
+        else:
+            if calls_value < 0:
+                errors["calls"] = [_("Le nombre d'appels doit être un entier positif ou nul.")]
+    if errors:
+        raise ValidationError(errors)
+    return factor_value, calls_value
+
+
+@transaction.atomic
+def forecast_override_set(
+    *,
+    day: dt.date,
+    slot_start: dt.time | None,
+    factor=None,
+    calls=None,
+    reason: str = "",
+    created_by: User | None = None,
+) -> ForecastOverride:
+    """Records a correction for a day (`slot_start` None) or a half-hour; replaces an existing one.
+
+    Exactly one of `factor` (multiplies the forecast) and `calls` (replaces it) is given.
+    Raises ValidationError with French messages per field; nothing is written then.
+    """
+    factor_value, calls_value = _parse_override(day, slot_start, factor, calls)
+    reason = (reason or "").strip()
+    if len(reason) > 200:
+        raise ValidationError({"reason": [_("La raison fait au plus 200 caractères.")]})
+    existing = (
+        ForecastOverride.objects.select_for_update()
+        .filter(day=day)
+        .filter(Q(slot_start=slot_start) if slot_start is not None else Q(slot_start__isnull=True))
+        .first()
+    )
+    override = existing or ForecastOverride(day=day, slot_start=slot_start)
+    override.factor = factor_value
+    override.calls = calls_value
+    override.reason = reason
+    override.created_by = created_by
+    override.full_clean()
+    override.save()
+    return override
+
+
+@transaction.atomic
+def forecast_override_delete(*, override_id) -> dt.date:
+    """Deletes a correction; returns its day. French ValidationError if it does not exist."""
+    try:
+        override = ForecastOverride.objects.get(pk=int(override_id))
+    except (TypeError, ValueError, ForecastOverride.DoesNotExist):
+        raise ValidationError(_("Cette correction n'existe pas (ou plus).")) from None
+    day = override.day
+    override.delete()
+    return day
+
+
+# --------------------------------------------------------------------------- capacity
+
+# Target years of the note's « Précisions », shown side by side on the capacity page.
+NOTE_TARGET_YEARS = (2026, 2027)
+
+
+@dataclass(frozen=True)
+class CapacityColumn:
+    targets: CogTargets
+    result: capacity_engine.Capacity
+
+
+@dataclass(frozen=True)
+class CapacityReport:
+    """Volumes of a year (actual before `split`, forecast from it) and the ETP they need."""
+
+    year: int
+    as_of: dt.date  # agents counted on this day
+    split: dt.date  # first day forecast (actual before)
+    calls_actual: float
+    calls_forecast: float
+    ivr_actual: float
+    ivr_forecast: float
+    emails_actual: float
+    emails_forecast: float
+    agents: int
+    fte_available: float
+    phone_hours_available: float
+    phone_days: float  # Σ ETP × working days present
+    rules: PlatformRules
+    columns: list[CapacityColumn]
+    warnings: list[str]
+
+    @property
+    def calls_offered(self) -> float:
+        return self.calls_actual + self.calls_forecast
+
+    @property
+    def ivr_calls(self) -> float:
+        return self.ivr_actual + self.ivr_forecast
+
+    @property
+    def emails(self) -> float:
+        return self.emails_actual + self.emails_forecast
+
+
+def _forecast_calls(
+    history: engine.SlotHistory, split: dt.date, last: dt.date
+) -> tuple[float, float]:
+    """Forecast offered and IVR-only calls of the working days in [split, last]."""
+    past = history.between(split - dt.timedelta(days=HISTORY_DAYS), split)
+    if past.empty:
+        raise _no_history()
+    try:
+        model = engine.fit_arrivals(past)
+        handling = engine.estimate_handling(past)
+    except engine.ForecastInputError as exc:
+        raise _engine_error(exc) from exc
+    corrections: dict[dt.date, list[engine.Override]] = {}
+    for o in ForecastOverride.objects.filter(day__gte=split, day__lte=last):
+        corrections.setdefault(o.day, []).append(
+            engine.Override(
+                slot=o.slot_start,
+                factor=float(o.factor) if o.factor is not None else None,
+                calls=float(o.calls) if o.calls is not None else None,
+            )
+        )
+    offered = 0.0
+    for day in calendar.working_days(split, last):
+        arrivals = model.predict(day)
+        if day in corrections:
+            arrivals = engine.apply_overrides(past.slots, arrivals, corrections[day])
+        offered += float(arrivals.sum())
+    return offered, offered * handling.ivr_share
+
+
+def _emails(first: dt.date, split: dt.date, last: dt.date) -> tuple[float, float, bool]:
+    """Level-1 emails received in [first, split) and forecast for [split, last].
+
+    The forecast is the daily mean of the `RECENT_DAYS` calendar days before `split` (emails
+    arrive every day, not only on working days); the flag says whether there was any history.
+    """
+    recent_start = split - dt.timedelta(days=engine.RECENT_DAYS)
+
+    def received(start: dt.date, end: dt.date) -> int:
+        return Email.objects.filter(
+            kind=EMAIL_LEVEL1, received_at__gte=_midnight(start), received_at__lt=_midnight(end)
+        ).count()
+
+    actual = received(first, split) if first < split else 0
+    recent = received(recent_start, split)
+    remaining_days = max((last - split).days + 1, 0)
+    forecast = recent / engine.RECENT_DAYS * remaining_days
+    return float(actual), float(forecast), bool(actual or recent)
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def _agents_capacity(
+    first: dt.date, last: dt.date, as_of: dt.date, rules: PlatformRules
+) -> tuple[int, float, float]:
+    """(agents, funded ETP on `as_of`, Σ ETP × working days present in the year).
+
+    Funded ETP are the platform's own agents (national reinforcement is not funded here);
+    days present are the working days of each contract in the year, training Thursdays and
+    recorded absences taken out.
+    """
+    training = set(calendar.training_days(first.year, rules))
+    open_days = [d for d in calendar.working_days(first, last) if d not in training]
+    agents = list(
+        User.objects.filter(role=Role.AGENT, is_active=True)
+        .filter(Q(start_date__isnull=True) | Q(start_date__lte=last))
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
+    )
+    absences: dict[int, list[tuple[dt.date, dt.date]]] = {}
+    for a in Absence.objects.filter(agent__in=agents, start__lte=last, end__gte=first):
+        absences.setdefault(a.agent_id, []).append((a.start, a.end))
+    count, fte_on_day, phone_days = 0, 0.0, 0.0
+    for agent in agents:
+        fte = float(agent.fte)
+        begin = max(first, agent.start_date or first)
+        end = min(last, agent.end_date or last)
+        off = absences.get(agent.pk, [])
+        present = sum(
+            1 for d in open_days if begin <= d <= end and not any(s <= d <= e for s, e in off)
+        )
+        phone_days += fte * present
+        if begin <= as_of <= end:
+            count += 1
+            fte_on_day += fte
+    return count, fte_on_day, phone_days
+
+
+def capacity(year: int, *, today: dt.date | None = None) -> CapacityReport:
+    """Funded ETP needed for `year` (actual until yesterday, forecast after) at the COG targets.
+
+    The need is computed at the targets of 2026 and 2027 side by side (and at the year's own
+    targets if it has others); raises `ForecastUnavailable` without any call history.
+    """
+    today = today or timezone.localdate()
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    split = min(max(today, first), last + dt.timedelta(days=1))
+    as_of = min(max(today, first), last)
+    rules = platform_rules(as_of)
+    history = _history(min(first, split - dt.timedelta(days=HISTORY_DAYS)), split, rules)
+    if history.empty:
+        raise _no_history()
+    actual = history.between(first, split)
+    calls_actual, ivr_actual = float(actual.offered.sum()), float(actual.ivr.sum())
+    calls_forecast = ivr_forecast = 0.0
+    if split <= last:
+        calls_forecast, ivr_forecast = _forecast_calls(history, split, last)
+    emails_actual, emails_forecast, has_emails = _emails(first, split, last)
+    warnings = []
+    if not has_emails:
+        warnings.append(
+            _(
+                "Aucun courriel reçu sur l'année ni dans les %(jours)s jours précédents : "
+                "les courriels comptent pour 0."
+            )
+            % {"jours": engine.RECENT_DAYS}
+        )
+    agents, fte_available, phone_days = _agents_capacity(first, last, as_of, rules)
+    columns, seen = [], set()
+    for target_year in sorted({*NOTE_TARGET_YEARS, year}):
+        targets = cog_targets(target_year)
+        if targets.year in seen:
+            continue
+        seen.add(targets.year)
+        try:
+            result = capacity_engine.capacity(
+                calls_offered=calls_actual + calls_forecast,
+                ivr_calls=ivr_actual + ivr_forecast,
+                emails=emails_actual + emails_forecast,
+                pickup_target=targets.pickup_rate,
+                calls_per_fte=targets.calls_per_fte,
+                emails_per_fte=targets.emails_per_fte,
+                phone_share=rules.phone_share,
+                email_share=rules.email_share,
+                fte_available=fte_available,
+                phone_hours_available=phone_days * rules.phone_hours_per_day,
+                calls_per_hour=rules.calls_per_hour,
+            )
+        except capacity_engine.CapacityInputError as exc:
+            raise ForecastUnavailable(
+                _("Capacité impossible à calculer : %(raison)s.") % {"raison": str(exc)}
+            ) from exc
+        columns.append(CapacityColumn(targets=targets, result=result))
+    return CapacityReport(
+        year=year,
+        as_of=as_of,
+        split=split,
+        calls_actual=calls_actual,
+        calls_forecast=calls_forecast,
+        ivr_actual=ivr_actual,
+        ivr_forecast=ivr_forecast,
+        emails_actual=emails_actual,
+        emails_forecast=emails_forecast,
+        agents=agents,
+        fte_available=fte_available,
+        phone_hours_available=phone_days * rules.phone_hours_per_day,
+        phone_days=phone_days,
+        rules=rules,
+        columns=columns,
+        warnings=warnings,
+    )

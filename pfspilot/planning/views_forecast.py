@@ -1,0 +1,159 @@
+"""Forecast and capacity pages: parse the query, call one function, render."""
+
+import datetime as dt
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from pfspilot.engine import calendar
+from pfspilot.engine.forecast import slot_starts
+from pfspilot.people.access import requires
+from pfspilot.reference.selectors import platform_rules
+
+from . import forecasting
+
+MIN_YEAR, MAX_YEAR = 2000, 2100
+
+
+class OverrideForm(forms.Form):
+    """Field types only; the rules (open day, slot, one of factor / calls) live in the service."""
+
+    slot_start = forms.ChoiceField(label=gettext_lazy("Demi-heure"), required=False)
+    factor = forms.DecimalField(
+        label=gettext_lazy("Coefficient"),
+        required=False,
+        max_digits=5,
+        decimal_places=2,
+        localize=True,
+    )
+    calls = forms.IntegerField(label=gettext_lazy("Appels prévus"), required=False, min_value=0)
+    reason = forms.CharField(label=gettext_lazy("Raison"), required=False, max_length=200)
+
+    def __init__(self, *args, slots=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slot_start"].choices = [("", _("Toute la journée"))] + [
+            (f"{s:%H:%M}", f"{s:%H:%M}") for s in slots
+        ]
+
+
+def _default_day() -> dt.date:
+    day = timezone.localdate()
+    while not calendar.is_working_day(day):
+        day += dt.timedelta(days=1)
+    return day
+
+
+def _parse_day(value: str | None) -> tuple[dt.date, str | None]:
+    if not value:
+        return _default_day(), None
+    try:
+        return dt.date.fromisoformat(value), None
+    except ValueError:
+        return _default_day(), _(
+            "Date invalide « %(valeur)s » : utilisez le format AAAA-MM-JJ."
+        ) % {"valeur": value}
+
+
+def _forecast_url(day: dt.date) -> str:
+    return f"{reverse('planning:forecast')}?jour={day.isoformat()}"
+
+
+@requires("planning")
+@require_http_methods(["GET", "POST"])
+def forecast(request):
+    day, day_error = _parse_day(request.GET.get("jour"))
+    rules = platform_rules(day)
+    slots = slot_starts(rules.opening, rules.closing)
+    form = OverrideForm(request.POST or None, slots=slots)
+    if request.method == "POST" and not day_error and form.is_valid():
+        data = form.cleaned_data
+        try:
+            forecasting.forecast_override_set(
+                day=day,
+                slot_start=dt.time.fromisoformat(data["slot_start"])
+                if data["slot_start"]
+                else None,
+                factor=data["factor"],
+                calls=data["calls"],
+                reason=data["reason"],
+                created_by=request.user,
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict") and "day" in exc.error_dict:
+                day_error = " ".join(exc.error_dict.pop("day")[0].messages)
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Correction enregistrée."))
+            return redirect(_forecast_url(day))
+    report = error = None
+    try:
+        report = forecasting.forecast_report(day)
+    except forecasting.ForecastUnavailable as exc:
+        error = str(exc)
+    context = {
+        "day": day,
+        "day_error": day_error,
+        "report": report,
+        "error": error,
+        "form": form,
+        "overrides": forecasting.overrides_for_day(day),
+        "previous_day": day - dt.timedelta(days=1),
+        "next_day": day + dt.timedelta(days=1),
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "planning/forecast.html", context, status=status)
+
+
+@requires("planning")
+@require_POST
+def forecast_override_delete(request):
+    try:
+        day = forecasting.forecast_override_delete(override_id=request.POST.get("override"))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        day, _error = _parse_day(request.POST.get("jour"))
+    else:
+        messages.success(request, _("Correction supprimée."))
+    return redirect(_forecast_url(day))
+
+
+@requires("planning")
+def capacity(request):
+    today = timezone.localdate()
+    value, year_error = request.GET.get("annee"), None
+    year = today.year
+    if value:
+        try:
+            year = int(value)
+            if not MIN_YEAR <= year <= MAX_YEAR:
+                raise ValueError
+        except ValueError:
+            year = today.year
+            year_error = _(
+                "Année invalide « %(valeur)s » : indiquez une année entre %(min)s et %(max)s."
+            ) % {
+                "valeur": value,
+                "min": MIN_YEAR,
+                "max": MAX_YEAR,
+            }
+    report = error = None
+    try:
+        report = forecasting.capacity(year, today=today)
+    except forecasting.ForecastUnavailable as exc:
+        error = str(exc)
+    context = {
+        "year": year,
+        "year_error": year_error,
+        "report": report,
+        "error": error,
+        "previous_year": year - 1,
+        "next_year": year + 1,
+    }
+    return render(request, "planning/capacity.html", context)
