@@ -2,8 +2,9 @@
 
 Pure NumPy/SciPy, no Django. Rates: arrivals λ per second, service μ = 1/AHT, patience θ =
 1/mean patience, n agents, offered load a = λ/μ erlangs. Every formula is exact (no
-approximation) and evaluated in log space so that 1 to 1 000 agents and loads of 1 000 erlangs
-neither overflow nor underflow.
+approximation); Erlang A is evaluated in log space so that 1 to 1 000 agents and loads of 1 000
+erlangs neither overflow nor underflow. Erlang C needs only D_n below, in plain floats: D_n
+overflows to inf only far above the load, where C = 1/(1 + D_n(1 − a/n)) is below 1e-300 anyway.
 
 Notation (Mandelbaum & Zeltyn, "The Palm/Erlang-A queue, with applications to call centers",
 2007; Garnett, Mandelbaum & Reiman, M&SOM 2002): with x = nμ/θ and y = λ/θ, the stationary
@@ -71,6 +72,9 @@ _WINDOW_LOG_DROP = 46.0
 # Beyond this x = nμ/θ, SciPy's lower incomplete gamma tail is not trusted (series instead).
 _GAMMA_TAIL_X = 1e5
 _GAUSS_NODES, _GAUSS_WEIGHTS = np.polynomial.legendre.leggauss(96)
+# Erlang C is stable below this occupancy: a load equal to the agents up to rounding (200 calls/h
+# × 180 s on 10 agents) is unstable.
+_STABLE_RHO = 1.0 - 1e-12
 
 
 class ErlangError(ValueError):
@@ -87,6 +91,40 @@ class UnreachableTarget(ErlangError):
     def __init__(self, message: str, rows: list[int] | None = None):
         super().__init__(message)
         self.rows = rows or []
+
+
+# ---------------------------------------------------------------------------------------------
+# Erlang B recursion and Erlang C figures (written once, for floats and NumPy arrays alike)
+# ---------------------------------------------------------------------------------------------
+
+
+def _next_d(d, n, load):
+    """D_n = (n/a)(1 + D_{n−1}) = (1 − B_n)/B_n from D_{n−1}; overflows to inf, never to NaN."""
+    return (n / load) * (1.0 + d)
+
+
+def _erlang_c_figures(lam, mu, n, within, d, exp):
+    """Erlang C P(W > 0), P(W > T), ASA and occupancy from D_n, for ρ = λ/(nμ) < 1.
+
+    C = 1/(1 + D(1 − ρ)) (= B / (1 − ρ(1 − B))), P(W > T) = C e^{−(nμ − λ)T}, ASA = C/(nμ − λ).
+    Plain operators only: the same lines serve one interval in floats (exp = math.exp) and many
+    in arrays (exp = np.exp). D = inf (n ≫ a) gives C = 0 exactly, as it should.
+    """
+    rho = lam / (mu * n)
+    p_wait = 1.0 / (1.0 + d * (1.0 - rho))
+    drain = n * mu - lam
+    return p_wait, p_wait * exp(-drain * within), p_wait / drain, rho
+
+
+def _erlang_c_admissible(lam, mu, n, max_occupancy):
+    """Stable (ρ < 1) and within the occupancy cap (inf when unset): floats or arrays."""
+    rho = lam / (mu * n)
+    return (rho < _STABLE_RHO) & (rho <= max_occupancy)
+
+
+def _erlang_c_meets(p_late, asa, min_service_level, max_asa_s):
+    """Service level and ASA targets (−inf / inf when unset) of a stable Erlang C interval."""
+    return (1.0 - p_late >= min_service_level) & (asa <= max_asa_s)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -109,13 +147,13 @@ def _log_d_table(load: np.ndarray, n_max: int) -> np.ndarray:
             value, previous = float(load[0]), 0.0
             row = [0.0]
             for n in range(1, n_max + 1):
-                previous = (n / value) * (1.0 + previous)
+                previous = _next_d(previous, n, value)
                 row.append(previous)
             table[0] = row
         else:
             previous = table[:, 0]
             for n in range(1, n_max + 1):
-                previous = (n / load) * (1.0 + previous)
+                previous = _next_d(previous, n, load)
                 table[:, n] = previous
         if np.isfinite(table).all():
             return np.log(table)
@@ -280,19 +318,14 @@ def _core(lam, mu, theta, n, within, log_d, with_asa=True, with_sl=True) -> dict
         if erlang_c.any():
             idx = np.flatnonzero(erlang_c)
             lc, mc, nc, tc, dc = lam[idx], mu[idx], n[idx], within[idx], log_d[idx]
-            rho = lc / (mc * nc)
-            # A load equal to the agents up to rounding (200 calls/h × 180 s on 10) is unstable.
-            ok = rho < 1.0 - 1e-12
+            ok = _erlang_c_admissible(lc, mc, nc, np.inf)
             stable[idx[~ok]] = False
-            log_queue = -np.log1p(-np.where(ok, rho, 0.0))
-            log_z = np.logaddexp(dc, log_queue)
-            p_wait = np.exp(log_queue - log_z)
-            drain = nc * mc - lc
+            p_wait, p_late, asa, rho = _erlang_c_figures(lc, mc, nc, tc, np.exp(dc), np.exp)
             values = {
                 "p_wait": p_wait,
                 "p_abandon": np.zeros(idx.size),
-                "service_level": -np.expm1(np.log(p_wait) - drain * tc),
-                "asa_answered_s": p_wait / drain,
+                "service_level": 1.0 - p_late,
+                "asa_answered_s": asa,
                 "occupancy": rho,
             }
             values["service_level_answered"] = values["service_level"]
@@ -442,9 +475,9 @@ def erlang_c(load: float, agents: int) -> float:
     n = _check_agents(agents)
     if load >= n:
         raise UnstableQueue(_unstable_message(load, n))
-    log_d = _log_d_table(np.array([load]), n)[0, n]
-    log_queue = -math.log1p(-load / n)
-    return float(np.exp(log_queue - np.logaddexp(log_d, log_queue)))
+    with np.errstate(over="ignore"):
+        d = np.exp(_log_d_table(np.array([load]), n)[0, n])
+    return float(_erlang_c_figures(load, 1.0, n, 0.0, d, np.exp)[0])
 
 
 def _unstable_message(load: float, agents: int) -> str:
@@ -503,8 +536,9 @@ def wait_tail(
     if theta == 0.0:
         if load >= n:
             raise UnstableQueue(_unstable_message(load, n))
-        log_queue = -math.log1p(-load / n)
-        return float(np.exp(log_queue - np.logaddexp(log_d, log_queue) - (n * mu - lam) * t))
+        with np.errstate(over="ignore"):
+            d = np.exp(log_d)
+        return float(_erlang_c_figures(lam, mu, n, t, d, np.exp)[1])
     x, y = n * mu / theta, lam / theta
     log_a, _, _, _ = _kummer(np.array([x]), np.array([y]))
     log_late, _, _, _ = _kummer(np.array([x]), np.array([y * math.exp(-theta * t)]))
@@ -526,7 +560,7 @@ def _targets_ok(figures, targets) -> np.ndarray:
         for target, figure, compare in checks:
             goal = targets[target]
             ok &= np.isnan(goal) | compare(figures[figure], goal)
-        pickup = targets["ivr_share"] + (1.0 - targets["ivr_share"]) * (1.0 - figures["p_abandon"])
+        pickup = pickup_rate(figures["p_abandon"], targets["ivr_share"])
         ok &= np.isnan(targets["target_pickup"]) | (pickup >= targets["target_pickup"])
     return ok
 
@@ -536,18 +570,19 @@ def pickup_rate(p_abandon: float, ivr_share: float = 0.0) -> float:
     return ivr_share + (1.0 - ivr_share) * (1.0 - p_abandon)
 
 
-def _scalar_targets(**raw) -> dict[str, np.ndarray]:
+def _scalar_targets(**raw) -> dict[str, float]:
+    """Checked targets of one interval as plain floats, NaN when not set."""
     targets = {}
     for name in ("max_abandon", "min_service_level", "max_occupancy", "target_pickup"):
         value = _check_fraction(name, raw[name])
-        targets[name] = np.array([np.nan if value is None else value])
+        targets[name] = math.nan if value is None else value
     ivr = _check_fraction("ivr_share", raw["ivr_share"])
-    targets["ivr_share"] = np.array([0.0 if ivr is None else ivr])
+    targets["ivr_share"] = 0.0 if ivr is None else ivr
     asa = raw["max_asa_s"]
     if asa is not None:
         asa = _check_positive("L'attente moyenne maximale (s)", asa)
-    targets["max_asa_s"] = np.array([np.nan if asa is None else asa])
-    if all(np.isnan(targets[name][0]) for name in _GOALS):
+    targets["max_asa_s"] = math.nan if asa is None else asa
+    if all(math.isnan(targets[name]) for name in _GOALS):
         raise ErlangError(_NO_TARGET)
     return targets
 
@@ -591,10 +626,16 @@ def required_agents(
         target_pickup=target_pickup,
         ivr_share=ivr_share,
     )
-    if theta > 0 and targets["max_abandon"][0] == 0:
+    if theta == 0.0:
+        found = _staff_erlang_c_one(lam, mu, within, targets, cap)
+        if found is None:
+            raise UnreachableTarget(_unreachable_message(cap))
+        return found
+    if targets["max_abandon"] == 0:
         raise UnreachableTarget(_ZERO_ABANDON)
-    with_asa = not np.isnan(targets["max_asa_s"][0])
-    with_sl = not np.isnan(targets["min_service_level"][0])
+    with_asa = not math.isnan(targets["max_asa_s"])
+    with_sl = not math.isnan(targets["min_service_level"])
+    targets = {key: np.array([value]) for key, value in targets.items()}
     load = lam / mu
     start, stop = 1, min(cap, _likely_bound(load))
     while start <= cap:
@@ -616,6 +657,100 @@ def required_agents(
             return int(ns[np.argmax(ok)])
         start, stop = stop + 1, cap
     raise UnreachableTarget(_unreachable_message(cap))
+
+
+def _staff_erlang_c_one(lam, mu, within, targets, cap) -> int | None:
+    """Fewest agents of one Erlang C interval (None past `cap`), upward from one agent.
+
+    Plain floats: for one interval NumPy's per-call overhead would cost ten times the search.
+    Nobody hangs up, so abandon targets always hold and the décroché is the IVR share + the rest.
+    """
+    goal = targets["target_pickup"]
+    if not (math.isnan(goal) or pickup_rate(0.0, targets["ivr_share"]) >= goal):
+        return None
+    min_sl, max_asa, max_occupancy = (
+        bound if math.isnan(targets[name]) else targets[name]
+        for name, bound in (
+            ("min_service_level", -math.inf),
+            ("max_asa_s", math.inf),
+            ("max_occupancy", math.inf),
+        )
+    )
+    load = lam / mu
+    d = 0.0
+    for n in range(1, cap + 1):
+        d = _next_d(d, n, load)
+        # n ≤ a is unstable anyway: skip the figures until the queue can drain.
+        if n > load and _erlang_c_admissible(lam, mu, n, max_occupancy):
+            _, p_late, asa, _ = _erlang_c_figures(lam, mu, n, within, d, math.exp)
+            if _erlang_c_meets(p_late, asa, min_sl, max_asa):
+                return n
+    return None
+
+
+def _staff_erlang_c(columns, cap) -> np.ndarray:
+    """Fewest agents of many Erlang C intervals (0 past `cap`), exact, in O(max n) NumPy steps.
+
+    No staffing is admissible (ρ < 1, occupancy cap) below max(⌊a⌋ + 1, ⌊a / occupancy⌋): each
+    row steps up from there to its first admissible n. Rows sorted by that n, the Erlang B
+    recursion advances all of them at once as a shrinking suffix (one slice per n); then every
+    row is checked at n, n + 1, … from its own start until all targets hold. Service level and
+    ASA are monotone in n, in floating point too (each step is a monotone rounded operation), so
+    a row once met stays met and its answer is the last n + 1 − the steps it was met. Rows are
+    dropped once half of them are met. Same answers as the upward search of `required_agents`.
+    `columns`: lam, mu, within and the targets (NaN = unset), as for `_bisect_agents`.
+    """
+    lam, mu, within = (columns[key] for key in ("lam", "mu", "within"))
+    answer = np.zeros(lam.size, dtype=int)
+    with np.errstate(invalid="ignore"):
+        goal = columns["target_pickup"]
+        pickup_ok = np.isnan(goal) | (pickup_rate(0.0, columns["ivr_share"]) >= goal)
+    min_sl, max_asa, max_occupancy = (
+        np.where(np.isnan(columns[name]), bound, columns[name])
+        for name, bound in (
+            ("min_service_level", -np.inf),
+            ("max_asa_s", np.inf),
+            ("max_occupancy", np.inf),
+        )
+    )
+    load = lam / mu
+    with np.errstate(divide="ignore"):
+        lowest = np.maximum(np.floor(load) + 1.0, np.floor(load / np.minimum(max_occupancy, 1.0)))
+    n = np.where(pickup_ok, np.minimum(lowest, cap + 1.0), cap + 1.0)
+    while True:
+        short = (n <= cap) & ~_erlang_c_admissible(lam, mu, n, max_occupancy)
+        if not short.any():
+            break
+        n[short] += 1.0
+    rows = np.flatnonzero(n <= cap)
+    if rows.size == 0:
+        return answer
+    rows = rows[np.argsort(n[rows].astype(np.int16), kind="stable")]
+    lam, mu, within, min_sl, max_asa, load, n = (
+        v[rows] for v in (lam, mu, within, min_sl, max_asa, load, n)
+    )
+    d = np.zeros(rows.size)
+    with np.errstate(over="ignore"):
+        for step, start in enumerate(np.searchsorted(n, np.arange(1.0, n[-1] + 1.0)).tolist(), 1):
+            d[start:] = _next_d(d[start:], step, load[start:])
+    met_steps = np.zeros(rows.size)
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        while True:
+            _, p_late, asa, _ = _erlang_c_figures(lam, mu, n, within, d, np.exp)
+            met = _erlang_c_meets(p_late, asa, min_sl, max_asa)
+            met_steps += met
+            done = np.count_nonzero(met)
+            if 2 * done > met.size or n[-1] >= cap:
+                answer[rows[met]] = (n + 1.0 - met_steps)[met]
+                # n[-1] is the highest row (sorted): unmet rows that reached the cap fail.
+                keep = ~met & (n < cap)
+                if not keep.any():
+                    return answer
+                rows, lam, mu, within, min_sl, max_asa, load, n, d, met_steps = (
+                    v[keep] for v in (rows, lam, mu, within, min_sl, max_asa, load, n, d, met_steps)
+                )
+            n += 1.0
+            d = _next_d(d, n, load)
 
 
 def _likely_bound(load):
@@ -712,10 +847,10 @@ def required_agents_batch(
 ) -> np.ndarray:
     """`required_agents` for many intervals at once (one value per interval, arrays broadcast).
 
-    A NaN patience means Erlang C for that interval; a NaN target means "not set". Every figure
-    falls or rises monotonically with the number of agents, so all intervals are bisected
-    together between 0 (never enough) and `max_agents`: about ten vectorised passes, giving the
-    same answer as the upward search of `required_agents`.
+    A NaN patience means Erlang C for that interval; a NaN target means "not set". Erlang C rows
+    run the Erlang B recursion for all of them at once (`_staff_erlang_c`); Erlang A rows are
+    bisected together (`_bisect_agents`). Both give the answer of the upward search of
+    `required_agents`.
     """
     lam_h = np.asarray(arrivals_per_hour, dtype=float).reshape(-1)
     size = lam_h.size
@@ -744,6 +879,34 @@ def required_agents_batch(
             f"Intervalle n° {zero_abandon[0] + 1} : {_ZERO_ABANDON[0].lower()}{_ZERO_ABANDON[1:]}",
             rows=zero_abandon,
         )
+    columns = {"lam": lam, "mu": mu, "theta": theta, "within": within, **targets}
+    agents = np.zeros(size, dtype=int)
+    for rows, staff in (
+        (np.flatnonzero(theta == 0.0), _staff_erlang_c),
+        (np.flatnonzero(theta > 0.0), _bisect_agents),
+    ):
+        if rows.size:
+            # A whole-year Erlang C call, the usual one, skips copying every column.
+            part = columns if rows.size == size else {k: v[rows] for k, v in columns.items()}
+            agents[rows] = staff(part, cap)
+    failing = np.flatnonzero(agents == 0).tolist()
+    if failing:
+        raise UnreachableTarget(
+            _unreachable_message(cap, f"Intervalle n° {failing[0] + 1} : "), rows=failing
+        )
+    return agents
+
+
+def _bisect_agents(columns, cap) -> np.ndarray:
+    """Fewest agents of many Erlang A intervals (0 past `cap`), bisected all together.
+
+    Every figure falls or rises monotonically with the number of agents, so each row is bisected
+    between 0 (never enough) and a likely bound, widened to `cap` for the rare rows it misses:
+    about ten vectorised passes. `columns`: lam, mu, theta, within and the targets (NaN = unset).
+    """
+    lam, mu, theta, within = (columns[key] for key in ("lam", "mu", "theta", "within"))
+    targets = {key: columns[key] for key in (*_GOALS, "ivr_share")}
+    size = lam.size
     with_asa = bool((~np.isnan(targets["max_asa_s"])).any())
     with_sl = bool((~np.isnan(targets["min_service_level"])).any())
     load = lam / mu
@@ -772,11 +935,8 @@ def required_agents_batch(
         low[late] = high[late]
         high[late] = cap
         table = _log_d_table(load, cap)
-        failing = late[~meets(late, high[late])].tolist()
-        if failing:
-            raise UnreachableTarget(
-                _unreachable_message(cap, f"Intervalle n° {failing[0] + 1} : "), rows=failing
-            )
+        failing = late[~meets(late, high[late])]
+        low[failing] = high[failing] = 0
     while True:
         open_ = np.flatnonzero(high - low > 1)
         if open_.size == 0:

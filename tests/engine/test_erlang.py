@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 from scipy import linalg
-from scipy.special import logsumexp
+from scipy.special import gammaln, logsumexp
 
 from pfspilot.engine import erlang
 
@@ -296,6 +296,77 @@ def test_it_staffs_a_batch_exactly_like_one_interval_at_a_time():
             single_patience = None if np.isnan(patience[i]) else patience[i]
             expected = erlang.required_agents(arrivals[i], aht[i], single_patience, **target)
             assert batch[i] == expected, (target, i)
+
+
+def erlang_c_by_sums(arrivals_per_hour, aht_s, within_s, agents):
+    """Erlang C figures for every n in `agents` from the explicit sums Σ a^k/k!, in log space."""
+    load = arrivals_per_hour * aht_s / 3600
+    log_terms = np.arange(agents.max() + 1) * math.log(load) - gammaln(
+        np.arange(agents.max() + 1) + 1
+    )
+    below = np.logaddexp.accumulate(log_terms)[agents - 1]  # log Σ_{k<n} a^k/k!
+    queued = log_terms[agents] + np.log(agents / (agents - load))
+    p_wait = np.exp(queued - np.logaddexp(below, queued))
+    service_level = 1 - p_wait * np.exp(-(agents - load) * within_s / aht_s)
+    return service_level, p_wait * aht_s / (agents - load), load / agents
+
+
+def test_it_staffs_erlang_c_like_an_exhaustive_search_over_the_explicit_sums():
+    # The one-pass recursion (batch) and the plain-float loop (one interval) against the first n
+    # meeting every target by the textbook sums, on 300 random intervals of up to 500 erlangs.
+    rng = np.random.default_rng(20261128)
+    size = 300
+    arrivals = rng.uniform(1, 2000, size)
+    aht = rng.uniform(30, 900, size)
+    within = rng.choice([0.0, 10.0, 20.0, 60.0], size)
+    min_sl = rng.uniform(0.5, 0.95, size)
+    max_asa = rng.uniform(2, 120, size)
+    max_occ = rng.uniform(0.6, 0.98, size)
+    min_sl[::3], max_asa[1::3], max_occ[2::3] = np.nan, np.nan, np.nan
+    goals = {"min_service_level": min_sl, "max_asa_s": max_asa, "max_occupancy": max_occ}
+    batch = erlang.required_agents_batch(arrivals, aht, answer_within_s=within, **goals)
+    for i in range(size):
+        load = arrivals[i] * aht[i] / 3600
+        agents = np.arange(math.floor(load) + 1, math.floor(load) + 400)
+        level, asa, occupancy = erlang_c_by_sums(arrivals[i], aht[i], within[i], agents)
+        with np.errstate(invalid="ignore"):
+            ok = (
+                (np.isnan(min_sl[i]) | (level >= min_sl[i]))
+                & (np.isnan(max_asa[i]) | (asa <= max_asa[i]))
+                & (np.isnan(max_occ[i]) | (occupancy <= max_occ[i]))
+            )
+        expected = int(agents[np.argmax(ok)])
+        assert batch[i] == expected, i
+        one = {key: None if np.isnan(goal[i]) else goal[i] for key, goal in goals.items()}
+        assert erlang.required_agents(arrivals[i], aht[i], answer_within_s=within[i], **one) == (
+            expected
+        ), i
+
+
+def test_it_matches_the_previous_exact_figures_at_the_staffing_found():
+    # The search stops at n where the exact figures (metrics_batch) meet the target, not at n − 1.
+    rng = np.random.default_rng(4)
+    arrivals = rng.uniform(20, 400, 500)
+    aht = rng.uniform(240, 420, 500)
+    agents = erlang.required_agents_batch(arrivals, aht, min_service_level=0.8, max_asa_s=30)
+    at = erlang.metrics_batch(arrivals, aht, agents)
+    below = erlang.metrics_batch(arrivals, aht, agents - 1)
+    assert np.all((at["service_level"] >= 0.8) & (at["asa_answered_s"] <= 30))
+    with np.errstate(invalid="ignore"):
+        assert not np.any((below["service_level"] >= 0.8) & (below["asa_answered_s"] <= 30))
+
+
+def test_it_staffs_erlang_c_far_above_the_load_and_stops_at_the_cap():
+    # a = 0.5 and 0.1 erlang, occupancy ≤ 0.1 %: 500 and 100 agents; D_500 overflows, C = 0.
+    agents = erlang.required_agents_batch([1800, 360], 1, max_occupancy=0.001)
+    assert agents.tolist() == [500, 100]
+    assert erlang.required_agents(1800, 1, max_occupancy=0.001) == 500
+    assert erlang.metrics(1800, 1, 500)["p_wait"] == 0.0
+    # 14 agents are needed for 200 calls/h × 180 s; a cap of 13 fails those rows only.
+    with pytest.raises(erlang.UnreachableTarget, match="n° 1 .*13 agents") as caught:
+        erlang.required_agents_batch([200, 20, 200], 180, min_service_level=0.8, max_agents=13)
+    assert caught.value.rows == [0, 2]
+    assert erlang.required_agents_batch([200, 20], 180, min_service_level=0.8).tolist() == [14, 3]
 
 
 def test_it_accepts_one_target_per_interval_in_a_batch():
