@@ -1,3 +1,10 @@
+from django.urls import path
+
+from . import views
+
 app_name = "desk"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.guide, name="guide"),
+    path("recherche/", views.search, name="search"),
+]

@@ -5,7 +5,7 @@ parameters), so the engine works on files without a database.
 """
 
 from dataclasses import dataclass, field
-from datetime import time
+from datetime import date, time
 
 
 @dataclass(frozen=True)
@@ -75,3 +75,10 @@ class PlatformRules:
             ),
         }
     )
+
+    training_week_of_month: int = 3  # "3eme Jeudis": the third…
+    training_weekday: int = 3  # …Thursday (Monday = 0)
+    # Note §E: every agent supervised on every mission each year, besides one per semester.
+    supervise_all_missions_yearly: bool = True
+    short_lunch_activity: str = "email"  # note §F: a shorter lunch break is spent on emails
+    valid_from: date | None = None

@@ -1,0 +1,59 @@
+"""`pfspilot route --motif TEXT --profile {fi,confirme} [--dossier-en-cours] --json`.
+
+Contract (scripts depend on it): one JSON object {motif, parcours, profile, action, instruction};
+an unknown motif, a missing or invalid profile → French message on stderr, exit status 2.
+"""
+
+from django.utils import timezone
+
+from pfspilot.cli import CliError, JsonCommand
+from pfspilot.engine import routing
+from pfspilot.reference.selectors import routing_matrix
+
+
+class Command(JsonCommand):
+    help = "Indique la consigne d'orientation d'un motif d'appel pour un profil d'agent."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--motif", help="Code ou libellé du motif, tel qu'écrit dans la note.")
+        parser.add_argument("--profile", help="Profil de l'agent : fi ou confirme.")
+        parser.add_argument(
+            "--dossier-en-cours",
+            action="store_true",
+            help="L'allocataire a un dossier en cours pour ce motif.",
+        )
+
+    def run(self, *, motif=None, profile=None, dossier_en_cours=False, **options):
+        if not profile:
+            raise CliError(
+                "Erreur : --profile est obligatoire : fi (formation initiale) ou confirme."
+            )
+        if profile not in routing.PROFILES:
+            raise CliError(
+                f"Erreur : profil « {profile} » invalide pour --profile : "
+                "fi (formation initiale) ou confirme."
+            )
+        if not motif or not motif.strip():
+            raise CliError("Erreur : --motif est obligatoire (code ou libellé du motif).")
+        rows = routing_matrix(timezone.localdate())
+        row = routing.find_motif(rows, motif)
+        if row is None:
+            suggestions = " ; ".join(f"« {label} »" for label in routing.closest(rows, motif, 5))
+            raise CliError(
+                f"Erreur : motif « {motif.strip()} » absent du tableau d'orientation. "
+                f"Motifs les plus proches : {suggestions}."
+            )
+        decision = routing.route(row, profile, dossier_en_cours)
+        return {
+            "motif": row.label,
+            "parcours": row.parcours,
+            "profile": profile,
+            "action": decision.action,
+            "instruction": decision.instruction,
+        }
+
+    def render_text(self, result) -> str:
+        return (
+            f"{result['motif']} ({result['parcours']}), "
+            f"profil {routing.PROFILE_LABELS[result['profile']]} : {result['instruction']}"
+        )

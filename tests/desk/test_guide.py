@@ -1,0 +1,153 @@
+"""The call guide page and its htmx results, for every row of the note's table."""
+
+import html
+import re
+
+import pytest
+from django.urls import reverse
+
+from tests.reference.note_table import FILE, NOTE_TABLE, expected
+
+GUIDE = reverse("desk:guide")
+SEARCH = reverse("desk:search")
+AGENT_OF_PROFILE = {"fi": "alice", "confirme": "bob"}
+
+
+def article(page: str, code: str) -> str:
+    found = re.search(rf'<article class="motif" data-code="{code}">(.*?)</article>', page, re.S)
+    assert found, f"motif {code} absent de la page"
+    return found.group(1)
+
+
+def decisions(block: str) -> dict[str, tuple[str, str]]:
+    """profile → (action, instruction) as displayed."""
+    found = re.findall(
+        r'data-profile="(\w+)" data-action="(\w+)">.*?<p class="instruction">(.*?)</p>', block, re.S
+    )
+    return {profile: (action, html.unescape(text)) for profile, action, text in found}
+
+
+@pytest.mark.parametrize("profile", ["fi", "confirme"])
+@pytest.mark.parametrize(
+    "code,label,parcours,fi,confirme", NOTE_TABLE, ids=[row[0] for row in NOTE_TABLE]
+)
+def test_it_shows_the_agent_the_instruction_of_their_profile(
+    client_for, code, label, parcours, fi, confirme, profile
+):
+    client = client_for(AGENT_OF_PROFILE[profile])
+    cell = fi if profile == "fi" else confirme
+    for dossier in (False, True):
+        params = {"q": label, **({"dossier": code} if dossier else {})}
+        for url in (GUIDE, SEARCH):
+            block = article(client.get(url, params).content.decode(), code)
+            assert f"<h3>{html.escape(label)}</h3>" in block
+            assert decisions(block) == {profile: expected(cell, dossier)}, (url, dossier)
+
+
+@pytest.mark.parametrize("code,label,parcours,fi,confirme", NOTE_TABLE)
+def test_it_asks_for_a_file_in_progress_only_where_it_matters(
+    client_for, code, label, parcours, fi, confirme
+):
+    page = client_for("alice").get(SEARCH, {"q": code}).content.decode()
+    asks = "Dossier en cours ?" in article(page, code)
+    assert asks == (fi == FILE)
+
+
+def test_it_shows_both_profiles_side_by_side_to_a_manager(client_for):
+    page = client_for("maud").get(GUIDE, {"q": "cmg"}).content.decode()
+    block = article(page, "CMG")
+    assert decisions(block) == {
+        "fi": (
+            "rappel_differe",
+            "Orienter vers un rappel différé pour expertise : enregistrer une demande de rappel / "
+            "rendez-vous téléphonique de second niveau.",
+        ),
+        "confirme": (
+            "traiter",
+            "Traiter l'appel au niveau 1 : réponse complète, sans rappel différé.",
+        ),
+    }
+    assert "Formation initiale" in block and "Confirmé" in block
+
+
+def test_it_shows_the_renfort_their_own_confirmed_profile(client_for):
+    page = client_for("rita").get(SEARCH, {"q": "asf"}).content.decode()
+    assert decisions(article(page, "ASF")) == {
+        "confirme": (
+            "traiter",
+            "Traiter l'appel au niveau 1 : réponse complète, sans rappel différé.",
+        )
+    }
+
+
+@pytest.mark.parametrize(
+    "query,codes",
+    [
+        ("cgm", ["CMG", "CUMUL-CMG"]),
+        ("aripa", ["ARIPA"]),
+        ("prepare adoption", ["PREPARE-ADOPTION"]),
+        ("deces", ["DECES-ARRIVEE", "DECES-ENDEUILLES"]),
+        ("décés", ["DECES-ARRIVEE", "DECES-ENDEUILLES"]),
+        ("deuil", ["DECES-ARRIVEE", "DECES-ENDEUILLES"]),
+        ("AAH", ["AAH"]),
+        ("aeeh", ["AEEH"]),
+        ("ajap", ["AJPP", "AJPA"]),
+        ("PreParE", ["PREPARE", "PREPARE-ADOPTION"]),
+        ("titre de sejour", ["TITRES-SEJOUR", "DROIT-SEJOUR", "ADI"]),
+        ("loyer", ["IMPAYES-LOYER"]),
+        ("créance", ["CREANCE", "CONTESTATIONS", "RECOUVREMENT"]),
+        ("surendetement", ["SURENDETTEMENT"]),
+        ("L’ASF", ["ASF"]),
+        ("rsa", ["RSA-JEUNE"]),
+        ("detresse", ["DETRESSE"]),
+    ],
+)
+def test_it_finds_motifs_despite_typos_accents_and_acronyms(client_for, query, codes):
+    page = client_for("bob").get(SEARCH, {"q": query}).content.decode()
+    assert re.findall(r'data-code="([\w-]+)"', page) == codes
+
+
+def test_it_answers_level_1_for_a_motif_outside_the_table(client_for):
+    page = client_for("alice").get(SEARCH, {"q": "changement d'adresse"}).content.decode()
+    assert "Aucun motif du tableau ne correspond à « changement d&#x27;adresse »." in page
+    assert "Motif hors tableau : traiter l&#x27;appel au niveau 1." in page
+    assert 'data-code="' not in page
+
+
+def test_it_lists_every_motif_by_parcours_without_a_query(client_for):
+    page = client_for("alice").get(GUIDE).content.decode()
+    assert re.findall(r'data-code="([\w-]+)"', page) == [row[0] for row in NOTE_TABLE]
+    assert page.count('<h2 class="parcours">') == 9
+
+
+def test_it_lists_the_interview_steps_in_order(client_for):
+    page = html.unescape(client_for("bob").get(GUIDE).content.decode())
+    steps = re.findall(r"<li>(.*?)</li>", page.split("Déroulé de l'entretien")[1])
+    assert steps[0] == "La levée de l’anonymat"
+    assert steps[6].startswith("La réalisation d'une Prise d’Informations en Relation")
+    assert len(steps) == 9
+
+
+def test_it_works_without_javascript(client_for):
+    page = client_for("alice").get(GUIDE, {"q": "ajpp"}).content.decode()
+    assert '<form method="get" action="/guide/"' in page
+    assert 'name="dossier" value="AJPP"' in page
+    assert 'name="q" value="ajpp"' in page
+
+
+def test_the_partial_keeps_the_address_bar_on_the_guide(client_for):
+    response = client_for("alice").get(SEARCH, {"q": "ajpp", "dossier": "AJPP"})
+    assert response["HX-Replace-Url"] == "/guide/?q=ajpp&dossier=AJPP"
+    assert b"<html" not in response.content
+
+
+def test_it_ignores_a_file_answer_given_for_another_motif(client_for):
+    page = client_for("alice").get(SEARCH, {"q": "aripa", "dossier": "AJPP"}).content.decode()
+    assert decisions(article(page, "ARIPA")) == {
+        "fi": ("traiter", "Pas de dossier en cours : traiter l'appel au niveau 1.")
+    }
+
+
+def test_it_escapes_the_query(client_for):
+    page = client_for("alice").get(SEARCH, {"q": "<script>x</script>"}).content.decode()
+    assert "<script>x" not in page

@@ -1,0 +1,207 @@
+"""Routing engine: normalisation, exact lookup, tolerant search, decisions (no database)."""
+
+import pytest
+
+from pfspilot.engine import routing
+from pfspilot.engine.routing import Decision, RoutingRow, closest, find_motif, route, search
+from pfspilot.engine.text import normalize, tokens
+
+ROWS = [
+    RoutingRow("CMG", "Le CMG", "PARCOURS ARRIVEE DE L'ENFANT", "rappel_differe", "traiter", (), 1),
+    RoutingRow(
+        "DECES-ARRIVEE",
+        "Le décès d'un membre du foyer",
+        "PARCOURS ARRIVEE DE L'ENFANT",
+        "pira_rdv",
+        "pira_rdv",
+        ("deuil",),
+        2,
+    ),
+    RoutingRow(
+        "CUMUL-CMG",
+        "Le cumul CMG",
+        "PARCOURS ARRIVEE DE L'ENFANT",
+        "rappel_differe",
+        "rappel_differe",
+        (),
+        3,
+    ),
+    RoutingRow(
+        "PREPARE", "La PREPARE", "PARCOURS ARRIVEE DE L'ENFANT", "rappel_differe", "traiter", (), 4
+    ),
+    RoutingRow(
+        "PREPARE-ADOPTION",
+        "La PREPARE : Adoption - Ass Mat - ETI",
+        "PARCOURS ARRIVEE DE L'ENFANT",
+        "rappel_differe",
+        "rappel_differe",
+        (),
+        5,
+    ),
+    RoutingRow(
+        "DECES-ENDEUILLES",
+        "Le décès d'un membre du foyer",
+        "PARCOURS ACCOMPAGNEMENT DES FAMILES ENDEUILLEES",
+        "pira_rdv",
+        "pira_rdv",
+        (),
+        6,
+    ),
+    RoutingRow(
+        "ARIPA",
+        "L'ARIPA",
+        "PARCOURS SEPARATIONS",
+        "rappel_si_dossier",
+        "rappel_si_dossier",
+        ("pension alimentaire",),
+        7,
+    ),
+    RoutingRow(
+        "IMPAYES-LOYER",
+        "Les impayés de loyer",
+        "LE LOGEMENT",
+        "rappel_differe",
+        "rappel_differe",
+        (),
+        8,
+    ),
+    RoutingRow(
+        "DETRESSE",
+        "USAGERS EN DETRESSE",
+        "Autres",
+        "transfert_superviseur",
+        "transfert_superviseur",
+        (),
+        9,
+    ),
+]
+
+
+def labels(rows):
+    return [row.label for row in rows]
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("Le Décès", "le deces"),
+        ("  L’ARIPA\t ", "l'aripa"),
+        ("l‘aripa", "l'aripa"),
+        ("La  PREPARE :\u00a0Adoption – Ass Mat", "la prepare : adoption - ass mat"),
+        ("ŒUVRE", "oeuvre"),
+        ("", ""),
+    ],
+)
+def test_it_normalizes_case_accents_apostrophes_and_spaces(text, expected):
+    assert normalize(text) == expected
+
+
+def test_it_drops_french_stop_words_from_tokens():
+    assert tokens("Le décès d'un membre du foyer") == ("deces", "membre", "foyer")
+
+
+@pytest.mark.parametrize(
+    "text,code",
+    [
+        ("cmg", "CMG"),
+        ("Le CMG", "CMG"),
+        ("  le cmg ", "CMG"),
+        ("L’ARIPA", "ARIPA"),
+        ("l'aripa", "ARIPA"),
+        ("LE DECES D’UN MEMBRE DU FOYER", "DECES-ARRIVEE"),
+        ("deces-endeuilles", "DECES-ENDEUILLES"),
+        ("La PREPARE: Adoption-Ass Mat-ETI", "PREPARE-ADOPTION"),
+        ("usagers en détresse", "DETRESSE"),
+    ],
+)
+def test_it_finds_a_motif_by_code_or_label(text, code):
+    assert find_motif(ROWS, text).code == code
+
+
+@pytest.mark.parametrize("text", ["", "   ", "CM", "prepare adopt", "le cmg x"])
+def test_it_finds_nothing_for_partial_text(text):
+    assert find_motif(ROWS, text) is None
+
+
+@pytest.mark.parametrize(
+    "query,first",
+    [
+        ("cgm", ["Le CMG", "Le cumul CMG"]),
+        ("CMG", ["Le CMG", "Le cumul CMG"]),
+        ("aripa", ["L'ARIPA"]),
+        ("arpia", ["L'ARIPA"]),
+        ("prepare adoption", ["La PREPARE : Adoption - Ass Mat - ETI"]),
+        ("prép", ["La PREPARE", "La PREPARE : Adoption - Ass Mat - ETI"]),
+        ("deces", ["Le décès d'un membre du foyer", "Le décès d'un membre du foyer"]),
+        ("deuil", ["Le décès d'un membre du foyer"]),
+        ("pension", ["L'ARIPA"]),
+        ("impayes loyer", ["Les impayés de loyer"]),
+        ("detresse", ["USAGERS EN DETRESSE"]),
+    ],
+)
+def test_it_searches_with_typos_prefixes_and_keywords(query, first):
+    assert labels(search(ROWS, query))[: len(first)] == first
+    assert len(search(ROWS, query)) == len(first)
+
+
+def test_it_searches_nothing_for_an_empty_query():
+    assert search(ROWS, "  ") == []
+    assert search(ROWS, "zzzz qqqq") == []
+
+
+def test_it_limits_the_results():
+    assert labels(search(ROWS, "cmg", limit=1)) == ["Le CMG"]
+
+
+def test_it_lists_the_closest_distinct_labels():
+    assert closest(ROWS, "deces", 3)[:1] == ["Le décès d'un membre du foyer"]
+    assert len(closest(ROWS, "deces", 3)) == 3
+    assert len(set(closest(ROWS, "xyz", 4))) == 4
+
+
+@pytest.mark.parametrize(
+    "code,profile,dossier,decision",
+    [
+        ("CMG", "fi", False, Decision("rappel_differe", routing.INSTRUCTIONS["rappel_differe"])),
+        ("CMG", "confirme", True, Decision("traiter", routing.INSTRUCTIONS["traiter"])),
+        ("ARIPA", "fi", False, Decision("traiter", routing.INSTRUCTION_NO_FILE)),
+        (
+            "ARIPA",
+            "confirme",
+            True,
+            Decision("rappel_differe", routing.INSTRUCTION_FILE_IN_PROGRESS),
+        ),
+        ("DECES-ENDEUILLES", "fi", True, Decision("pira_rdv", routing.INSTRUCTIONS["pira_rdv"])),
+        (
+            "DETRESSE",
+            "confirme",
+            False,
+            Decision("transfert_superviseur", routing.INSTRUCTIONS["transfert_superviseur"]),
+        ),
+    ],
+)
+def test_it_routes_per_profile_and_file(code, profile, dossier, decision):
+    row = next(r for r in ROWS if r.code == code)
+    assert route(row, profile, dossier) == decision
+
+
+def test_it_answers_a_motif_outside_the_table_at_level_1():
+    assert route(None, "fi") == Decision(
+        "traiter", "Motif hors tableau : traiter l'appel au niveau 1."
+    )
+
+
+def test_it_rejects_an_unknown_profile():
+    with pytest.raises(ValueError, match="profil inconnu"):
+        route(ROWS[0], "cdi")
+
+
+def test_it_rejects_an_unknown_rule():
+    with pytest.raises(ValueError, match="règle d'orientation inconnue"):
+        RoutingRow("X", "X", "Autres", "peut-etre", "traiter")
+
+
+def test_it_knows_which_rows_ask_for_a_file_in_progress():
+    asking = [r.code for r in ROWS if r.asks_file_in_progress()]
+    assert asking == ["ARIPA"]
+    assert ROWS[6].asks_file_in_progress("fi") is True
