@@ -1,3 +1,10 @@
+from django.urls import path
+
+from . import views
+
 app_name = "indicators"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.dashboard_page, name="dashboard"),
+    path("export/", views.export, name="export"),
+]

@@ -1,0 +1,637 @@
+"""The COG dashboard: every target of the year, its status, trend, projection and what it takes.
+
+Reads the daily sums (selectors), turns sums into the engine's indicators (ratios of sums, the
+definitions of `pfspilot.engine.indicators`) and uses the engine for working days, production
+per funded ETP and the rate needed on the remaining working days.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+import polars as pl
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from pfspilot.engine import calendar
+from pfspilot.engine import indicators as engine
+from pfspilot.engine.parameters import CogTargets, IndicatorParams, PlatformRules
+from pfspilot.engine.records import EMAIL, PHONE
+
+from . import selectors
+from .exports import Column, Table
+from .formatting import fr_number, fr_percent, fr_points, fr_signed
+from .models import Grain
+
+MET, AT_RISK, MISSED = "met", "at_risk", "missed"
+STATUS_LABELS = {
+    MET: gettext_lazy("Atteint"),
+    AT_RISK: gettext_lazy("À risque"),
+    MISSED: gettext_lazy("Manqué"),
+}
+RISK_POINTS = 0.02  # a rate missing its target by at most 2 points is "at risk"
+RISK_SHARE = 0.95  # production at 95 % or more of its pro-rated target is "at risk"
+MONTHS = [
+    gettext_lazy("janvier"),
+    gettext_lazy("février"),
+    gettext_lazy("mars"),
+    gettext_lazy("avril"),
+    gettext_lazy("mai"),
+    gettext_lazy("juin"),
+    gettext_lazy("juillet"),
+    gettext_lazy("août"),
+    gettext_lazy("septembre"),
+    gettext_lazy("octobre"),
+    gettext_lazy("novembre"),
+    gettext_lazy("décembre"),
+]
+
+
+@dataclass(frozen=True)
+class Scope:
+    year: int
+    month: int | None = None
+    team: str = ""
+    agent: str = ""
+    motif: str = ""
+    by: str = "month"  # trend granularity: month or week
+
+
+def _div(numerator, denominator):
+    return numerator / denominator if denominator else None
+
+
+def rates(s: dict) -> dict:
+    """Indicators of one row of sums (engine definitions: ratios of counts and of sums)."""
+    answered, abandoned = s.get("calls_answered") or 0, s.get("calls_abandoned") or 0
+    queued = answered + abandoned
+    return {
+        **s,
+        "pickup_rate": _div(answered + (s.get("calls_ivr") or 0), s.get("calls_offered")),
+        "agent_answer_rate": _div(answered, queued),
+        "repeat_rate": _div(s.get("calls_repeat"), s.get("calls_identified")),
+        "asa_s": _div(s.get("wait_answered_s"), answered),
+        "aht_s": _div(s.get("handle_s"), answered),
+        "service_level": _div(s.get("calls_within_sl"), queued),
+        "calls_per_hour": _div(answered, s.get("phone_hours")),
+        "emails_per_hour": _div(s.get("emails_answered"), s.get("email_hours")),
+        "level1_rate": _div(s.get("level1_within"), s.get("level1_due")),
+        "complaints_rate": _div(s.get("complaints_within"), s.get("complaints_due")),
+    }
+
+
+def as_of_day(year: int, today: dt.date) -> dt.date | None:
+    """Last day counted: today for the current year, else the last day with data."""
+    last = selectors.last_day(year)
+    if last is None:
+        return None
+    return min(last, today)
+
+
+def _status_rate(value, target, maximum: bool):
+    """Met: the target is respected; at risk: missed by at most RISK_POINTS; else missed."""
+    if value is None:
+        return None
+    met = value < target if maximum else value >= target
+    if met:
+        return MET
+    return AT_RISK if abs(value - target) <= RISK_POINTS + 1e-12 else MISSED
+
+
+def _out_of_reach(needed, maximum: bool) -> bool:
+    """No rate on the remaining working days can bring the year back to its target."""
+    if needed is None:
+        return False
+    return needed < 0 if maximum else needed > 1
+
+
+def _status_volume(value, target_to_date):
+    if value is None or not target_to_date:
+        return None
+    if value >= target_to_date:
+        return MET
+    return AT_RISK if value >= RISK_SHARE * target_to_date else MISSED
+
+
+def _needed_sentence(label, needed, target, remaining, maximum: bool) -> str:
+    if needed is None:
+        return ""
+    days = _("sur les %(n)s jours ouvrés restants") % {"n": remaining}
+    bound = (_("sous %(t)s") if maximum else _("à %(t)s")) % {"t": fr_percent(target)}
+    if _out_of_reach(needed, maximum):
+        return _("%(label)s : cible hors d'atteinte (il faudrait %(v)s %(days)s)") % {
+            "label": label,
+            "v": fr_percent(needed),
+            "days": days,
+        }
+    if (not maximum and needed <= 0) or (maximum and needed >= 1):
+        return _("%(label)s : cible assurée quel que soit le résultat %(days)s") % {
+            "label": label,
+            "days": days,
+        }
+    word = _("à ne pas dépasser") if maximum else _("nécessaire")
+    return _("%(label)s %(word)s %(days)s pour finir l'année %(bound)s : %(v)s") % {
+        "label": label,
+        "word": word,
+        "days": days,
+        "bound": bound,
+        "v": fr_percent(needed),
+    }
+
+
+RATE_TARGETS = (
+    # key, label, sums (numerator, denominator), target attribute, maximum?
+    ("pickup_rate", gettext_lazy("Taux de décroché"), "pickup", "pickup_rate", False),
+    ("repeat_rate", gettext_lazy("Taux de réitération"), "repeat", "repeat_rate_max", True),
+    (
+        "phone_satisfaction",
+        gettext_lazy("Satisfaction téléphone"),
+        "phone_satisfaction",
+        "phone_satisfaction",
+        False,
+    ),
+    (
+        "level1_rate",
+        gettext_lazy("Courriels de niveau 1 traités en 48 h"),
+        "level1",
+        "email_within_deadline",
+        False,
+    ),
+    (
+        "complaints_rate",
+        gettext_lazy("Réclamations traitées en 10 jours"),
+        "complaints",
+        "complaint_within_deadline",
+        False,
+    ),
+    (
+        "email_satisfaction",
+        gettext_lazy("Satisfaction courriels"),
+        "email_satisfaction",
+        "email_satisfaction",
+        False,
+    ),
+)
+NEEDED_LABELS = {
+    "pickup_rate": gettext_lazy("Décroché"),
+    "repeat_rate": gettext_lazy("Réitération"),
+    "phone_satisfaction": gettext_lazy("Satisfaction téléphone"),
+    "level1_rate": gettext_lazy("Courriels N1 en 48 h"),
+    "complaints_rate": gettext_lazy("Réclamations en 10 jours"),
+    "email_satisfaction": gettext_lazy("Satisfaction courriels"),
+}
+
+
+def _fractions(totals: dict, satisfaction: dict) -> dict[str, tuple[float, float]]:
+    """(numerator, denominator) of each rate target."""
+    phone = satisfaction.get(PHONE, {})
+    email = satisfaction.get(EMAIL, {})
+    return {
+        "pickup": (
+            (totals.get("calls_answered") or 0) + (totals.get("calls_ivr") or 0),
+            totals.get("calls_offered") or 0,
+        ),
+        "repeat": (totals.get("calls_repeat") or 0, totals.get("calls_identified") or 0),
+        "phone_satisfaction": (phone.get("satisfied", 0), phone.get("answers", 0)),
+        "level1": (totals.get("level1_within") or 0, totals.get("level1_due") or 0),
+        "complaints": (totals.get("complaints_within") or 0, totals.get("complaints_due") or 0),
+        "email_satisfaction": (email.get("satisfied", 0), email.get("answers", 0)),
+    }
+
+
+def _by_channel(rows: list[dict]) -> dict[str, dict]:
+    out: dict[str, dict] = {}
+    for row in rows:
+        slot = out.setdefault(row["channel"], {"answers": 0, "satisfied": 0})
+        slot["answers"] += row["answers"] or 0
+        slot["satisfied"] += row["satisfied"] or 0
+    return out
+
+
+def target_rows(
+    *,
+    totals: dict,
+    satisfaction: dict,
+    fte: float,
+    targets: CogTargets,
+    as_of: dt.date,
+    scope: Scope,
+) -> list[dict]:
+    """One row per COG target: value, target, status, projection and what it takes."""
+    year_view = scope.month is None
+    elapsed, remaining, total_days = calendar.year_progress(as_of, scope.year)
+    rows = []
+    for key, label, fraction, attribute, maximum in RATE_TARGETS:
+        numerator, denominator = _fractions(totals, satisfaction)[fraction]
+        target = getattr(targets, attribute)
+        value = _div(numerator, denominator)
+        needed = None
+        if year_view and remaining:
+            needed = engine.rate_needed(
+                numerator=numerator,
+                denominator=denominator,
+                elapsed_days=elapsed,
+                remaining_days=remaining,
+                target=target,
+            )
+        status = _status_rate(value, target, maximum)
+        if status == AT_RISK and _out_of_reach(needed, maximum):
+            status = MISSED
+        rows.append(
+            {
+                "key": key,
+                "label": str(label),
+                "kind": "percent",
+                "target": target,
+                "target_label": ("< " if maximum else "≥ ") + fr_percent(target),
+                "value": value,
+                "value_label": fr_percent(value),
+                "gap": None if value is None else value - target,
+                "gap_label": fr_points(None if value is None else value - target),
+                "status": status,
+                "status_label": str(STATUS_LABELS[status]) if status else "—",
+                # The engine projects rates at the same pace: the year ends at today's value.
+                "projection": value if year_view else None,
+                "projection_label": fr_percent(value) if year_view else "—",
+                "needed": needed,
+                "needed_label": fr_percent(needed),
+                "sentence": _needed_sentence(
+                    NEEDED_LABELS[key], needed, target, remaining, maximum
+                ),
+            }
+        )
+    rows += _production_rows(totals, fte, targets, as_of, scope, elapsed, remaining, total_days)
+    return rows
+
+
+def _month_days(year: int, month: int, as_of: dt.date) -> int:
+    first = dt.date(year, month, 1)
+    last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+    return calendar.count_working_days(first, min(last, as_of))
+
+
+def _production_rows(totals, fte, targets, as_of, scope, elapsed, remaining, total_days):
+    production = engine.production_per_fte(
+        answered_calls=totals.get("calls_answered") or 0,
+        answered_emails=totals.get("emails_answered") or 0,
+        funded_fte=fte,
+        as_of=as_of,
+        targets=targets,
+    )
+    rows = []
+    for name, label, unit in (
+        ("calls", gettext_lazy("Appels décrochés par ETP financé"), gettext_lazy("appels")),
+        ("emails", gettext_lazy("Courriels traités par ETP financé"), gettext_lazy("courriels")),
+    ):
+        value = production[f"{name}_per_fte"]
+        target = production[f"{name}_target"]
+        if scope.month is None:
+            to_date = production[f"{name}_target_to_date"]
+        else:
+            to_date = target * _month_days(scope.year, scope.month, as_of) / total_days
+        status = _status_volume(value, to_date)
+        needed = production[f"{name}_needed_per_fte_per_day"] if scope.month is None else None
+        pace = _div(value, elapsed) if value is not None else None
+        sentence = ""
+        if needed is not None and remaining:
+            sentence = _(
+                "%(label)s : %(needed)s %(unit)s par ETP et par jour ouvré sur les %(n)s jours "
+                "restants pour atteindre %(target)s (rythme actuel : %(pace)s)"
+            ) % {
+                "label": label,
+                "needed": fr_number(needed, 1),
+                "unit": unit,
+                "n": remaining,
+                "target": fr_number(target),
+                "pace": fr_number(pace, 1),
+            }
+        projection = production[f"{name}_projected_per_fte"] if scope.month is None else None
+        rows.append(
+            {
+                "key": f"{name}_per_fte",
+                "label": str(label),
+                "kind": "volume",
+                "target": to_date,
+                "target_label": _("%(to_date)s au prorata (%(year)s sur l'année)")
+                % {"to_date": fr_number(to_date, 0), "year": fr_number(target)},
+                "value": value,
+                "value_label": fr_number(value, 0),
+                "gap": None if value is None else value - to_date,
+                "gap_label": fr_signed(None if value is None else value - to_date),
+                "status": status,
+                "status_label": str(STATUS_LABELS[status]) if status else "—",
+                "projection": projection,
+                "projection_label": fr_number(projection, 0),
+                "needed": needed,
+                "needed_label": fr_number(needed, 1),
+                "sentence": sentence,
+            }
+        )
+    return rows
+
+
+# --- tables (shown and exported alike) --------------------------------------------------------
+
+CALL_COLUMNS = [
+    Column(gettext_lazy("Appels présentés"), "calls_offered", "int"),
+    Column(gettext_lazy("Décrochés (agents)"), "calls_answered", "int"),
+    Column(gettext_lazy("Traités par le SVI"), "calls_ivr", "int"),
+    Column(gettext_lazy("Abandons"), "calls_abandoned", "int"),
+    Column(gettext_lazy("Taux de décroché"), "pickup_rate", "percent"),
+    Column(gettext_lazy("Taux de réitération"), "repeat_rate", "percent"),
+    Column(gettext_lazy("ASA (s)"), "asa_s", "float"),
+    Column(gettext_lazy("DMT (s)"), "aht_s", "float"),
+    Column(gettext_lazy("Niveau de service"), "service_level", "percent"),
+]
+EMAIL_COLUMNS = [
+    Column(gettext_lazy("Courriels N1 reçus"), "level1_received", "int"),
+    Column(gettext_lazy("Courriels N1 en 48 h"), "level1_rate", "percent"),
+    Column(gettext_lazy("Réclamations reçues"), "complaints_received", "int"),
+    Column(gettext_lazy("Réclamations en 10 jours"), "complaints_rate", "percent"),
+]
+
+
+def targets_table(rows: list[dict]) -> Table:
+    table = Table(
+        "cibles",
+        gettext_lazy("Cibles COG"),
+        [
+            Column(gettext_lazy("Indicateur"), "label"),
+            Column(gettext_lazy("Cible"), "target_label"),
+            Column(gettext_lazy("Valeur"), "value_label"),
+            Column(gettext_lazy("Écart"), "gap_label"),
+            Column(gettext_lazy("Statut"), "status_label"),
+            Column(gettext_lazy("Projection fin d'année"), "projection_label"),
+            Column(gettext_lazy("Ce qu'il faut"), "sentence"),
+        ],
+    )
+    table.rows = rows
+    return table
+
+
+def teams_table(rows: list[dict]) -> Table:
+    table = Table(
+        "equipes",
+        gettext_lazy("Par équipe"),
+        [
+            Column(gettext_lazy("Équipe"), "team_label"),
+            *CALL_COLUMNS,
+            *EMAIL_COLUMNS,
+            Column(gettext_lazy("Appels / heure"), "calls_per_hour", "float"),
+            Column(gettext_lazy("Courriels / heure"), "emails_per_hour", "float"),
+        ],
+    )
+    table.rows = [
+        rates({**r, "team_label": r["team"] or _("(sans équipe)")})
+        for r in sorted(rows, key=lambda r: (r["team"] == "", r["team"].lower()))
+    ]
+    return table
+
+
+def agents_table(rows: list[dict], names: dict[str, str], norms: PlatformRules) -> Table:
+    table = Table(
+        "agents",
+        gettext_lazy("Productivité par téléconseiller"),
+        [
+            Column(gettext_lazy("Téléconseiller"), "agent_label"),
+            Column(gettext_lazy("Identifiant"), "agent"),
+            Column(gettext_lazy("Équipe"), "team"),
+            Column(gettext_lazy("Appels décrochés"), "calls_answered", "int"),
+            Column(gettext_lazy("Heures au téléphone"), "phone_hours", "float"),
+            Column(gettext_lazy("Appels / heure"), "calls_per_hour", "float"),
+            Column(gettext_lazy("Norme appels / heure"), "calls_norm", "float"),
+            Column(gettext_lazy("Courriels traités"), "emails_answered", "int"),
+            Column(gettext_lazy("Heures sur les courriels"), "email_hours", "float"),
+            Column(gettext_lazy("Courriels / heure"), "emails_per_hour", "float"),
+            Column(gettext_lazy("Norme courriels / heure"), "emails_norm", "float"),
+            Column(gettext_lazy("DMT (s)"), "aht_s", "float"),
+            Column(gettext_lazy("Taux de réitération"), "repeat_rate", "percent"),
+        ],
+    )
+    out = []
+    for r in rows:
+        if not r["agent"]:
+            continue  # IVR-handled and abandoned calls belong to no agent
+        row = rates(r)
+        row |= {
+            "agent_label": names.get(r["agent"], r["agent"]),
+            "calls_norm": norms.calls_per_hour,
+            "emails_norm": norms.emails_per_hour,
+            "calls_status": _norm_status(row["calls_per_hour"], norms.calls_per_hour),
+            "emails_status": _norm_status(row["emails_per_hour"], norms.emails_per_hour),
+        }
+        out.append(row)
+    table.rows = sorted(out, key=lambda r: (r["team"].lower(), r["agent_label"].lower()))
+    return table
+
+
+def _norm_status(value, norm):
+    if value is None:
+        return None
+    if value >= norm:
+        return MET
+    return AT_RISK if value >= RISK_SHARE * norm else MISSED
+
+
+def motifs_table(rows: list[dict]) -> Table:
+    table = Table(
+        "motifs",
+        gettext_lazy("Par motif"),
+        [Column(gettext_lazy("Motif"), "motif_label"), *CALL_COLUMNS, *EMAIL_COLUMNS],
+    )
+    table.rows = [
+        rates({**r, "motif_label": r["motif"] or _("(motif non renseigné)")})
+        for r in sorted(rows, key=lambda r: (r["motif"] == "", r["motif"].lower()))
+    ]
+    return table
+
+
+def _period_label(value, by: str) -> str:
+    if by == "month":
+        return f"{MONTHS[value - 1]}"
+    return _("sem. du %(d)s") % {"d": value.strftime("%d/%m")}
+
+
+def _period_working_days(value, by: str, year: int, as_of: dt.date) -> int:
+    if by == "month":
+        return _month_days(year, value, as_of)
+    return calendar.count_working_days(
+        max(value, dt.date(year, 1, 1)), min(value + dt.timedelta(days=6), as_of)
+    )
+
+
+def trend_table(
+    calls: list[dict],
+    satisfaction: list[dict],
+    *,
+    by: str,
+    fte: float,
+    targets: CogTargets,
+    year: int,
+    as_of: dt.date,
+) -> Table:
+    table = Table(
+        "tendance",
+        gettext_lazy("Tendance"),
+        [
+            Column(gettext_lazy("Période"), "label"),
+            Column(gettext_lazy("Appels présentés"), "calls_offered", "int"),
+            Column(gettext_lazy("Taux de décroché"), "pickup_rate", "percent"),
+            Column(gettext_lazy("Taux de réitération"), "repeat_rate", "percent"),
+            Column(gettext_lazy("Satisfaction téléphone"), "phone_satisfaction", "percent"),
+            Column(gettext_lazy("Courriels N1 en 48 h"), "level1_rate", "percent"),
+            Column(gettext_lazy("Réclamations en 10 jours"), "complaints_rate", "percent"),
+            Column(gettext_lazy("Satisfaction courriels"), "email_satisfaction", "percent"),
+            Column(gettext_lazy("Appels décrochés par ETP"), "calls_per_fte", "float"),
+            Column(gettext_lazy("Cible appels par ETP"), "calls_per_fte_target", "float"),
+            Column(gettext_lazy("Courriels traités par ETP"), "emails_per_fte", "float"),
+            Column(gettext_lazy("Cible courriels par ETP"), "emails_per_fte_target", "float"),
+        ],
+    )
+    by_period: dict = {}
+    for r in satisfaction:
+        slot = by_period.setdefault(r[by], {})
+        slot[r["channel"]] = r
+    total_days = calendar.count_working_days(dt.date(year, 1, 1), dt.date(year, 12, 31))
+    rows = []
+    for r in calls:
+        period = r[by]
+        sat = by_period.get(period, {})
+        days = _period_working_days(period, by, year, as_of)
+        row = rates(r)
+        row |= {
+            "period": period,
+            "label": _period_label(period, by),
+            "phone_satisfaction": _div(
+                sat.get(PHONE, {}).get("satisfied"), sat.get(PHONE, {}).get("answers")
+            ),
+            "email_satisfaction": _div(
+                sat.get(EMAIL, {}).get("satisfied"), sat.get(EMAIL, {}).get("answers")
+            ),
+            "calls_per_fte": _div(r["calls_answered"] or 0, fte),
+            "emails_per_fte": _div(r["emails_answered"] or 0, fte),
+            "calls_per_fte_target": targets.calls_per_fte * days / total_days,
+            "emails_per_fte_target": targets.emails_per_fte * days / total_days,
+        }
+        rows.append(row)
+    table.rows = rows
+    return table
+
+
+def chart_data(trend: Table, target_rows: list[dict]) -> list[dict]:
+    """One line chart per target: the value per period and the target line."""
+    targets = {row["key"]: row for row in target_rows}
+    series = [
+        ("pickup_rate", "pickup_rate", True),
+        ("repeat_rate", "repeat_rate", True),
+        ("phone_satisfaction", "phone_satisfaction", True),
+        ("level1_rate", "level1_rate", True),
+        ("complaints_rate", "complaints_rate", True),
+        ("email_satisfaction", "email_satisfaction", True),
+        ("calls_per_fte", "calls_per_fte", False),
+        ("emails_per_fte", "emails_per_fte", False),
+    ]
+    labels = [row["label"] for row in trend.rows]
+    charts = []
+    for key, column, percent in series:
+        target = targets[key]
+        values = [row[column] for row in trend.rows]
+        if percent:
+            values = [None if v is None else round(v * 100, 2) for v in values]
+            goal = [round(target["target"] * 100, 2)] * len(labels)
+        else:
+            values = [None if v is None else round(v, 1) for v in values]
+            goal = [round(row[f"{column}_target"], 1) for row in trend.rows]
+        charts.append(
+            {
+                "key": key,
+                "title": target["label"],
+                "percent": percent,
+                "labels": labels,
+                "values": values,
+                "target": goal,
+            }
+        )
+    return charts
+
+
+def _regroup(frame: pl.DataFrame, keys: tuple[str, ...], **equal) -> list[dict]:
+    """Sums of `frame` (already per team/agent/period) per `keys`, on rows matching `equal`."""
+    for name, value in equal.items():
+        frame = frame.filter(pl.col(name) == value)
+    if frame.is_empty():
+        return []
+    sums = [pl.col(name).fill_null(0).sum() for name in selectors.SUM_FIELDS]
+    if not keys:
+        return frame.select(sums).to_dicts()
+    return frame.group_by(list(keys)).agg(sums).sort(list(keys)).to_dicts()
+
+
+def build(
+    scope: Scope,
+    *,
+    today: dt.date,
+    targets: CogTargets,
+    rules: PlatformRules,
+    params: IndicatorParams | None = None,
+) -> dict:
+    """Everything the page shows for `scope`, as of `today`.
+
+    One query reads the year's sums per team, agent and period; totals, trend and breakdowns
+    are regrouped from it in memory (a handful of rows per agent), a second one reads motifs.
+    """
+    as_of = as_of_day(scope.year, today)
+    context = {"scope": scope, "as_of": as_of, "refreshed": selectors.last_refresh()}
+    if as_of is None:
+        return context | {"empty": True, "tables": {"cibles": targets_table([])}}
+    elapsed, remaining, _total = calendar.year_progress(as_of, scope.year)
+    where = {"year": scope.year, "team": scope.team, "agent": scope.agent, "motif": scope.motif}
+    periods = tuple(dict.fromkeys(("month", scope.by)))
+    people = () if scope.motif else ("team", "agent")
+    year_rows = selectors.period_frame(**where, until=as_of, by=people + periods)
+    in_period = {"month": scope.month} if scope.month else {}
+    totals = (_regroup(year_rows, (), **in_period) or [{}])[0]
+    satisfaction = _by_channel(
+        selectors.satisfaction_sums(year=scope.year, month=scope.month, until=as_of)
+    )
+    fte = selectors.funded_fte(year=scope.year, team=scope.team, agent=scope.agent)
+    rows = target_rows(
+        totals=totals,
+        satisfaction=satisfaction,
+        fte=fte,
+        targets=targets,
+        as_of=as_of,
+        scope=scope,
+    )
+    trend = trend_table(
+        _regroup(year_rows, (scope.by,)),
+        selectors.satisfaction_sums(year=scope.year, until=as_of, by=(scope.by,)),
+        by=scope.by,
+        fte=fte,
+        targets=targets,
+        year=scope.year,
+        as_of=as_of,
+    )
+    tables = {"cibles": targets_table(rows), "tendance": trend}
+    if not scope.motif and not scope.agent:
+        if not scope.team:
+            tables["equipes"] = teams_table(_regroup(year_rows, ("team",), **in_period))
+        agent_rows = _regroup(year_rows, ("team", "agent"), **in_period)
+        names = selectors.agent_names([r["agent"] for r in agent_rows if r["agent"]])
+        tables["agents"] = agents_table(agent_rows, names, rules)
+    if not scope.team and not scope.agent:
+        motif_period = {**where, "month": scope.month, "until": as_of, "grain": Grain.MOTIF}
+        motif_period["motif"] = ""
+        tables["motifs"] = motifs_table(selectors.period_sums(**motif_period, by=("motif",)))
+    return context | {
+        "empty": False,
+        "totals": rates(totals),
+        "fte": fte,
+        "targets": rows,
+        "tables": tables,
+        "charts": chart_data(trend, rows),
+        "elapsed": elapsed,
+        "remaining": remaining,
+        "risk_points": fr_number(RISK_POINTS * 100),
+        "risk_share": fr_percent(RISK_SHARE, 0),
+        "repeat_window": fr_number((params or IndicatorParams()).repeat_window_days, 0),
+    }

@@ -1,0 +1,79 @@
+"""Exports of the dashboard's tables: CSV for Excel-FR (UTF-8 with BOM, `;`) and XLSX."""
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from .formatting import fr_number
+
+
+@dataclass
+class Column:
+    header: str  # French, as the user reads it
+    key: str
+    kind: str = "text"  # text | int | float | percent
+    decimals: int = 1
+
+
+@dataclass
+class Table:
+    name: str  # file name stem and sheet title
+    title: str
+    columns: list[Column]
+    rows: list[dict] = field(default_factory=list)
+
+
+def _csv_cell(value, column: Column) -> str:
+    if value is None:
+        return ""
+    if column.kind == "int":
+        return str(int(value))
+    if column.kind == "float":
+        return fr_number(value, column.decimals).replace("\u202f", "")
+    if column.kind == "percent":
+        # Percent columns hold fractions; Excel-FR reads « 87,0 » as the number 87.0 (%).
+        return fr_number(value * 100, column.decimals).replace("\u202f", "")
+    return str(value)
+
+
+def _csv_header(column: Column) -> str:
+    return f"{column.header} (%)" if column.kind == "percent" else str(column.header)
+
+
+def to_csv(table: Table) -> bytes:
+    """`;`-separated, comma decimals, UTF-8 with BOM: opens as numbers in French Excel."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow([_csv_header(column) for column in table.columns])
+    for row in table.rows:
+        writer.writerow([_csv_cell(row.get(column.key), column) for column in table.columns])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def to_xlsx(table: Table) -> bytes:
+    """One sheet, real numbers with French-readable formats (percentages as percentages)."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = str(table.title)[:31]
+    sheet.append([str(column.header) for column in table.columns])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    formats = {"int": "0", "float": "0.0", "percent": "0.0%"}
+    for row in table.rows:
+        sheet.append([row.get(column.key) for column in table.columns])
+    for index, column in enumerate(table.columns, start=1):
+        number_format = formats.get(column.kind)
+        if column.kind == "float" and column.decimals != 1:
+            number_format = "0" if column.decimals == 0 else "0." + "0" * column.decimals
+        letter = sheet.cell(row=1, column=index).column_letter
+        sheet.column_dimensions[letter].width = max(12, len(str(column.header)) + 2)
+        if number_format:
+            for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+                cell.number_format = number_format
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,48 @@
+"""The dashboard's query parameters: period (year, month), drill-down and trend granularity."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .dashboard import MONTHS, Scope
+
+TABLES = ("cibles", "tendance", "equipes", "agents", "motifs")
+
+
+class ScopeForm(forms.Form):
+    year = forms.IntegerField(label=_("Année"), min_value=2000, max_value=2100, required=False)
+    month = forms.TypedChoiceField(
+        label=_("Mois"),
+        choices=[("", _("Toute l'année"))] + [(i, m) for i, m in enumerate(MONTHS, start=1)],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    team = forms.CharField(label=_("Équipe"), max_length=100, required=False)
+    agent = forms.CharField(label=_("Téléconseiller"), max_length=150, required=False)
+    motif = forms.CharField(label=_("Motif"), max_length=200, required=False)
+    by = forms.ChoiceField(
+        label=_("Tendance"),
+        choices=[("month", _("par mois")), ("week", _("par semaine"))],
+        required=False,
+    )
+
+    def scope(self, default_year: int) -> Scope:
+        """The valid parameters as a Scope; invalid ones fall back to their default."""
+        data = self.cleaned_data if self.is_valid() else {}
+        motif = data.get("motif") or ""
+        # Motif sums are kept per day for the whole platform, not per team or agent.
+        return Scope(
+            year=data.get("year") or default_year,
+            month=data.get("month"),
+            team="" if motif else data.get("team") or "",
+            agent="" if motif else data.get("agent") or "",
+            motif=motif,
+            by=data.get("by") or "month",
+        )
+
+
+class ExportForm(ScopeForm):
+    table = forms.ChoiceField(label=_("Tableau"), choices=[(t, t) for t in TABLES], required=False)
+    format = forms.ChoiceField(
+        label=_("Format"), choices=[("csv", "CSV"), ("xlsx", "XLSX")], required=False
+    )

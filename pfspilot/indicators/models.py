@@ -1,0 +1,104 @@
+"""Pre-computed daily sums the COG dashboard reads instead of a million raw records.
+
+Only sums and counts are stored (never averages or rates), so any period, team, agent or
+motif is the exact sum of its days and every indicator is a ratio of sums, like on raw records.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Grain(models.TextChoices):
+    # A row is either one (day, team, agent) or one (day, motif): both keep the platform total.
+    AGENT = "agent", _("équipe et téléconseiller")
+    MOTIF = "motif", _("motif")
+
+
+class DailyStats(models.Model):
+    """Sums of one day for one team/agent or one motif ("" = unknown).
+
+    Call and cohort columns are keyed by the day of arrival (calls) or receipt (emails);
+    `emails_answered` by the day of answer, as production counts work done that day.
+    """
+
+    day = models.DateField(_("jour"))
+    year = models.PositiveSmallIntegerField(_("année"))
+    month = models.PositiveSmallIntegerField(_("mois"))
+    week = models.DateField(_("semaine (lundi)"))
+    grain = models.CharField(_("grain"), max_length=8, choices=Grain.choices)
+    team = models.CharField(_("équipe"), max_length=100, blank=True)
+    agent = models.CharField(_("téléconseiller"), max_length=150, blank=True)
+    motif = models.CharField(_("motif"), max_length=200, blank=True)
+
+    calls_offered = models.PositiveIntegerField(default=0)
+    calls_answered = models.PositiveIntegerField(default=0)
+    calls_ivr = models.PositiveIntegerField(default=0)
+    calls_abandoned = models.PositiveIntegerField(default=0)
+    calls_identified = models.PositiveIntegerField(default=0)
+    calls_repeat = models.PositiveIntegerField(default=0)
+    calls_within_sl = models.PositiveIntegerField(default=0)
+    wait_answered_s = models.FloatField(default=0.0)
+    handle_s = models.FloatField(default=0.0)
+    phone_hours = models.FloatField(default=0.0)
+    email_hours = models.FloatField(default=0.0)
+    emails_answered = models.PositiveIntegerField(default=0)
+    level1_received = models.PositiveIntegerField(default=0)
+    level1_due = models.PositiveIntegerField(default=0)
+    level1_within = models.PositiveIntegerField(default=0)
+    complaints_received = models.PositiveIntegerField(default=0)
+    complaints_due = models.PositiveIntegerField(default=0)
+    complaints_within = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("agrégat quotidien")
+        verbose_name_plural = _("agrégats quotidiens")
+        indexes = [
+            models.Index(fields=["grain", "year", "month"]),
+            models.Index(fields=["year", "day"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "grain", "team", "agent", "motif"], name="dailystats_unique_key"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.day} {self.team}/{self.agent}{self.motif}"
+
+
+class DailySatisfaction(models.Model):
+    """Satisfaction answers of one day and channel: answers and satisfied ones."""
+
+    day = models.DateField(_("jour"))
+    year = models.PositiveSmallIntegerField(_("année"))
+    month = models.PositiveSmallIntegerField(_("mois"))
+    week = models.DateField(_("semaine (lundi)"))
+    channel = models.CharField(_("canal"), max_length=16)
+    answers = models.PositiveIntegerField(default=0)
+    satisfied = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("satisfaction quotidienne")
+        verbose_name_plural = _("satisfactions quotidiennes")
+        constraints = [
+            models.UniqueConstraint(fields=["day", "channel"], name="dailysatisfaction_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.day} {self.channel}"
+
+
+class AggregateState(models.Model):
+    """When the sums were last rebuilt: pending emails become due as time passes."""
+
+    refreshed_at = models.DateTimeField(_("calculé le"))
+    start = models.DateField(_("du"))
+    end = models.DateField(_("au"))
+
+    class Meta:
+        verbose_name = _("calcul des agrégats")
+        verbose_name_plural = _("calculs des agrégats")
+        get_latest_by = "refreshed_at"
+
+    def __str__(self):
+        return f"{self.start} → {self.end} ({self.refreshed_at:%Y-%m-%d %H:%M})"

@@ -1,0 +1,177 @@
+"""Reads of the pre-computed sums: totals and breakdowns of a period for the dashboard."""
+
+import datetime as dt
+
+import polars as pl
+from django.db import connection
+from django.db.models import Max, Q, Sum
+
+from .models import AggregateState, DailySatisfaction, DailyStats, Grain
+
+SUM_FIELDS = (
+    "calls_offered",
+    "calls_answered",
+    "calls_ivr",
+    "calls_abandoned",
+    "calls_identified",
+    "calls_repeat",
+    "calls_within_sl",
+    "wait_answered_s",
+    "handle_s",
+    "phone_hours",
+    "email_hours",
+    "emails_answered",
+    "level1_received",
+    "level1_due",
+    "level1_within",
+    "complaints_received",
+    "complaints_due",
+    "complaints_within",
+)
+
+
+def _stats(*, year, grain, month=None, team="", agent="", motif="", since=None, until=None):
+    """Rows of the period in scope: motif rows for a motif, team/agent rows otherwise."""
+    queryset = DailyStats.objects.filter(grain=Grain.MOTIF if motif else grain, year=year)
+    if motif:
+        queryset = queryset.filter(motif=motif)
+    if team:
+        queryset = queryset.filter(team=team)
+    if agent:
+        queryset = queryset.filter(agent=agent)
+    if month:
+        queryset = queryset.filter(month=month)
+    if since:
+        queryset = queryset.filter(day__gte=since)
+    if until:
+        queryset = queryset.filter(day__lte=until)
+    return queryset
+
+
+def _sums(queryset, keys: tuple[str, ...]) -> list[dict]:
+    annotations = {name: Sum(name) for name in SUM_FIELDS}
+    if keys:
+        return list(queryset.values(*keys).annotate(**annotations).order_by(*keys))
+    row = queryset.aggregate(**annotations)
+    return [row] if row["calls_offered"] is not None else []
+
+
+def period_sums(
+    *,
+    year,
+    grain=Grain.AGENT,
+    month=None,
+    team="",
+    agent="",
+    motif="",
+    since=None,
+    until=None,
+    by=(),
+) -> list[dict]:
+    """Sums of the period in scope, one row per value of the `by` columns (or one total row).
+
+    A motif (or `grain` motif) reads the motif rows, otherwise the team/agent rows.
+    """
+    queryset = _stats(
+        year=year,
+        grain=grain,
+        month=month,
+        team=team,
+        agent=agent,
+        motif=motif,
+        since=since,
+        until=until,
+    )
+    return _sums(queryset, tuple(by))
+
+
+def period_frame(*, year, month=None, team="", agent="", motif="", until=None, by=()):
+    """`period_sums` as a Polars frame, read with a plain cursor (no dict per row)."""
+    queryset = _stats(
+        year=year, grain=Grain.AGENT, month=month, team=team, agent=agent, motif=motif, until=until
+    )
+    annotations = {name: Sum(name) for name in SUM_FIELDS}
+    sql, params = queryset.values(*by).annotate(**annotations).order_by().query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [column[0] for column in cursor.description]
+        rows = cursor.fetchall()
+    frame = pl.DataFrame(rows, schema=names, orient="row", infer_schema_length=None)
+    # SQLite hands dates back as text; PostgreSQL as dates.
+    if "week" in names and frame.schema["week"] == pl.String:
+        frame = frame.with_columns(pl.col("week").str.to_date())
+    return frame
+
+
+def satisfaction_sums(*, year, month=None, since=None, until=None, by=()) -> list[dict]:
+    """Answers and satisfied answers per channel (and per `by` columns)."""
+    queryset = DailySatisfaction.objects.filter(year=year)
+    if month:
+        queryset = queryset.filter(month=month)
+    if since:
+        queryset = queryset.filter(day__gte=since)
+    if until:
+        queryset = queryset.filter(day__lte=until)
+    keys = ("channel", *by)
+    return list(
+        queryset.values(*keys)
+        .annotate(answers=Sum("answers"), satisfied=Sum("satisfied"))
+        .order_by(*keys)
+    )
+
+
+def last_day(year: int) -> dt.date | None:
+    """Last day of the year in the sums."""
+    return DailyStats.objects.filter(year=year).aggregate(last=Max("day"))["last"]
+
+
+def years() -> list[int]:
+    return sorted(DailyStats.objects.values_list("year", flat=True).distinct())
+
+
+def motifs(year: int) -> list[str]:
+    return list(
+        DailyStats.objects.filter(grain=Grain.MOTIF, year=year)
+        .exclude(motif="")
+        .values_list("motif", flat=True)
+        .distinct()
+        .order_by("motif")
+    )
+
+
+def last_refresh() -> AggregateState | None:
+    return AggregateState.objects.order_by("-refreshed_at").first()
+
+
+def funded_fte(*, year: int, team: str = "", agent: str = "") -> float:
+    """Sum of the quotités of the agents employed during the year (in the scope)."""
+    from pfspilot.people.models import Role, User
+
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    queryset = User.objects.filter(role=Role.AGENT).filter(
+        Q(start_date__isnull=True) | Q(start_date__lte=last),
+        Q(end_date__isnull=True) | Q(end_date__gte=first),
+    )
+    if team:
+        queryset = queryset.filter(team__name=team)
+    if agent:
+        queryset = queryset.filter(username=agent)
+    return float(queryset.aggregate(total=Sum("fte"))["total"] or 0)
+
+
+def agent_names(usernames: list[str]) -> dict[str, str]:
+    """Display names of agents by username."""
+    from pfspilot.people.models import User
+
+    users = User.objects.filter(username__in=usernames).only("username", "first_name", "last_name")
+    return {user.username: str(user) for user in users}
+
+
+def teams(year: int) -> list[str]:
+    return list(
+        DailyStats.objects.filter(grain=Grain.AGENT, year=year)
+        .exclude(team="")
+        .values_list("team", flat=True)
+        .distinct()
+        .order_by("team")
+    )

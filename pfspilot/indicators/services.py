@@ -1,0 +1,136 @@
+"""Writes of the indicators app: rebuilding the dashboard's daily sums after an import."""
+
+import datetime as dt
+import logging
+import threading
+from contextlib import contextmanager
+
+import polars as pl
+from django.db import connection, transaction
+from django.utils import timezone
+
+from pfspilot.engine.parameters import CogTargets, IndicatorParams, PlatformRules
+
+from . import aggregation
+from .models import AggregateState, DailySatisfaction, DailyStats, Grain
+
+logger = logging.getLogger(__name__)
+EMAIL_ANSWER_DAYS = 92  # an email's answer is looked for up to a quarter after its receipt
+_state = threading.local()
+
+
+@contextmanager
+def aggregates_paused():
+    """Bulk loads (the demo year) rebuild the sums once at the end, not after each import."""
+    _state.paused = True
+    try:
+        yield
+    finally:
+        _state.paused = False
+
+
+def reference_parameters(on: dt.date) -> tuple[CogTargets, IndicatorParams, PlatformRules]:
+    """COG targets and indicator parameters in force on `on`, from the referential."""
+    from pfspilot.reference import selectors as reference
+
+    return (
+        reference.cog_targets(on.year),
+        reference.indicator_params(on),
+        reference.platform_rules(on),
+    )
+
+
+def _now_local() -> dt.datetime:
+    return timezone.localtime().replace(tzinfo=None)
+
+
+@transaction.atomic
+def replace_aggregates(
+    *,
+    start: dt.date,
+    end: dt.date,
+    calls: pl.DataFrame | None,
+    emails: pl.DataFrame | None,
+    surveys: pl.DataFrame | None,
+    activity: pl.DataFrame | None,
+    at: dt.datetime,
+    params: IndicatorParams,
+    rules: PlatformRules,
+) -> int:
+    """Replaces the sums of the days of [start, end] by those computed from the frames."""
+    values = []
+    for grain in (Grain.AGENT, Grain.MOTIF):
+        rows = aggregation.daily_sums(
+            calls=calls,
+            emails=emails,
+            activity=activity,
+            start=start,
+            end=end,
+            at=at,
+            params=params,
+            rules=rules,
+            grain=grain,
+        )
+        values += aggregation.stats_values(rows, grain)
+    satisfaction = aggregation.satisfaction_objects(surveys, start, end)
+    DailyStats.objects.filter(day__gte=start, day__lte=end).delete()
+    DailySatisfaction.objects.filter(day__gte=start, day__lte=end).delete()
+    _insert(DailyStats._meta.db_table, aggregation.STAT_COLUMNS, values)
+    DailySatisfaction.objects.bulk_create(satisfaction, batch_size=2000)
+    # The instant the email cohorts were evaluated at, i.e. what the figures are "as of".
+    refreshed_at = timezone.make_aware(at, timezone.get_default_timezone())
+    AggregateState.objects.create(refreshed_at=refreshed_at, start=start, end=end)
+    return len(values)
+
+
+def _insert(table: str, columns: tuple[str, ...], values: list[tuple]) -> None:
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in columns)}) "
+        f"VALUES ({', '.join(['%s'] * len(columns))})"
+    )
+    with connection.cursor() as cursor:
+        for offset in range(0, len(values), 5000):
+            cursor.executemany(sql, values[offset : offset + 5000])
+
+
+def refresh_aggregates(
+    start: dt.date, end: dt.date, *, kind: str | None = None, at: dt.datetime | None = None
+) -> int:
+    """Rebuilds the daily sums of [start, end] from the stored records; returns rows written.
+
+    The range is widened by the repeat window (new calls are predecessors of later ones), and
+    after an email import by EMAIL_ANSWER_DAYS (their answers count on the day they are given).
+    Emails answered more than EMAIL_ANSWER_DAYS after receipt are left out of production.
+    """
+    from pfspilot.contacts import selectors as contacts
+
+    _targets, params, rules = reference_parameters(end)
+    lookback = aggregation.window_days(params)
+    end = end + dt.timedelta(days=EMAIL_ANSWER_DAYS if kind == "emails" else lookback)
+    at = at or _now_local()
+    frames = {
+        "calls": contacts.calls_frame(start, end, lookback_days=lookback),
+        "emails": contacts.emails_frame(start - dt.timedelta(days=EMAIL_ANSWER_DAYS), end),
+        "surveys": contacts.surveys_frame(start, end),
+        "activity": contacts.activity_frame(start, end),
+    }
+    rows = replace_aggregates(start=start, end=end, at=at, params=params, rules=rules, **frames)
+    logger.info("agrégats recalculés du %s au %s : %s lignes", start, end, rows)
+    return rows
+
+
+def on_records_imported(sender, *, kind=None, start=None, end=None, **kwargs):
+    """Receiver of `records_imported`: the imported days (and the ones they affect) again."""
+    if start is None or end is None or getattr(_state, "paused", False):
+        return
+    try:
+        refresh_aggregates(_as_date(start), _as_date(end), kind=kind)
+    except Exception:
+        # The import is committed already: it must not be reported as failed; the page shows
+        # when the sums were last computed.
+        logger.exception("agrégats du tableau de bord non recalculés du %s au %s", start, end)
+
+
+def _as_date(value) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value

@@ -1,0 +1,41 @@
+// COG dashboard: one line chart per target (value per period against the target line).
+(function () {
+  "use strict";
+  var charts = [];
+  var percent = new Intl.NumberFormat("fr-FR", { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  var number = new Intl.NumberFormat("fr-FR", { maximumFractionDigits: 0 });
+
+  function draw() {
+    charts.forEach(function (chart) { chart.destroy(); });
+    charts = [];
+    var source = document.getElementById("dashboard-charts");
+    if (!source || typeof Chart === "undefined") { return; }
+    var data = JSON.parse(source.textContent);
+    document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
+      var spec = data[Number(canvas.dataset.chart)];
+      var format = function (v) { return spec.percent ? percent.format(v) + " %" : number.format(v); };
+      charts.push(new Chart(canvas, {
+        type: "line",
+        data: {
+          labels: spec.labels,
+          datasets: [
+            { label: "Valeur", data: spec.values, borderColor: "#1d4f91", backgroundColor: "#1d4f91", tension: 0.2, spanGaps: true },
+            { label: "Cible", data: spec.target, borderColor: "#b3261e", borderDash: [6, 4], pointRadius: 0, fill: false }
+          ]
+        },
+        options: {
+          animation: false,
+          maintainAspectRatio: false,
+          plugins: {
+            legend: { position: "bottom" },
+            tooltip: { callbacks: { label: function (ctx) { return ctx.dataset.label + " : " + format(ctx.parsed.y); } } }
+          },
+          scales: { y: { ticks: { callback: format } } }
+        }
+      }));
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", draw);
+  document.addEventListener("htmx:afterSettle", draw);
+})();

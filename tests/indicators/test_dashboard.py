@@ -1,0 +1,201 @@
+"""The COG dashboard on a tiny year whose figures are computed by hand (factories.py)."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from pfspilot.engine.parameters import CogTargets, IndicatorParams, PlatformRules
+from pfspilot.indicators import dashboard
+from pfspilot.indicators.formatting import fr_number, fr_percent, fr_points
+from pfspilot.indicators.services import replace_aggregates
+
+from .factories import frames, make_agents
+
+TODAY = dt.datetime(2026, 11, 28, 10)
+
+
+@pytest.fixture
+def year_loaded(db):
+    make_agents()
+    replace_aggregates(
+        start=dt.date(2026, 1, 1),
+        end=dt.date(2026, 12, 31),
+        at=dt.datetime(2026, 11, 28, 9),
+        params=IndicatorParams(),
+        rules=PlatformRules(),
+        **frames(),
+    )
+
+
+@pytest.fixture
+def frozen():
+    with time_machine.travel(TODAY, tick=False):
+        yield
+
+
+def _targets(response):
+    return {row["key"]: row for row in response.context["targets"]}
+
+
+def test_it_formats_numbers_the_french_way():
+    assert fr_percent(0.87) == "87,0\u00a0%"
+    assert fr_percent(0.91234) == "91,2\u00a0%"
+    assert fr_number(1234.56, 1) == "1\u202f234,6"
+    assert fr_number(None) == "—"
+    assert fr_points(-0.07) == "−7,0\u00a0pt"
+
+
+def test_it_applies_the_status_rules():
+    assert dashboard._status_rate(0.87, 0.87, False) == dashboard.MET
+    assert dashboard._status_rate(0.85, 0.87, False) == dashboard.AT_RISK  # 2 points short
+    assert dashboard._status_rate(0.849, 0.87, False) == dashboard.MISSED
+    assert dashboard._status_rate(0.209, 0.21, True) == dashboard.MET
+    assert dashboard._status_rate(0.21, 0.21, True) == dashboard.AT_RISK  # "below 21 %"
+    assert dashboard._status_rate(0.231, 0.21, True) == dashboard.MISSED
+    assert dashboard._status_volume(95, 100) == dashboard.AT_RISK
+    assert dashboard._status_volume(94.9, 100) == dashboard.MISSED
+
+
+def test_it_says_what_it_takes():
+    # 86,8 % of 100 000 calls over 229 days; 23 days left at the same volume: 10 043,67 calls.
+    # (0,87 × 110 043,67 − 86 800) / 10 043,67 = 0,88991…
+    from pfspilot.engine.indicators import rate_needed
+
+    needed = rate_needed(
+        numerator=86_800, denominator=100_000, elapsed_days=229, remaining_days=23, target=0.87
+    )
+    assert needed == pytest.approx(0.889913, abs=1e-6)
+    sentence = dashboard._needed_sentence("Décroché", needed, 0.87, 23, False)
+    assert sentence == (
+        "Décroché nécessaire sur les 23 jours ouvrés restants pour finir l'année à "
+        "87,0\u00a0% : 89,0\u00a0%"
+    )
+    assert dashboard._needed_sentence("Réitération", 0.183, 0.21, 23, True) == (
+        "Réitération à ne pas dépasser sur les 23 jours ouvrés restants pour finir l'année "
+        "sous 21,0\u00a0% : 18,3\u00a0%"
+    )
+
+
+def test_it_shows_every_target_of_the_year(client_for, year_loaded, frozen):
+    response = client_for("diane").get(reverse("indicators:dashboard"))
+    assert response.status_code == 200
+    targets = _targets(response)
+    assert list(targets) == [
+        "pickup_rate",
+        "repeat_rate",
+        "phone_satisfaction",
+        "level1_rate",
+        "complaints_rate",
+        "email_satisfaction",
+        "calls_per_fte",
+        "emails_per_fte",
+    ]
+    pickup = targets["pickup_rate"]
+    assert pickup["value"] == 0.8  # (3 answered + 1 IVR) / 5 offered
+    assert pickup["status"] == dashboard.MISSED
+    # Data up to Fri 27/11: 229 working days elapsed, 23 left; 5/229×23 calls still to come.
+    assert pickup["needed"] == pytest.approx((0.87 * (5 + 5 / 229 * 23) - 4) / (5 / 229 * 23))
+    assert pickup["sentence"] == (
+        "Décroché : cible hors d'atteinte (il faudrait 156,7\u00a0% sur les 23 jours ouvrés "
+        "restants)"
+    )
+    assert targets["repeat_rate"]["value"] == 0.25  # c2 repeats c1 (same caller, 1 h later)
+    assert targets["repeat_rate"]["sentence"].startswith("Réitération : cible hors d'atteinte")
+    assert targets["phone_satisfaction"]["value"] == pytest.approx(2 / 3)
+    assert targets["level1_rate"]["value"] == 0.5  # e1 in 25 h, e2 in 97 h
+    assert targets["complaints_rate"]["status"] == dashboard.MET  # e3 in 8 days
+    assert targets["email_satisfaction"]["value_label"] == "100,0\u00a0%"
+    # Funded ETP: alice and bob (1 each), tc001 (1) and tc002 (0,5) = 3,5.
+    calls = targets["calls_per_fte"]
+    assert calls["value"] == pytest.approx(3 / 3.5)
+    assert calls["target"] == pytest.approx(7600 * 229 / 252)
+    assert calls["status"] == dashboard.MISSED
+    assert targets["emails_per_fte"]["value"] == pytest.approx(3 / 3.5)
+    content = response.content.decode()
+    assert "80,0\u00a0%" in content
+    assert "à risque</strong> si elle la manque de 2 points au plus" in content
+    assert "vendor/chart.umd.min.js" in content
+
+
+def test_it_drills_down_to_a_team_as_an_htmx_partial(client_for, year_loaded, frozen):
+    response = client_for("maud").get(
+        reverse("indicators:dashboard") + "?team=Arras", HTTP_HX_REQUEST="true"
+    )
+    content = response.content.decode()
+    assert "<html" not in content
+    assert _targets(response)["pickup_rate"]["value"] == pytest.approx(2 / 3)  # c1, c5 / c4
+    agents = response.context["tables"]["agents"].rows
+    assert [row["agent"] for row in agents] == ["tc001"]
+    assert agents[0]["calls_per_hour"] == 1.0
+    assert "equipes" not in response.context["tables"]
+
+
+def test_it_shows_a_month_and_a_motif(client_for, year_loaded, frozen):
+    client = client_for("adam")
+    january = client.get(reverse("indicators:dashboard") + "?month=1")
+    assert _targets(january)["pickup_rate"]["value"] == 0.75  # c1, c2, c3 of c1–c4
+    assert _targets(january)["pickup_rate"]["sentence"] == ""
+    motif = client.get(reverse("indicators:dashboard") + "?motif=CMG&team=Lens")
+    assert motif.context["scope"].team == ""  # motif sums are platform-wide
+    assert _targets(motif)["pickup_rate"]["value"] == 1.0  # c1, c3, c5
+    assert "agents" not in motif.context["tables"]
+
+
+def test_it_drills_down_to_an_agent(client_for, year_loaded, frozen):
+    response = client_for("diane").get(reverse("indicators:dashboard") + "?agent=tc002")
+    targets = _targets(response)
+    assert targets["pickup_rate"]["value"] == 1.0  # c2
+    assert targets["calls_per_fte"]["value"] == 2.0  # 1 call for 0,5 ETP
+    assert set(response.context["tables"]) == {"cibles", "tendance"}
+
+
+def _pickup_status(treated: int) -> str:
+    totals = {"calls_offered": 100_000, "calls_answered": treated, "calls_ivr": 0}
+    rows = dashboard.target_rows(
+        totals=totals,
+        satisfaction={},
+        fte=1.0,
+        targets=CogTargets(),
+        as_of=dt.date(2026, 11, 27),  # 229 working days elapsed, 23 left
+        scope=dashboard.Scope(year=2026),
+    )
+    return rows[0]["status"]
+
+
+def test_it_counts_an_unreachable_target_as_missed():
+    # 85,5 %: 1,5 point short, but (0,87 × 110 043,67 − 85 500) / 10 043,67 = 101,9 % needed.
+    assert _pickup_status(85_500) == dashboard.MISSED
+    # 86,5 %: (0,87 × 110 043,67 − 86 500) / 10 043,67 = 92,0 % needed, still possible.
+    assert _pickup_status(86_500) == dashboard.AT_RISK
+    assert _pickup_status(87_000) == dashboard.MET
+
+
+def test_it_draws_the_trend_against_the_target(client_for, year_loaded, frozen):
+    response = client_for("diane").get(reverse("indicators:dashboard"))
+    pickup = response.context["charts"][0]
+    assert pickup["labels"] == ["janvier", "février", "novembre"]
+    assert pickup["values"] == [75.0, None, 100.0]  # February holds emails only
+    assert pickup["target"] == [87.0, 87.0, 87.0]
+
+
+def test_it_draws_the_trend_per_week(client_for, year_loaded, frozen):
+    response = client_for("diane").get(reverse("indicators:dashboard") + "?by=week")
+    pickup, calls_per_fte = response.context["charts"][0], response.context["charts"][6]
+    # e3 is received the week of 2 February and answered the week of 9 February.
+    assert pickup["labels"] == ["sem. du 05/01", "sem. du 02/02", "sem. du 09/02", "sem. du 23/11"]
+    assert pickup["values"] == [75.0, None, None, 100.0]
+    # Weekly target per ETP: 7 600 × 5 working days / 252 = 150,8.
+    assert calls_per_fte["target"] == [150.8] * 4
+    assert calls_per_fte["values"] == [0.6, 0.0, 0.0, 0.3]  # 2 then 1 answered calls / 3,5 ETP
+
+
+def test_it_says_when_there_is_no_data(client_for, frozen):
+    response = client_for("diane").get(reverse("indicators:dashboard"))
+    assert response.status_code == 200
+    assert "Aucune donnée d'appels ni de courriels pour 2026" in response.content.decode()
+
+
+def test_it_refuses_agents(client_for, year_loaded):
+    assert client_for("bob").get(reverse("indicators:dashboard")).status_code == 403

@@ -1,0 +1,112 @@
+"""CSV (Excel-FR) and XLSX exports of the dashboard's tables."""
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+import time_machine
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from pfspilot.engine.parameters import IndicatorParams, PlatformRules
+from pfspilot.indicators.services import replace_aggregates
+
+from .factories import frames, make_agents
+
+
+@pytest.fixture
+def year_loaded(db):
+    make_agents()
+    replace_aggregates(
+        start=dt.date(2026, 1, 1),
+        end=dt.date(2026, 12, 31),
+        at=dt.datetime(2026, 11, 28, 9),
+        params=IndicatorParams(),
+        rules=PlatformRules(),
+        **frames(),
+    )
+    with time_machine.travel(dt.datetime(2026, 11, 28, 10), tick=False):
+        yield
+
+
+def _export(client, **params):
+    return client.get(reverse("indicators:export"), params)
+
+
+def test_it_exports_the_agents_table_as_csv_for_french_excel(client_for, year_loaded):
+    response = _export(client_for("maud"), table="agents", format="csv")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="pfspilot-agents-2026.csv"'
+    body = response.content
+    assert body.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][:6] == [
+        "Téléconseiller",
+        "Identifiant",
+        "Équipe",
+        "Appels décrochés",
+        "Heures au téléphone",
+        "Appels / heure",
+    ]
+    by_agent = {row[1]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
+    assert set(by_agent) == {"tc001", "tc002"}
+    tc001 = by_agent["tc001"]
+    assert tc001["Appels décrochés"] == "2"
+    assert tc001["Heures au téléphone"] == "2,0"
+    assert tc001["Appels / heure"] == "1,0"
+    assert tc001["Courriels / heure"] == "4,0"
+    assert tc001["Norme appels / heure"] == "10,0"
+    assert by_agent["tc002"]["Taux de réitération (%)"] == "100,0"  # c2, the caller's second call
+
+
+def test_it_exports_the_targets_as_xlsx(client_for, year_loaded):
+    response = _export(client_for("diane"), table="cibles", format="xlsx", month="1")
+    assert response["Content-Disposition"] == 'attachment; filename="pfspilot-cibles-2026-01.xlsx"'
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == (
+        "Indicateur",
+        "Cible",
+        "Valeur",
+        "Écart",
+        "Statut",
+        "Projection fin d'année",
+        "Ce qu'il faut",
+    )
+    assert rows[1][:5] == (
+        "Taux de décroché",
+        "≥ 87,0\u00a0%",
+        "75,0\u00a0%",
+        "−12,0\u00a0pt",
+        "Manqué",
+    )
+    assert len(rows) == 9
+
+
+def test_it_exports_numbers_as_numbers_in_xlsx(client_for, year_loaded):
+    response = _export(client_for("adam"), table="equipes", format="xlsx")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    header = [cell.value for cell in sheet[1]]
+    assert header[:3] == ["Équipe", "Appels présentés", "Décrochés (agents)"]
+    arras = next(row for row in sheet.iter_rows(min_row=2) if row[0].value == "Arras")
+    assert arras[1].value == 3  # c1, c4, c5
+    pickup = arras[header.index("Taux de décroché")]
+    assert pickup.value == pytest.approx(2 / 3)
+    assert pickup.number_format == "0.0%"
+
+
+def test_it_exports_every_table_of_the_page(client_for, year_loaded):
+    client = client_for("diane")
+    for table in ("cibles", "tendance", "equipes", "agents", "motifs"):
+        for fmt in ("csv", "xlsx"):
+            assert _export(client, table=table, format=fmt).status_code == 200, (table, fmt)
+
+
+def test_it_answers_404_for_a_table_outside_the_scope(client_for, year_loaded):
+    response = _export(client_for("diane"), table="equipes", team="Arras")
+    assert response.status_code == 404
+
+
+def test_it_refuses_the_export_to_agents(client_for, year_loaded):
+    assert _export(client_for("alice"), table="agents").status_code == 403
