@@ -57,6 +57,9 @@ class PlanOptions:
     lunch_earliest: time = time(11, 30)
     lunch_latest_end: time = time(14, 0)
     min_on_phone: int = 1
+    # Share of phone time agents are not ready for calls: the expected décroché counts
+    # staffed × (1 − shrinkage) agents (the requirement given must already include it).
+    shrinkage: float = 0.0
 
 
 @dataclass
@@ -322,8 +325,10 @@ def plan_day(
         template_staffed_quarters=template_staffed,
     )
     if demand is not None:
-        result.expected_pickup = expected_pickup(demand, staffed)
-        result.template_expected_pickup = expected_pickup(demand, template_staffed)
+        result.expected_pickup = expected_pickup(demand, staffed, shrinkage=options.shrinkage)
+        result.template_expected_pickup = expected_pickup(
+            demand, template_staffed, shrinkage=options.shrinkage
+        )
     return result
 
 

@@ -8,6 +8,7 @@ décroché is that figure weighted by the arrivals of each interval.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -47,9 +48,19 @@ def check_demand(demand: Demand) -> None:
         raise PlanningError("La part du SVI doit être comprise entre 0 et 1 (exclu).")
 
 
-def requirement(demand: Demand, target_pickup: float) -> list[int]:
-    """Fewest agents per half-hour whose décroché reaches `target_pickup` (0 when no call)."""
+def _check_shrinkage(shrinkage: float) -> None:
+    if not 0 <= shrinkage < 1:
+        raise PlanningError("Le taux d'indisponibilité doit être compris entre 0 et 100 % (exclu).")
+
+
+def requirement(demand: Demand, target_pickup: float, *, shrinkage: float = 0.0) -> list[int]:
+    """Fewest agents per half-hour whose décroché reaches `target_pickup` (0 when no call).
+
+    With a `shrinkage` (share of phone time not ready), the ready agents Erlang A needs are
+    staffed as ready / (1 − shrinkage), rounded up: the workforce-management convention.
+    """
     check_demand(demand)
+    _check_shrinkage(shrinkage)
     if not 0 < target_pickup < 1:
         raise PlanningError("La cible de décroché doit être comprise entre 0 et 100 % (exclus).")
     if demand.ivr_share >= target_pickup:
@@ -73,11 +84,18 @@ def requirement(demand: Demand, target_pickup: float) -> list[int]:
         except erlang.ErlangError as exc:
             raise PlanningError(f"Besoin incalculable : {exc}") from exc
         needed[busy] = np.asarray(found, dtype=int)
+    if shrinkage > 0:
+        needed = np.ceil(needed / (1 - shrinkage) - 1e-9).astype(int)
     return [int(n) for n in needed]
 
 
-def interval_pickups(demand: Demand, staffed: list[int]) -> list[float]:
-    """Décroché of each interval; `staffed` may be finer than the half-hours (e.g. quarters)."""
+def interval_pickups(demand: Demand, staffed: list[int], *, shrinkage: float = 0.0) -> list[float]:
+    """Décroché of each interval; `staffed` may be finer than the half-hours (e.g. quarters).
+
+    Ready agents are staffed × (1 − shrinkage); a fractional number of ready agents takes the
+    abandonment interpolated linearly between the two whole numbers around it.
+    """
+    _check_shrinkage(shrinkage)
     per_slot = len(staffed) // len(demand.arrivals)
     if per_slot < 1 or per_slot * len(demand.arrivals) != len(staffed):
         raise PlanningError("Les effectifs ne correspondent pas aux demi-heures de la prévision.")
@@ -88,23 +106,31 @@ def interval_pickups(demand: Demand, staffed: list[int]) -> list[float]:
         if offered <= 0:
             pickups.append(1.0)
             continue
-        if agents <= 0:
-            p_abandon = 1.0  # nobody answers: every queued caller ends up hanging up
-        else:
-            p_abandon = erlang.metrics(
-                offered * (1 - demand.ivr_share) / hours,
-                demand.aht_s,
-                int(agents),
-                patience_s=demand.patience_s,
-            )["p_abandon"]
+        ready = agents * (1 - shrinkage)
+        whole = math.floor(ready + 1e-9)
+        p_abandon = _p_abandon(demand, offered / hours, whole)
+        if ready - whole > 1e-9:
+            share = ready - whole
+            p_abandon += share * (_p_abandon(demand, offered / hours, whole + 1) - p_abandon)
         pickups.append(demand.ivr_share + (1 - demand.ivr_share) * (1 - p_abandon))
     return pickups
 
 
-def expected_pickup(demand: Demand, staffed: list[int]) -> float:
+def _p_abandon(demand: Demand, offered_per_hour: float, agents: int) -> float:
+    if agents <= 0:
+        return 1.0  # nobody answers: every queued caller ends up hanging up
+    return erlang.metrics(
+        offered_per_hour * (1 - demand.ivr_share),
+        demand.aht_s,
+        int(agents),
+        patience_s=demand.patience_s,
+    )["p_abandon"]
+
+
+def expected_pickup(demand: Demand, staffed: list[int], *, shrinkage: float = 0.0) -> float:
     """Décroché of the day: the intervals' décroché weighted by their offered calls."""
     check_demand(demand)
-    pickups = interval_pickups(demand, staffed)
+    pickups = interval_pickups(demand, staffed, shrinkage=shrinkage)
     per_slot = len(staffed) // len(demand.arrivals)
     weights = [demand.arrivals[i // per_slot] for i in range(len(staffed))]
     return float(sum(p * w for p, w in zip(pickups, weights, strict=True)) / sum(weights))

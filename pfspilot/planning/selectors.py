@@ -6,11 +6,13 @@ import datetime as dt
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+import numpy as np
+from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from pfspilot.engine import calendar
+from pfspilot.contacts.models import AgentActivity
+from pfspilot.engine import calendar, shrinkage
 from pfspilot.engine.dayplan import (
     AgentInput,
     DayPlanResult,
@@ -25,7 +27,7 @@ from pfspilot.engine.requirements import Demand, PlanningError, requirement
 from pfspilot.people.models import Role, User
 from pfspilot.reference.selectors import cog_targets, platform_rules
 
-from .forecasting import ForecastUnavailable, day_forecast
+from .forecasting import ForecastUnavailable, _history, day_forecast
 from .models import Absence, DayPlan
 
 ACTIVITY_LABELS = {
@@ -38,6 +40,7 @@ GANTT_STEP = 5  # minutes per column of the timeline grid (the note's day has 8h
 # The note gives the training Thursdays but not their hours: the morning is assumed.
 TRAINING_HOURS = (dt.time(9, 0), dt.time(11, 0))
 WEEK_DAYS = 5
+SHRINKAGE_DAYS = 28  # calendar days of history behind the shrinkage estimate
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,12 @@ class DayInputs:
     rules: PlatformRules
     target: float
     training: bool
+    shrinkage_estimate: shrinkage.ShrinkageEstimate | None = None
+
+    @property
+    def shrinkage(self) -> float:
+        """Share of phone time not ready for calls (0 when the history cannot tell)."""
+        return self.shrinkage_estimate.shrinkage if self.shrinkage_estimate else 0.0
 
 
 def next_working_day(today: dt.date) -> dt.date:
@@ -106,16 +115,60 @@ def day_inputs(day: dt.date) -> DayInputs:
         ivr_share=forecast.ivr_share,
     )
     target = cog_targets(day.year).pickup_rate
+    estimate = shrinkage_estimate(day, patience_s=forecast.patience_s, rules=rules)
     return DayInputs(
         day=day,
         agents=agents,
         demand=demand,
-        requirement=requirement(demand, target),
+        requirement=requirement(demand, target, shrinkage=estimate.shrinkage if estimate else 0.0),
         slots=list(forecast.slots),
         rules=rules,
         target=target,
         training=training,
+        shrinkage_estimate=estimate,
     )
+
+
+def shrinkage_estimate(
+    day: dt.date, *, patience_s: float, rules: PlatformRules
+) -> shrinkage.ShrinkageEstimate | None:
+    """Shrinkage of the `SHRINKAGE_DAYS` before `day` (see `engine.shrinkage`), or None.
+
+    Only days with both calls (every half-hour with queued calls) and agents' logged phone
+    time count; without any such day (no activity imported) the plan assumes no shrinkage.
+    """
+    start = day - dt.timedelta(days=SHRINKAGE_DAYS)
+    history = _history(start, day, rules)
+    logged = dict(
+        AgentActivity.objects.filter(day__gte=start, day__lt=day)
+        .values("day")
+        .annotate(phone=Sum("phone_s"))
+        .values_list("day", "phone")
+    )
+    keep = np.array(
+        [
+            (logged.get(d) or 0) > 0 and bool((history.queued[i] > 0).all())
+            for i, d in enumerate(history.days)
+        ],
+        dtype=bool,
+    )
+    if not keep.any():
+        return None
+    used = history.select(keep)
+    handled = used.handled.sum(axis=1)
+    if (handled <= 0).any():
+        return None
+    try:
+        return shrinkage.estimate(
+            used.queued,
+            used.abandoned,
+            used.handle_s.sum(axis=1) / handled,
+            patience_s,
+            [logged[d] for d in used.days],
+            used.handle_s.sum(axis=1),
+        )
+    except shrinkage.ShrinkageInputError:
+        return None
 
 
 @dataclass
@@ -126,6 +179,8 @@ class DayView:
     result: DayPlanResult
     optimised: bool
     computed_at: dt.datetime | None = None
+    simulation: dict | None = None  # stored with the optimised plan (services.validate_plan)
+    shrinkage: float = 0.0  # the one the plan's expected décroché counts
     teams: OrderedDict = field(default_factory=OrderedDict)
     gantt_columns: int = 0
     gantt_hours: list = field(default_factory=list)
@@ -146,14 +201,11 @@ class DayView:
         ]
 
 
-def _stored(day: dt.date, inputs: DayInputs) -> tuple[DayPlanResult, dt.datetime] | None:
+def _stored(day: dt.date, inputs: DayInputs) -> DayPlan | None:
     plan = DayPlan.objects.filter(day=day).first()
-    if plan is None:
+    if plan is None or plan.payload["slots"] != [f"{s:%H:%M}" for s in inputs.slots]:
         return None
-    result = result_from_payload(plan.payload)
-    if result.slots != inputs.slots:
-        return None
-    return result, plan.computed_at
+    return plan
 
 
 def day_view(day: dt.date) -> DayView:
@@ -161,8 +213,14 @@ def day_view(day: dt.date) -> DayView:
     inputs = day_inputs(day)
     stored = _stored(day, inputs)
     if stored is not None:
-        result, computed_at = stored
-        view = DayView(inputs, result, optimised=True, computed_at=computed_at)
+        view = DayView(
+            inputs,
+            result_from_payload(stored.payload),
+            optimised=True,
+            computed_at=stored.computed_at,
+            simulation=stored.payload.get("simulation"),
+            shrinkage=float(stored.payload.get("shrinkage") or 0.0),
+        )
     else:
         result = plan_day(
             inputs.agents,
@@ -170,9 +228,10 @@ def day_view(day: dt.date) -> DayView:
             inputs.slots,
             inputs.rules,
             demand=inputs.demand,
+            options=PlanOptions(shrinkage=inputs.shrinkage),
             optimise=False,
         )
-        view = DayView(inputs, result, optimised=False)
+        view = DayView(inputs, result, optimised=False, shrinkage=inputs.shrinkage)
     first, last = _day_bounds(inputs.rules)
     for agent in view.result.agents:
         segments = [

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import time as clock
 from dataclasses import dataclass
 
+import numpy as np
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from pfspilot.engine import simulation as sim
 from pfspilot.engine.dayplan import (
     PlanOptions,
     extra_agent,
@@ -18,13 +21,143 @@ from pfspilot.engine.dayplan import (
     shortfall,
     staffing,
 )
-from pfspilot.engine.requirements import PlanningError, expected_pickup, requirement
+from pfspilot.engine.requirements import (
+    Demand,
+    PlanningError,
+    expected_pickup,
+    interval_pickups,
+    requirement,
+)
 
 from . import selectors
+from .forecasting import ForecastUnavailable, day_forecast
 from .models import DayPlan
 
 MAX_ADDED_AGENTS = 200
 VOLUME_FACTOR_RANGE = (0.1, 5.0)
+VALIDATION_REPLICATIONS = 20
+VALIDATION_SEED = 2026
+QUARTER_S = 900.0
+
+
+def _forecast_demand(day: dt.date) -> Demand:
+    try:
+        forecast = day_forecast(day)
+    except ForecastUnavailable as exc:
+        raise PlanningError(str(exc)) from exc
+    return Demand(
+        arrivals=list(forecast.arrivals),
+        aht_s=forecast.aht_s,
+        patience_s=forecast.patience_s,
+        ivr_share=forecast.ivr_share,
+    )
+
+
+def _ready_agents(table: np.ndarray, shrinkage: float, rng: np.random.Generator) -> np.ndarray:
+    """Agents × quarters ready for calls: staffed × (1 − shrinkage) of the agents on the phone.
+
+    The count is rounded at random (its mean stays exact) and the ready agents are the first
+    ones of a random order, so the same agents stay ready from one quarter to the next: drawn
+    afresh each quarter, agents turning not ready mid-call would finish the call and the
+    simulation would lose less capacity than the shrinkage says.
+    """
+    if shrinkage <= 0 or table.size == 0:
+        return table
+    order = rng.permutation(table.shape[0])
+    ranked = table[order]
+    wanted = ranked.sum(axis=0) * (1 - shrinkage)
+    count = np.floor(wanted + rng.random(wanted.size))
+    ready = np.zeros_like(table)
+    ready[order] = ranked & (np.cumsum(ranked, axis=0) <= count[None, :])
+    return ready
+
+
+def validate_plan(
+    day: dt.date,
+    payload: dict,
+    *,
+    replications: int = VALIDATION_REPLICATIONS,
+    seed: int = VALIDATION_SEED,
+    demand: Demand | None = None,
+) -> dict:
+    """Simulates the day of a plan payload `replications` times (seeded) and sums it up.
+
+    Arrivals per half-hour, AHT, patience and IVR share come from the day's forecast (or
+    `demand`); each agent answers only during their phone quarters of the plan (lunch,
+    training and email taken out); with the payload's `shrinkage`, only staffed × (1 −
+    shrinkage) of the agents on the phone take calls in each quarter. Returns the simulated
+    décroché, abandonment and ASA with their 95 % intervals, next to the Erlang A expectation
+    of the same staffing, and per half-hour the simulated décroché and ready agents. Nothing
+    is written.
+    """
+    demand = demand or _forecast_demand(day)
+    shrinkage = float(payload.get("shrinkage") or 0.0)
+    if len(payload["slots"]) != len(demand.arrivals):
+        raise PlanningError(_("Le plan ne correspond pas aux demi-heures de la prévision."))
+    if replications < 2:
+        raise PlanningError(_("Il faut au moins deux réplications pour un intervalle."))
+    if not 0 <= shrinkage < 1:
+        raise PlanningError(_("Le taux d'indisponibilité doit être compris entre 0 et 100 %."))
+    started = clock.perf_counter()
+    n_slots = len(demand.arrivals)
+    agents = payload["agents"]
+    table = np.array(
+        [[code == "P" for code in agent["quarters"]] for agent in agents], dtype=bool
+    ).reshape(len(agents), 2 * n_slots)
+    replicas, ready = [], np.zeros(n_slots)
+    for child in np.random.SeedSequence(seed).spawn(replications):
+        draws, calls = child.spawn(2)
+        available = _ready_agents(table, shrinkage, np.random.default_rng(draws))
+        ready += available.sum(axis=0).reshape(n_slots, 2).mean(axis=1)
+        replicas += sim.simulate(
+            [2.0 * a for a in demand.arrivals],  # calls per half-hour → calls per hour
+            demand.aht_s,
+            demand.patience_s,
+            available,
+            ivr_share=demand.ivr_share,
+            slot_s=2 * QUARTER_S,
+            staffing_slot_s=QUARTER_S,
+            seed=int(calls.generate_state(1)[0]),
+        ).replications
+    per_rep = [rep.totals() for rep in replicas]
+    by_slot = [rep.by_slot() for rep in replicas]
+    offered = np.sum([s["offered"] for s in by_slot], axis=0)
+    picked = np.sum([s["answered"] + s["ivr"] for s in by_slot], axis=0)
+    staffed = table.sum(axis=0).tolist()
+    erlang_slots = interval_pickups(demand, staffed, shrinkage=shrinkage)
+
+    def figure(key: str) -> dict:
+        values = [r[key] for r in per_rep]
+        return {"mean": float(np.mean(values)), "ci95": sim.confidence_interval(values)}
+
+    return {
+        "replications": replications,
+        "seed": seed,
+        "shrinkage": shrinkage,
+        "offered_per_day": float(np.mean([r["offered"] for r in per_rep])),
+        "pickup": figure("pickup_rate"),
+        "p_abandon": figure("p_abandon"),
+        "asa_answered_s": figure("asa_answered_s"),
+        "erlang_pickup": expected_pickup(demand, staffed, shrinkage=shrinkage),
+        "slots": {
+            "pickup": [float(p / o) if o else 1.0 for p, o in zip(picked, offered, strict=True)],
+            "erlang_pickup": [
+                (erlang_slots[2 * i] + erlang_slots[2 * i + 1]) / 2 for i in range(n_slots)
+            ],
+            "staffed": half_hour_means(staffed),
+            "ready": (ready / replications).tolist(),
+        },
+        "elapsed_s": clock.perf_counter() - started,
+    }
+
+
+def view_validation(view: selectors.DayView) -> dict:
+    """The simulation of the plan a page shows: stored with the optimised plan, else computed
+    for the A/B template (a few tenths of a second for the whole platform)."""
+    if view.simulation is not None:
+        return view.simulation
+    payload = result_to_payload(view.result) | {"shrinkage": view.shrinkage}
+    return validate_plan(view.inputs.day, payload, demand=view.inputs.demand)
 
 
 def plan_day_for(day: dt.date, *, time_limit_s: float = 10.0) -> DayPlan:
@@ -39,11 +172,14 @@ def plan_day_for(day: dt.date, *, time_limit_s: float = 10.0) -> DayPlan:
         inputs.slots,
         inputs.rules,
         demand=inputs.demand,
+        options=PlanOptions(shrinkage=inputs.shrinkage),
         time_limit_s=time_limit_s,
     )
     payload = result_to_payload(result)
     payload["target"] = inputs.target
     payload["training"] = inputs.training
+    payload["shrinkage"] = inputs.shrinkage
+    payload["simulation"] = validate_plan(day, payload, demand=inputs.demand)
     with transaction.atomic():
         plan, _created = DayPlan.objects.update_or_create(day=day, defaults={"payload": payload})
     return plan
@@ -114,14 +250,19 @@ def what_if(
     n_quarters = len(base.staffed_quarters)
     staffed = staffing(plans, n_quarters)
     demand = inputs.demand.scaled(volume_factor)
-    required = requirement(demand, inputs.target) if volume_factor != 1.0 else base.required
+    rate = view.shrinkage
+    required = (
+        requirement(demand, inputs.target, shrinkage=rate)
+        if volume_factor != 1.0
+        else base.required
+    )
     return WhatIf(
         slots=inputs.slots,
         required=required,
         staffed=half_hour_means(staffed),
         base_staffed=base.staffed,
-        expected_pickup=expected_pickup(demand, staffed),
-        base_expected_pickup=expected_pickup(inputs.demand, base.staffed_quarters),
+        expected_pickup=expected_pickup(demand, staffed, shrinkage=rate),
+        base_expected_pickup=expected_pickup(inputs.demand, base.staffed_quarters, shrinkage=rate),
         target=inputs.target,
         shortfall=shortfall(required, staffed),
         base_shortfall=shortfall(base.required, base.staffed_quarters),

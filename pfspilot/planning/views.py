@@ -45,8 +45,9 @@ def _chart(view) -> dict:
     }
 
 
-def _rows(view) -> list[dict]:
+def _rows(view, simulation: dict) -> list[dict]:
     result = view.result
+    slots = simulation["slots"]
     return [
         {
             "slot": slot,
@@ -54,32 +55,86 @@ def _rows(view) -> list[dict]:
             "required": need,
             "staffed": staffed,
             "gap": staffed - need,
+            "erlang_percent": 100 * erlang,
+            "simulated_percent": 100 * simulated,
         }
-        for slot, arrivals, need, staffed in zip(
-            result.slots, view.inputs.demand.arrivals, result.required, result.staffed, strict=True
+        for slot, arrivals, need, staffed, erlang, simulated in zip(
+            result.slots,
+            view.inputs.demand.arrivals,
+            result.required,
+            result.staffed,
+            slots["erlang_pickup"],
+            slots["pickup"],
+            strict=True,
         )
     ]
+
+
+def _validation(simulation: dict | None) -> dict | None:
+    """The simulation's figures as percentages (and seconds) for the page."""
+    if simulation is None:
+        return None
+    pickup = simulation["pickup"]
+    low, high = pickup["ci95"]
+    erlang = simulation["erlang_pickup"]
+    return {
+        "replications": simulation["replications"],
+        "seed": simulation["seed"],
+        "offered": simulation["offered_per_day"],
+        "pickup": 100 * pickup["mean"],
+        "pickup_low": 100 * low,
+        "pickup_high": 100 * high,
+        "erlang": 100 * erlang,
+        "erlang_inside": low <= erlang <= high,
+        "abandon": 100 * simulation["p_abandon"]["mean"],
+        "abandon_low": 100 * simulation["p_abandon"]["ci95"][0],
+        "abandon_high": 100 * simulation["p_abandon"]["ci95"][1],
+        "asa": simulation["asa_answered_s"]["mean"],
+        "asa_low": simulation["asa_answered_s"]["ci95"][0],
+        "asa_high": simulation["asa_answered_s"]["ci95"][1],
+    }
 
 
 def _percent(value: float | None) -> float | None:
     return None if value is None else 100 * value
 
 
+def _shrinkage(view) -> dict:
+    estimate = view.inputs.shrinkage_estimate
+    figures = {
+        "shrinkage_percent": 100 * view.shrinkage,
+        "shrinkage_days": selectors.SHRINKAGE_DAYS,
+        "shrinkage_changed": abs(view.shrinkage - view.inputs.shrinkage) >= 0.0005,
+        "estimate_percent": 100 * view.inputs.shrinkage,
+    }
+    if estimate is not None:
+        figures |= {
+            "ready_hours": estimate.ready_s / 3600,
+            "logged_hours": estimate.logged_s / 3600,
+            "occupancy_percent": 100 * estimate.occupancy,
+        }
+    return figures
+
+
 @requires("planning")
 def day(request):
     day, day_error = _parse_day(request.GET.get("jour"))
-    view = error = None
+    view = error = simulation = None
     try:
         view = selectors.day_view(day)
+        simulation = services.view_validation(view)
     except PlanningError as exc:
         error = str(exc)
+        view = None
     context = {
         "day": day,
         "day_error": day_error,
         "view": view,
         "error": error,
         "chart": _chart(view) if view else None,
-        "rows": _rows(view) if view else [],
+        "rows": _rows(view, simulation) if view else [],
+        "validation": _validation(simulation) if view else None,
+        **(_shrinkage(view) if view else {}),
         "pickup_percent": _percent(view.result.expected_pickup) if view else None,
         "template_percent": _percent(view.result.template_expected_pickup) if view else None,
         "target_percent": _percent(view.inputs.target) if view else None,
@@ -173,6 +228,7 @@ def week(request):
             "view": d.view,
             "error": d.error,
             "percent": _percent(d.view.result.expected_pickup) if d.view else None,
+            "validation": _validation(services.view_validation(d.view)) if d.view else None,
         }
         for d in days
     ]
@@ -181,6 +237,7 @@ def week(request):
         "day_error": day_error,
         "days": days,
         "rows": rows,
+        "replications": services.VALIDATION_REPLICATIONS,
         "previous_week": day - dt.timedelta(days=7),
         "next_week": day + dt.timedelta(days=7),
     }

@@ -127,3 +127,41 @@ def test_it_shows_the_week(client_for, platform):
     assert [row["day"].day for row in response.context["rows"]] == [2, 3, 4, 5, 6]
     assert html.count("Journée type A/B") == 5
     assert "12h00, 12h30" in html  # short half-hours of the A/B day (2 and 2.5 agents for 3)
+
+
+def test_it_validates_the_note_day_by_simulation(client_for, platform):
+    response = day_page(client_for("maud"))
+    html = response.content.decode()
+    validation = response.context["validation"]
+    assert "Validation par simulation" in html
+    assert "20 journées simulées (graine 2026)" in html
+    assert "(journée type A/B, simulée à l'affichage)" in html
+    assert validation["erlang"] == pytest.approx(96.6025, abs=1e-4)
+    assert validation["pickup"] == pytest.approx(96.1287, abs=1e-4)
+    assert validation["pickup_low"] < validation["erlang"] < validation["pickup_high"]
+    assert "dans l'intervalle de la simulation" in html
+    low, high = (f"{validation[k]:.1f}".replace(".", ",") for k in ("pickup_low", "pickup_high"))
+    assert f"IC 95 % : {low} – {high} %" in html
+    rows = response.context["rows"]
+    assert rows[6]["erlang_percent"] == pytest.approx(83.1427, abs=1e-4)  # 2 agents at 12:00
+    assert rows[6]["simulated_percent"] < rows[0]["simulated_percent"]
+    assert "Non estimée : aucun temps de téléphone des agents importé" in html
+    assert response.context["shrinkage_percent"] == 0.0
+
+
+def test_it_shows_the_stored_simulation_after_optimising(client_for, platform):
+    client = client_for("maud")
+    client.post(reverse("planning:optimise"), {"jour": MARCH_2.isoformat()})
+    stored = DayPlan.objects.get(day=MARCH_2).payload["simulation"]
+    response = day_page(client)
+    assert response.context["validation"]["pickup"] == pytest.approx(100 * stored["pickup"]["mean"])
+    assert "simulée à l'affichage" not in response.content.decode()
+
+
+def test_it_shows_the_simulated_pickup_of_each_day_of_the_week(client_for, platform):
+    response = client_for("maud").get(reverse("planning:week"), {"jour": "2026-03-04"})
+    html = response.content.decode()
+    assert "Décroché simulé (IC 95 %)" in html
+    monday = response.context["rows"][0]["validation"]
+    assert monday["pickup"] == pytest.approx(96.1287, abs=1e-4)
+    assert f"{monday['pickup']:.1f} %".replace(".", ",") in html

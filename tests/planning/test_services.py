@@ -4,10 +4,17 @@ import datetime as dt
 
 import pytest
 
+from pfspilot.contacts.models import AgentActivity
 from pfspilot.engine.requirements import PlanningError
 from pfspilot.planning import selectors, services
 from pfspilot.planning.models import Absence, DayPlan
-from tests.planning.dayplan_data import MARCH_2, TRAINING_THURSDAY, make_agents, make_history
+from tests.planning.dayplan_data import (
+    FEBRUARY,
+    MARCH_2,
+    TRAINING_THURSDAY,
+    make_agents,
+    make_history,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -115,3 +122,60 @@ def test_it_rejects_bad_what_ifs_in_french(platform):
         services.what_if(MARCH_2, volume_factor=0.0)
     with pytest.raises(PlanningError, match="hors de la fenêtre"):
         services.what_if(MARCH_2, moves={str(platform[0].pk): dt.time(9, 0)})
+
+
+def log_phone_time(hours_per_day=30.0):
+    """Agents' activity of the history days: `hours_per_day` of logged phone time per day."""
+    AgentActivity.objects.bulk_create(
+        AgentActivity(agent_code=f"a{k}", day=day, phone_s=hours_per_day * 3600 / 5, email_s=3000.0)
+        for day in FEBRUARY
+        for k in range(5)
+    )
+
+
+def test_it_assumes_no_shrinkage_without_activity(platform):
+    inputs = selectors.day_inputs(MARCH_2)
+    assert inputs.shrinkage_estimate is None
+    assert inputs.shrinkage == 0.0
+
+
+def test_it_estimates_the_shrinkage_from_the_history(platform):
+    log_phone_time()
+    inputs = selectors.day_inputs(MARCH_2)
+    estimate = inputs.shrinkage_estimate
+    # Every half-hour: 9 queued, 1 abandon, AHT = patience = 300 s → 2.597892 ready agents
+    # (tests/engine/test_shrinkage.py), i.e. 19.48 h ready for 30 h logged.
+    assert estimate.days == 20
+    assert estimate.ready_s / 3600 == pytest.approx(20 * 15 * 0.5 * 2.597892, abs=1e-3)
+    assert inputs.shrinkage == pytest.approx(0.350527, abs=1e-6)
+    # 3 ready agents needed per half-hour: 3 / (1 − 0.3505) = 4.62 → 5 staffed.
+    assert inputs.requirement == [5] * 15
+
+
+def test_it_stores_the_plan_with_its_shrinkage_and_simulation(platform):
+    log_phone_time()
+    plan = services.plan_day_for(MARCH_2, time_limit_s=5)
+    payload = plan.payload
+    assert payload["shrinkage"] == pytest.approx(0.350527, abs=1e-6)
+    simulation = payload["simulation"]
+    assert simulation["shrinkage"] == payload["shrinkage"]
+    assert simulation["erlang_pickup"] == pytest.approx(payload["expected_pickup"], abs=1e-12)
+    assert payload["expected_pickup"] == pytest.approx(0.894508, abs=1e-6)
+    low, high = simulation["pickup"]["ci95"]
+    assert low < simulation["pickup"]["mean"] < high
+    assert simulation["pickup"]["mean"] == pytest.approx(0.908788, abs=1e-6)
+    # The ready agents are the staffed ones × (1 − shrinkage), on average over the runs.
+    staffed, ready = simulation["slots"]["staffed"], simulation["slots"]["ready"]
+    assert sum(ready) == pytest.approx(sum(staffed) * (1 - payload["shrinkage"]), rel=0.03)
+    view = selectors.day_view(MARCH_2)
+    assert view.simulation == simulation and view.shrinkage == payload["shrinkage"]
+
+
+def test_it_counts_the_shrinkage_in_the_what_if(platform):
+    log_phone_time()
+    base = services.what_if(MARCH_2)
+    # The note's A/B day: 96.6 % with every agent ready, less with a third of them not ready.
+    assert base.expected_pickup == pytest.approx(0.886745, abs=1e-6)
+    assert base.required == [5] * 15
+    more = services.what_if(MARCH_2, add_agents=3)
+    assert more.expected_pickup > base.expected_pickup

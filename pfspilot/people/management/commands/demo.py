@@ -7,6 +7,8 @@ from django.core.management.base import BaseCommand
 # Each step is `module.load(stdout)`; later apps add theirs (contacts, planning…).
 STEPS = [
     "pfspilot.people.demo",
+    "pfspilot.contacts.demo",
+    "pfspilot.planning.demo",
 ]
 
 
