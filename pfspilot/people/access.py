@@ -32,6 +32,8 @@ NAVIGATION = [
     ("guide", "desk:guide", _("Guide d'appel")),
     ("dashboard", "indicators:dashboard", _("Tableau de bord COG")),
     ("planning", "planning:day", _("Planification")),
+    ("planning", "planning:forecast", _("Prévisions")),
+    ("planning", "planning:capacity", _("Capacité")),
     ("imports", "contacts:imports", _("Imports")),
 ]
 
