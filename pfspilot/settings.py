@@ -124,6 +124,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 IMPORT_UPLOAD_DIR = VAR_DIR / "uploads"
 IMPORT_MAX_BYTES = int(os.environ.get("PFSPILOT_IMPORT_MAX_BYTES", 1024**3))
+# Key of the HMAC that turns caller identifiers into comparable fingerprints (never stored raw).
+CALLER_HASH_KEY = os.environ.get("CALLER_HASH_KEY", "dev-only-caller-hash-key")
 
 TASKS = {
     "default": {

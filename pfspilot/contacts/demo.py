@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from pfspilot.engine.synthetic import generate_year
 from pfspilot.indicators.formatting import fr_number
-from pfspilot.indicators.models import DailyStats
+from pfspilot.indicators.models import DailyStats, HalfHourStats
 from pfspilot.indicators.services import (
     aggregates_paused,
     reference_parameters,
@@ -64,8 +64,8 @@ def load(stdout=None, *, scale: float = 1.0, year: int | None = None):
     """Generates, loads and aggregates the demo year when no call is stored yet."""
     write = stdout.write if stdout is not None else (lambda text: None)
     if Call.objects.exists():
-        if not DailyStats.objects.exists():
-            # Records loaded before the dashboard existed: its sums are built once from them.
+        if not (DailyStats.objects.exists() and HalfHourStats.objects.exists()):
+            # Records loaded before the dashboard (or its half-hour sums) existed: built once.
             first, last = Call.objects.aggregate(first=Min("arrival"), last=Max("arrival")).values()
             refresh_aggregates(
                 dt.date(timezone.localdate(first).year, 1, 1),

@@ -1,3 +1,10 @@
+from django.urls import path
+
+from . import views
+
 app_name = "contacts"
 
-urlpatterns = []
+urlpatterns = [
+    path("imports/", views.imports, name="imports"),
+    path("imports/suivi/", views.import_progress, name="import_progress"),
+]

@@ -1,0 +1,690 @@
+"""Read contact exports (CSV or XLSX, plain or gzip) into canonical Polars frames, without the DB.
+
+`read_records(kind, paths, mapping)` returns the canonical frame of `pfspilot.engine.records`
+and the list of bad rows (line number, field, French reason). Callers that write to the
+database must refuse a file with any error; `pfspilot kpi` on files may show them and stop.
+Caller identifiers come out already hashed (HMAC-SHA256, key `settings.CALLER_HASH_KEY`).
+"""
+
+import csv
+import gzip
+import hashlib
+import hmac
+import io
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+
+import polars as pl
+
+from pfspilot.engine import records
+
+from .mapping import (
+    ALLOWED_VALUES,
+    FIELD_TYPES,
+    ID_FIELDS,
+    REQUIRED,
+    ColumnSpec,
+    KindMapping,
+    MappingError,
+    load_mapping,
+)
+
+DEFAULT_MAX_BYTES = 1024**3
+DEV_CALLER_HASH_KEY = "dev-only-caller-hash-key"
+MAX_REPORTED_ERRORS = 1000
+DELIMITERS = {",": "virgule", ";": "point-virgule", "\t": "tabulation"}
+TRUE_WORDS = {"1", "true", "vrai", "oui", "o", "yes", "y", "satisfait"}
+FALSE_WORDS = {"0", "false", "faux", "non", "n", "no", "insatisfait"}
+LINE = "__line"
+
+Progress = Callable[[float, str], None] | None
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    field: str
+    message_fr: str
+    file: str = ""
+
+    def __str__(self) -> str:
+        # Line 0 marks a whole-file problem (size, emptiness, format): no line to point at.
+        parts = [self.file] if self.file else []
+        if self.line:
+            parts.append(f"ligne {self.line}")
+        if self.field:
+            parts.append(f"champ « {self.field} »")
+        where = ", ".join(parts) or "fichier"
+        return f"{where} : {self.message_fr}"
+
+    def as_dict(self) -> dict:
+        return {
+            "file": self.file,
+            "line": self.line,
+            "field": self.field,
+            "message": self.message_fr,
+        }
+
+
+@dataclass
+class ReadResult:
+    frame: pl.DataFrame
+    errors: list[RowError] = field(default_factory=list)
+    ignored: int = 0
+    sha256: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class FileRefused(Exception):
+    """The whole file is unusable (size, encoding, delimiter, columns): one error, no rows."""
+
+    def __init__(self, error: RowError):
+        super().__init__(str(error))
+        self.error = error
+
+
+def _setting(name: str, default):
+    try:
+        from django.conf import settings
+
+        if settings.configured:
+            return getattr(settings, name, default)
+    except ImportError:
+        pass
+    return default
+
+
+def _hasher():
+    key = str(_setting("CALLER_HASH_KEY", DEV_CALLER_HASH_KEY)).encode()
+    return hmac.new(key, digestmod=hashlib.sha256)
+
+
+def hash_caller(value: str) -> str:
+    """Fingerprint of a caller identifier: equal inputs give equal outputs, nothing reversible."""
+    digest = _hasher()
+    digest.update(value.encode())
+    return digest.hexdigest()
+
+
+def hash_callers(series: pl.Series) -> pl.Series:
+    """Vectorised `hash_caller` (each distinct identifier is hashed once)."""
+    unique = series.drop_nulls().unique()
+    if unique.is_empty():
+        return series.cast(pl.String)
+    # Copying a keyed HMAC skips the key setup: several times faster on a million callers.
+    base, hashed = _hasher(), []
+    for value in unique.to_list():
+        digest = base.copy()
+        digest.update(value.encode())
+        hashed.append(digest.hexdigest())
+    table = pl.DataFrame({"raw": unique, "hashed": hashed})
+    return (pl.DataFrame({"raw": series}).join(table, on="raw", how="left", maintain_order="left"))[
+        "hashed"
+    ]
+
+
+def empty_frame(kind: str) -> pl.DataFrame:
+    return pl.DataFrame(schema=canonical_schema(kind))
+
+
+def canonical_schema(kind: str) -> dict[str, pl.DataType]:
+    dtypes = {
+        "str": pl.String,
+        "datetime": pl.Datetime("us"),
+        "date": pl.Date,
+        "duration": pl.Float64,
+        "float": pl.Float64,
+        "bool": pl.Boolean,
+    }
+    return {name: dtypes[t] for name, t in FIELD_TYPES[kind].items()}
+
+
+def read_records(
+    kind: str, paths: Iterable[str | Path], mapping, *, progress: Progress = None
+) -> ReadResult:
+    """Reads one or more files of the same kind; errors of every file are collected."""
+    if kind not in FIELD_TYPES:
+        raise MappingError(f"Type d'enregistrement inconnu : « {kind} ».")
+    mapping = load_mapping(mapping)
+    frames, errors, ignored = [], [], 0
+    for path in paths:
+        result = read_file(kind, path, mapping, progress=progress)
+        frames.append(result.frame)
+        errors.extend(result.errors)
+        ignored += result.ignored
+    frame = pl.concat(frames) if frames else empty_frame(kind)
+    return ReadResult(frame=frame, errors=errors, ignored=ignored)
+
+
+def read_file(kind: str, path, mapping, *, progress: Progress = None) -> ReadResult:
+    mapping = load_mapping(mapping)
+    spec = mapping.for_kind(kind)
+    path = Path(path)
+    name = path.name
+    try:
+        raw, digest = _load_table(path, spec, progress)
+        if progress:
+            progress(0.3, f"{name} : {raw.height} lignes lues, contrôle en cours")
+        frame, errors, ignored = _to_canonical(kind, raw, spec)
+    except FileRefused as refused:
+        error = refused.error
+        return ReadResult(
+            frame=empty_frame(kind),
+            errors=[RowError(error.line, error.field, error.message_fr, name)],
+        )
+    errors = [RowError(e.line, e.field, e.message_fr, name) for e in errors]
+    if progress:
+        progress(0.5, f"{name} : {frame.height} enregistrements valides, {len(errors)} erreur(s)")
+    return ReadResult(frame=frame, errors=errors, ignored=ignored, sha256=digest)
+
+
+# --- Loading the raw table (all values as text) -------------------------------------------------
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _refuse(message: str, line: int = 1, field_name: str = "") -> FileRefused:
+    return FileRefused(RowError(line, field_name, message))
+
+
+def _load_table(path: Path, spec: KindMapping, progress: Progress) -> tuple[pl.DataFrame, str]:
+    limit = int(_setting("IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES))
+    if not path.is_file():
+        raise _refuse(f"fichier introuvable : {path}", line=0)
+    size = path.stat().st_size
+    if size > limit:
+        raise _refuse(
+            f"fichier trop volumineux ({human_size(size)}, maximum {human_size(limit)}) : refusé sans "
+            "lecture. Découpez l'export (par exemple un fichier par mois).",
+            line=0,
+        )
+    if size == 0:
+        raise _refuse("le fichier est vide.", line=0)
+    data = path.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    if data[:2] == b"\x1f\x8b":
+        data = _gunzip(data, limit)
+    if progress:
+        progress(0.1, f"{path.name} : lecture")
+    if data[:4] == b"PK\x03\x04":
+        return _read_xlsx(data, spec), digest
+    return _read_text(data, spec), digest
+
+
+def _gunzip(data: bytes, limit: int) -> bytes:
+    out = bytearray()
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as handle:
+            for block in iter(lambda: handle.read(1 << 22), b""):
+                out += block
+                if len(out) > limit:
+                    raise _refuse(
+                        f"fichier décompressé trop volumineux (plus de {human_size(limit)}) : refusé.",
+                        line=0,
+                    )
+    except (OSError, EOFError):
+        raise _refuse("archive gzip illisible ou tronquée.", line=0) from None
+    return bytes(out)
+
+
+def human_size(size: int) -> str:
+    for unit in ("octets", "Kio", "Mio", "Gio"):
+        if size < 1024 or unit == "Gio":
+            return f"{size:.0f} {unit}" if unit == "octets" else f"{size:.1f} {unit}"
+        size /= 1024
+    return str(size)
+
+
+def _decode(data: bytes, spec: KindMapping) -> str:
+    if b"\x00" in data[:65536]:
+        raise _refuse(
+            "encodage non reconnu (octets nuls : UTF-16 ou fichier binaire ?). "
+            "Enregistrez le fichier en CSV UTF-8 ou Latin-1."
+        )
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    wanted = (spec.encoding or "auto").lower().replace("_", "-")
+    if wanted in ("auto", "utf-8", "utf8"):
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            if wanted != "auto":
+                line = data.count(b"\n", 0, exc.start) + 1
+                raise _refuse(
+                    "le fichier n'est pas en UTF-8 comme le profil l'indique "
+                    "(essayez l'encodage Latin-1).",
+                    line=line,
+                ) from None
+    # Latin-1 never fails; cp1252 is its Windows superset where the two differ (€, œ, quotes).
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
+def _read_text(data: bytes, spec: KindMapping) -> pl.DataFrame:
+    text = _decode(data, spec)
+    if spec.split_on_whitespace:
+        text = re.sub(r"[ \t]+", "\t", text)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    header_end = text.find("\n")
+    header = text if header_end < 0 else text[:header_end]
+    if not header.strip():
+        raise _refuse("le fichier est vide.", line=1)
+    delimiter = _delimiter(header, spec)
+    body = text[header_end + 1 :] if header_end >= 0 else ""
+    if not body.strip():
+        raise _refuse("le fichier ne contient aucune ligne de données (en-tête seul).", line=1)
+    try:
+        frame = pl.read_csv(
+            io.StringIO(text),
+            separator=delimiter,
+            infer_schema=False,
+            has_header=True,
+            empty_string_is_null=False,
+            raise_if_empty=False,
+        )
+    except pl.exceptions.PolarsError:
+        raise _ragged(text, delimiter) from None
+    frame = frame.rename({c: c.strip() for c in frame.columns})
+    _check_columns(frame.columns, spec, delimiter)
+    return frame.with_columns(_line_numbers(text, delimiter, len(frame.columns), frame.height))
+
+
+def _line_numbers(text: str, delimiter: str, width: int, height: int) -> pl.Series:
+    """File line of each data row (blank lines are skipped by the parser), refusing short rows."""
+    lines = pl.Series(text.split("\n"))
+    numbered = pl.DataFrame({"text": lines}).with_row_index(LINE, offset=1).slice(1)
+    numbered = numbered.filter(pl.col("text").str.strip_chars() != "")
+    short = numbered.filter(
+        (pl.col("text").str.count_matches(delimiter, literal=True) < width - 1)
+        & ~pl.col("text").str.contains('"', literal=True)
+    )
+    if short.height:
+        raise _refuse(
+            f"ligne incomplète : moins de {width} champs (séparateur incorrect ou ligne tronquée).",
+            line=int(short[LINE][0]),
+        )
+    if numbered.height == height:
+        return numbered[LINE].cast(pl.Int64)
+    return pl.int_range(2, height + 2, eager=True).alias(LINE)
+
+
+def _delimiter(header: str, spec: KindMapping) -> str:
+    needed = set(spec.source_columns)
+
+    def score(sep: str) -> tuple[int, int]:
+        names = {c.strip().strip('"') for c in header.split(sep)}
+        return len(needed & names), len(names)
+
+    if spec.split_on_whitespace:
+        return "\t"
+    if spec.delimiter:
+        wanted = "\t" if spec.delimiter in ("tab", "\\t") else spec.delimiter
+        if score(wanted)[0] == 0 and needed:
+            best = max(DELIMITERS, key=score)
+            if score(best)[0] > 0:
+                raise _refuse(
+                    f"séparateur incorrect : le profil attend « {_sep_name(wanted)} » mais "
+                    f"l'en-tête est séparé par « {_sep_name(best)} »."
+                )
+        return wanted
+    best = max(DELIMITERS, key=score)
+    if score(best)[1] == 1 and len(needed) > 1:
+        others = sorted({ch for ch in header if not ch.isalnum() and ch not in " _-+'\"."})
+        found = f" (caractères rencontrés : {' '.join(others)})" if others else ""
+        raise _refuse(
+            "séparateur non reconnu : l'en-tête ne se découpe ni par virgule, ni par "
+            f"point-virgule, ni par tabulation{found}."
+        )
+    return best
+
+
+def _sep_name(sep: str) -> str:
+    return DELIMITERS.get(sep, sep)
+
+
+def _check_columns(columns: list[str], spec: KindMapping, delimiter: str) -> None:
+    missing = [c for c in spec.source_columns if c not in columns]
+    if missing:
+        raise _refuse(
+            f"colonne(s) manquante(s) : {', '.join(missing)} (séparateur « {_sep_name(delimiter)} » ; "
+            f"colonnes lues : {', '.join(columns[:20])}).",
+            field_name=missing[0],
+        )
+    duplicated = sorted({c for c in columns if columns.count(c) > 1})
+    if duplicated:
+        raise _refuse(f"colonne(s) en double dans l'en-tête : {', '.join(duplicated)}.")
+
+
+def _ragged(text: str, delimiter: str) -> FileRefused:
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    expected = None
+    for number, row in enumerate(reader, start=1):
+        if expected is None:
+            expected = len(row)
+        elif row and len(row) != expected:
+            return _refuse(
+                f"{len(row)} champs au lieu de {expected} : séparateur ou guillemets incorrects "
+                "sur cette ligne.",
+                line=number,
+            )
+    return _refuse("structure CSV illisible (guillemets non fermés ?).")
+
+
+def _read_xlsx(data: bytes, spec: KindMapping) -> pl.DataFrame:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:
+        raise _refuse("classeur XLSX illisible.", line=0) from None
+    try:
+        if spec.sheet:
+            if spec.sheet not in workbook.sheetnames:
+                raise _refuse(f"onglet « {spec.sheet} » absent du classeur.", line=0)
+            sheet = workbook[spec.sheet]
+        else:
+            sheet = workbook.worksheets[0]
+        rows = sheet.iter_rows(values_only=True)
+        header = next(rows, None)
+        if header is None or all(v is None for v in header):
+            raise _refuse("le fichier est vide.", line=1)
+        names = [
+            str(v).strip() if v is not None else f"colonne_{i + 1}" for i, v in enumerate(header)
+        ]
+        _check_columns(names, spec, ",")
+        formats = _cell_formats(spec)
+        columns: list[list[str]] = [[] for _ in names]
+        for row in rows:
+            if row is None or all(v is None for v in row):
+                continue
+            for i in range(len(names)):
+                value = row[i] if i < len(row) else None
+                columns[i].append(_cell_text(value, formats.get(names[i])))
+    finally:
+        workbook.close()
+    if not columns[0]:
+        raise _refuse("le fichier ne contient aucune ligne de données (en-tête seul).", line=1)
+    frame = pl.DataFrame(
+        {n: pl.Series(n, c, dtype=pl.String) for n, c in zip(names, columns, strict=True)}
+    )
+    return frame.with_row_index(LINE, offset=2).with_columns(pl.col(LINE).cast(pl.Int64))
+
+
+def _cell_formats(spec: KindMapping) -> dict[str, str]:
+    """Text format of date/time cells per column, so they parse like their CSV counterparts."""
+    formats: dict[str, str] = {}
+    types = FIELD_TYPES[spec.kind]
+    for name, column in spec.columns.items():
+        if column.date:
+            formats[column.date] = spec.formats["date"]
+            if column.time:
+                formats[column.time] = spec.formats["time"]
+        elif types[name] in ("datetime", "date") and column.columns:
+            formats[column.columns[0]] = column.format or spec.formats[types[name]]
+    return formats
+
+
+def _cell_text(value, fmt: str | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime | date | time) and fmt:
+        return value.strftime(fmt)
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+# --- From raw text columns to canonical values -----------------------------------------------
+
+
+def _to_canonical(
+    kind: str, raw: pl.DataFrame, spec: KindMapping
+) -> tuple[pl.DataFrame, list[RowError], int]:
+    raw = raw.with_columns(pl.col(c).str.strip_chars() for c in raw.columns if c != LINE)
+    ignored = 0
+    for column, values in spec.ignore.items():
+        keep = ~pl.col(column).is_in(list(values))
+        before = raw.height
+        raw = raw.filter(keep)
+        ignored += before - raw.height
+    errors: list[RowError] = []
+    types = FIELD_TYPES[kind]
+    exprs, checks = [], []
+    for name, kind_of_value in types.items():
+        expr, check = _field_expr(kind, name, kind_of_value, spec)
+        exprs.append(expr.alias(name))
+        if check is not None:
+            checks.append(check)
+    frame = raw.select(pl.col(LINE), *exprs, *checks)
+    for check_name in [c for c in frame.columns if c.startswith("__bad_")]:
+        bad = frame.filter(pl.col(check_name).is_not_null())
+        name = check_name.removeprefix("__bad_")
+        label = _label(spec, name)
+        for line, message in bad.select(LINE, check_name).head(MAX_REPORTED_ERRORS).iter_rows():
+            errors.append(RowError(int(line), label, message))
+    frame = frame.select(LINE, *types)
+    if kind == "calls":
+        frame = _complete_calls(frame, spec, errors)
+    if kind == "surveys" and "satisfied" not in spec.columns and "satisfied" not in spec.constants:
+        frame = frame.with_columns(satisfied=pl.col("score") >= float(spec.satisfied_min_score))
+    _check_required(kind, frame, spec, errors)
+    _check_duplicates(kind, frame, spec, errors)
+    if kind == "calls":
+        frame = frame.with_columns(caller_id=hash_callers(frame["caller_id"]))
+    errors.sort(key=lambda e: (e.line, e.field))
+    return frame.drop(LINE), errors[:MAX_REPORTED_ERRORS], ignored
+
+
+def _label(spec: KindMapping, name: str) -> str:
+    column = spec.columns.get(name)
+    return column.label if column else name
+
+
+def _nulls(spec: KindMapping, name: str) -> list[str]:
+    return [*spec.null_values, *spec.nulls.get(name, ())]
+
+
+def _null_if_sentinel(expr: pl.Expr, sentinels: list[str]) -> pl.Expr:
+    return pl.when(expr.is_in(sentinels) | expr.is_null()).then(None).otherwise(expr)
+
+
+def _field_expr(kind: str, name: str, value_type: str, spec: KindMapping):
+    """(value expression, optional check expression giving a French message on bad rows)."""
+    dtype = canonical_schema(kind)[name]
+    column = spec.columns.get(name)
+    if column is None:
+        if name in spec.constants:
+            value = spec.constants[name]
+            if value_type in ("datetime", "date"):
+                return pl.lit(str(value)).str.to_datetime(spec.formats[value_type]).cast(
+                    dtype
+                ), None
+            return pl.lit(value).cast(dtype), None
+        return pl.lit(None, dtype=dtype), None
+    sentinels = _nulls(spec, name)
+    bad = f"__bad_{name}"
+    if value_type == "datetime" and column.date:
+        date_part = _null_if_sentinel(pl.col(column.date), sentinels)
+        if column.time:
+            time_raw = _null_if_sentinel(pl.col(column.time), sentinels)
+            fmt = column.format or f"{spec.formats['date']} {spec.formats['time']}"
+            text = pl.when(date_part.is_not_null() & time_raw.is_not_null()).then(
+                pl.concat_str([date_part, time_raw], separator=" ")
+            )
+        else:
+            fmt = column.format or spec.formats["date"]
+            text = date_part
+        return _parsed(text, fmt, dtype, bad, column, "date/heure")
+    text = _null_if_sentinel(_source_text(column), sentinels)
+    if value_type in ("datetime", "date"):
+        fmt = column.format or spec.formats[value_type]
+        return _parsed(
+            text, fmt, dtype, bad, column, "date" if value_type == "date" else "date/heure"
+        )
+    if name in spec.values:
+        text = text.replace(spec.values[name])
+    if value_type in ("duration", "float"):
+        number = text.str.replace(",", ".", literal=True).cast(pl.Float64, strict=False)
+        check = pl.when(text.is_not_null() & number.is_null()).then(
+            pl.format("nombre illisible « {} »", text)
+        )
+        if value_type == "duration":
+            check = check.when(number < 0).then(pl.format("durée négative ({} s)", text))
+        return number, check.alias(bad)
+    if value_type == "bool":
+        lowered = text.str.to_lowercase()
+        value = (
+            pl.when(lowered.is_in(sorted(TRUE_WORDS)))
+            .then(True)
+            .when(lowered.is_in(sorted(FALSE_WORDS)))
+            .then(False)
+            .otherwise(None)
+        )
+        check = pl.when(text.is_not_null() & value.is_null()).then(
+            pl.format("valeur « {} » ni oui ni non", text)
+        )
+        return value, check.alias(bad)
+    allowed = ALLOWED_VALUES.get((kind, name))
+    if allowed:
+        check = pl.when(text.is_not_null() & ~text.is_in(list(allowed))).then(
+            pl.format("valeur inconnue « {} » (attendu : " + ", ".join(allowed) + ")", text)
+        )
+        return text, check.alias(bad)
+    return text, None
+
+
+def _source_text(column: ColumnSpec) -> pl.Expr:
+    if len(column.columns) == 1:
+        return pl.col(column.columns[0])
+    parts = [pl.col(c) for c in column.columns]
+    return pl.when(pl.all_horizontal(p.is_not_null() & (p != "") for p in parts)).then(
+        pl.concat_str(parts, separator="-")
+    )
+
+
+def _parsed(text: pl.Expr, fmt: str, dtype, bad: str, column: ColumnSpec, what: str):
+    if dtype == pl.Date:
+        value = text.str.to_date(fmt, strict=False)
+    else:
+        value = text.str.to_datetime(fmt, strict=False, time_unit="us")
+    check = pl.when(text.is_not_null() & value.is_null()).then(
+        pl.format(f"{what} illisible « {{}} » (format attendu {fmt})", text)
+    )
+    return value, check.alias(bad)
+
+
+def _complete_calls(frame: pl.DataFrame, spec: KindMapping, errors: list[RowError]) -> pl.DataFrame:
+    arrival_date = spec.columns["arrival"].date if "arrival" in spec.columns else None
+    # A time on the arrival's date more than 12 h before the arrival crossed midnight.
+    rolled = [
+        name
+        for name in ("ivr_exit", "queue_entry", "queue_exit", "answered_at", "ended_at")
+        if arrival_date
+        and name in spec.columns
+        and spec.columns[name].date == arrival_date
+        and spec.columns[name].time
+    ]
+    frame = frame.with_columns(
+        pl.when(pl.col("arrival") - pl.col(n) > pl.duration(hours=12))
+        .then(pl.col(n) + pl.duration(days=1))
+        .otherwise(pl.col(n))
+        for n in rolled
+    )
+    derived = (
+        pl.when(pl.col("answered_at").is_not_null())
+        .then(pl.lit(records.ANSWERED))
+        .when(pl.col("queue_entry").is_not_null())
+        .then(pl.lit(records.ABANDONED))
+        .otherwise(pl.lit(records.IVR))
+    )
+    unanswered = (
+        pl.when(pl.col("queue_entry").is_not_null())
+        .then(pl.lit(records.ABANDONED))
+        .otherwise(pl.lit(records.IVR))
+    )
+    frame = frame.with_columns(
+        outcome=pl.when(pl.col("outcome").is_null())
+        .then(derived)
+        .when(pl.col("outcome") == "unanswered")
+        .then(unanswered)
+        .otherwise(pl.col("outcome"))
+    )
+    seconds = {
+        "wait_s": (
+            "queue_entry",
+            pl.coalesce(pl.col("queue_exit"), pl.col("answered_at")),
+        ),
+        "talk_s": ("answered_at", pl.col("ended_at")),
+    }
+    tolerance = spec.duration_tolerance_s
+    for name, (start, end) in seconds.items():
+        span = (end - pl.col(start)).dt.total_microseconds() / 1e6
+        if name in spec.columns:
+            contradiction = frame.filter(
+                (pl.col(name) >= 0) & span.is_not_null() & ((pl.col(name) - span).abs() > tolerance)
+            ).select(LINE, name, span.alias("span"))
+            for line, given, actual in contradiction.head(MAX_REPORTED_ERRORS).iter_rows():
+                errors.append(
+                    RowError(
+                        int(line),
+                        _label(spec, name),
+                        f"durée de {given:g} s contredite par les horodatages ({actual:g} s)",
+                    )
+                )
+        frame = frame.with_columns(pl.coalesce(pl.col(name), span).alias(name))
+    # Only the spans that make durations; a clock skew between switch and IVR is tolerated.
+    order = [("ended_at", "answered_at"), ("queue_exit", "queue_entry")]
+    for later, earlier in order:
+        inverted = frame.filter(pl.col(later) < pl.col(earlier)).select(LINE)
+        for (line,) in inverted.head(MAX_REPORTED_ERRORS).iter_rows():
+            errors.append(
+                RowError(int(line), _label(spec, later), f"horodatage antérieur à « {earlier} »")
+            )
+    return frame
+
+
+def _check_required(kind: str, frame: pl.DataFrame, spec: KindMapping, errors: list[RowError]):
+    for name in REQUIRED[kind]:
+        already = {e.line for e in errors if e.field == _label(spec, name)}
+        missing = frame.filter(pl.col(name).is_null()).select(LINE)
+        for (line,) in missing.head(MAX_REPORTED_ERRORS).iter_rows():
+            if line not in already:
+                errors.append(RowError(int(line), _label(spec, name), "valeur obligatoire absente"))
+
+
+def _check_duplicates(kind: str, frame: pl.DataFrame, spec: KindMapping, errors: list[RowError]):
+    keys = list(ID_FIELDS[kind])
+    duplicated = (
+        frame.with_columns(pl.col(LINE).min().over(keys).alias("__first"))
+        .filter(
+            pl.all_horizontal(pl.col(k).is_not_null() for k in keys)
+            & (pl.col(LINE) != pl.col("__first"))
+        )
+        .select(LINE, "__first", *keys)
+    )
+    for line, first_line, *key in duplicated.head(MAX_REPORTED_ERRORS).iter_rows():
+        shown = " / ".join(str(k) for k in key)
+        errors.append(
+            RowError(
+                int(line),
+                _label(spec, keys[0]),
+                f"identifiant « {shown} » en double (déjà ligne {first_line})",
+            )
+        )

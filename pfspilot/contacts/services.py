@@ -1,0 +1,469 @@
+"""Writes of the contacts app: loading canonical frames and import files into the database.
+
+Loading is one SQL statement per chunk of prepared tuples (SQLite `executemany`, PostgreSQL
+`COPY` into a temporary table), never ORM objects: a million calls load in seconds. Inserts skip
+records already present (ON CONFLICT DO NOTHING on the natural key), so re-imports add nothing.
+A load much bigger than the table (first import, demo year) rebuilds the indexes once at the end,
+and on PostgreSQL a source with no stored rows is copied straight into the table.
+"""
+
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pfspilot.people.models import Team, User
+
+from .mapping import FIELD_TYPES, load_mapping
+from .models import ImportBatch
+from .reader import RowError, canonical_schema, file_sha256, read_file
+from .signals import records_imported
+from .storage import LAYOUTS
+
+CHUNK_ROWS = 100_000
+BULK_THRESHOLD = 50_000
+STORED_ERRORS = 1000
+PARIS = "Europe/Paris"
+
+Progress = Callable[[float, str], None] | None
+
+
+@dataclass
+class FileReport:
+    file: str
+    status: str
+    rows_read: int = 0
+    inserted: int = 0
+    ignored: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    batch_id: int | None = None
+
+    def as_dict(self) -> dict:
+        return {
+            "fichier": self.file,
+            "etat": str(self.status),
+            "lignes_lues": self.rows_read,
+            "ajoutees": self.inserted,
+            "ignorees": self.ignored,
+            "erreurs": [e.as_dict() for e in self.errors],
+        }
+
+
+@dataclass
+class ImportReport:
+    kind: str
+    files: list[FileReport] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return all(f.status != ImportBatch.Status.FAILED for f in self.files)
+
+    @property
+    def inserted(self) -> int:
+        return sum(f.inserted for f in self.files)
+
+    @property
+    def errors(self) -> list[RowError]:
+        return [e for f in self.files for e in f.errors]
+
+    def as_dict(self) -> dict:
+        return {
+            "type": self.kind,
+            "ajoutees": self.inserted,
+            "fichiers": [f.as_dict() for f in self.files],
+        }
+
+
+def import_files(*, kind, paths, mapping, user=None, progress: Progress = None) -> ImportReport:
+    """Imports each file in its own transaction; a file with any bad row writes nothing."""
+    profile = load_mapping(mapping)
+    profile.for_kind(kind)
+    report = ImportReport(kind=kind)
+    for path in paths:
+        path = Path(path)
+        batch = ImportBatch.objects.create(
+            kind=kind,
+            file_name=path.name,
+            stored_path=str(path),
+            mapping=profile.name,
+            created_by=user,
+        )
+        report.files.append(run_batch(batch=batch, mapping=profile, progress=progress))
+    return report
+
+
+def run_batch(*, batch: ImportBatch, mapping=None, progress: Progress = None) -> FileReport:
+    """Reads, checks and loads the file of one batch, keeping the batch's state up to date."""
+    profile = load_mapping(mapping or batch.mapping)
+    path = Path(batch.stored_path)
+    batch.status, batch.started_at = ImportBatch.Status.RUNNING, timezone.now()
+    batch.step = _("Lecture du fichier")
+    batch.save(update_fields=["status", "started_at", "step"])
+
+    def report_progress(fraction: float, message: str) -> None:
+        if progress:
+            progress(fraction, message)
+
+    # A file over the size limit is refused by the reader before any byte is read.
+    if path.is_file() and path.stat().st_size <= settings.IMPORT_MAX_BYTES:
+        digest = file_sha256(path)
+        already = (
+            ImportBatch.objects.filter(
+                kind=batch.kind, sha256=digest, status=ImportBatch.Status.DONE
+            )
+            .exclude(pk=batch.pk)
+            .first()
+        )
+        if already is not None:
+            message = _("Fichier déjà importé le %(date)s : rien n'est ajouté.") % {
+                "date": timezone.localtime(already.finished_at or already.created_at).strftime(
+                    "%d/%m/%Y %H:%M"
+                )
+            }
+            report_progress(1.0, f"{path.name} : {message}")
+            _finish(batch, ImportBatch.Status.DUPLICATE, sha256=digest, step=message)
+            return FileReport(path.name, ImportBatch.Status.DUPLICATE, batch_id=batch.pk)
+
+    result = read_file(batch.kind, path, profile, progress=report_progress)
+    file_report = FileReport(
+        path.name,
+        ImportBatch.Status.FAILED,
+        rows_read=result.frame.height,
+        ignored=result.ignored,
+        errors=result.errors,
+        batch_id=batch.pk,
+    )
+    if result.errors:
+        _finish(
+            batch,
+            ImportBatch.Status.FAILED,
+            sha256=result.sha256,
+            rows_read=result.frame.height,
+            errors=[e.as_dict() for e in result.errors[:STORED_ERRORS]],
+            step=_("Refusé : %(count)d erreur(s), aucune ligne enregistrée.")
+            % {"count": len(result.errors)},
+        )
+        return file_report
+    batch.step, batch.progress = _("Écriture en base"), 0.6
+    batch.save(update_fields=["step", "progress"])
+    scale = profile.for_kind(batch.kind).scale
+    try:
+        inserted = import_frame(
+            kind=batch.kind,
+            frame=result.frame,
+            source=profile.source,
+            scale=scale,
+            progress=lambda f, m: report_progress(0.5 + f / 2, f"{path.name} : {m}"),
+        )
+    except Exception:
+        # The transaction rolled back; the batch must not stay "en cours" for ever.
+        _finish(
+            batch,
+            ImportBatch.Status.FAILED,
+            sha256=result.sha256,
+            step=_("Erreur inattendue pendant l'écriture : rien n'est enregistré."),
+        )
+        raise
+    file_report.status, file_report.inserted = ImportBatch.Status.DONE, inserted
+    _finish(
+        batch,
+        ImportBatch.Status.DONE,
+        sha256=result.sha256,
+        rows_read=result.frame.height,
+        rows=inserted,
+        step=_("%(inserted)d ajoutée(s) sur %(read)d lue(s), %(ignored)d ignorée(s).")
+        % {"inserted": inserted, "read": result.frame.height, "ignored": result.ignored},
+    )
+    return file_report
+
+
+def _finish(batch: ImportBatch, status: str, **values) -> None:
+    batch.status, batch.progress, batch.finished_at = status, 1.0, timezone.now()
+    for name, value in values.items():
+        setattr(batch, name, value)
+    batch.save()
+
+
+@transaction.atomic
+def import_frame(
+    *,
+    kind: str,
+    frame: pl.DataFrame,
+    source: str,
+    scale: str | None = None,
+    progress: Progress = None,
+) -> int:
+    """Loads a canonical frame (columns of `pfspilot.engine.records`); returns rows added.
+
+    Caller identifiers must already be fingerprints (`reader.hash_caller`); records whose
+    natural key exists are skipped. Sends `records_imported` after the commit.
+    """
+    if frame.is_empty():
+        return 0
+    layout = LAYOUTS[kind]
+    prepared = _prepare(kind, frame, source=source, scale=scale)
+    table = layout.model._meta.db_table
+    columns = [c for c, _ in layout.columns]
+    fresh = not _has_rows(layout, source)
+    if fresh:
+        # Nothing stored can conflict: only repeats inside the frame are left to drop.
+        prepared = prepared.unique(subset=list(layout.conflict), keep="first", maintain_order=True)
+    bulk = _is_bulk(layout.model, prepared.height)
+    if bulk and connection.vendor == "sqlite":
+        # SQLite keeps its unique index during the load: feed it in key order, it only appends.
+        prepared = prepared.sort(list(layout.conflict))
+    with _bulk_indexes(layout.model, bulk=bulk, fresh=fresh):
+        if connection.vendor == "postgresql":
+            inserted = _insert_postgresql(
+                table, columns, layout.conflict, prepared, progress, fresh=fresh
+            )
+        else:
+            inserted = _insert_sqlite(table, columns, layout.conflict, prepared, progress)
+    if inserted:
+        period = frame[layout.period_field]
+        if period.dtype != pl.Date:
+            period = period.dt.date()
+        start, end = period.min(), period.max()
+        # Robust: the records are committed whatever a listener does (its errors are logged).
+        transaction.on_commit(
+            lambda: records_imported.send_robust(
+                sender=layout.model, kind=kind, start=start, end=end
+            )
+        )
+    return inserted
+
+
+def _is_bulk(model, incoming: int) -> bool:
+    return incoming >= BULK_THRESHOLD and model.objects.count() * 4 <= incoming
+
+
+@contextmanager
+def _bulk_indexes(model, *, bulk: bool, fresh: bool):
+    """Rebuilds the indexes once after a load four times the table, not row by row.
+
+    Inside the import transaction: a failure restores them with everything else. The unique
+    constraint decides which rows are new, so it is only set aside on PostgreSQL when no stored
+    row can conflict (SQLite cannot drop a table constraint without rebuilding the table).
+    """
+    if not bulk:
+        yield
+        return
+    postgres = connection.vendor == "postgresql"
+    editor = connection.schema_editor(collect_sql=True)
+    editor.deferred_sql = []
+    indexes = model._meta.indexes
+    constraints = model._meta.constraints if (postgres and fresh) else []
+    with connection.cursor() as cursor:
+        for index in indexes:
+            cursor.execute(f"DROP INDEX {connection.ops.quote_name(index.name)}")
+        for constraint in constraints:
+            cursor.execute(str(constraint.remove_sql(model, editor)))
+    yield
+    with connection.cursor() as cursor:
+        if postgres:
+            # PostgreSQL refuses CREATE INDEX while deferred foreign-key checks are pending.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        for constraint in constraints:
+            cursor.execute(str(constraint.create_sql(model, editor)))
+        for index in indexes:
+            cursor.execute(str(index.create_sql(model, editor)))
+        if postgres:
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+def _prepare(kind: str, frame: pl.DataFrame, *, source: str, scale: str | None) -> pl.DataFrame:
+    """Canonical frame → database columns (text for timestamps, UTC; ids of known people)."""
+    layout = LAYOUTS[kind]
+    schema = canonical_schema(kind)
+    missing = [c for c in schema if c not in frame.columns]
+    if missing:
+        raise ValueError(f"colonnes canoniques absentes : {', '.join(missing)}")
+    # Chronological order: the date index grows at its end and row ids follow time.
+    frame = frame.select(pl.col(c).cast(schema[c]) for c in schema).sort(
+        layout.period_field, maintain_order=True
+    )
+    frame = frame.with_columns(
+        pl.when(pl.col(c).str.strip_chars() == "").then(None).otherwise(pl.col(c)).alias(c)
+        for c, t in schema.items()
+        if t == pl.String
+    )
+    postgres = connection.vendor == "postgresql"
+    values = []
+    for column, canonical in layout.columns:
+        if canonical is None:
+            continue
+        expr = pl.col(canonical)
+        kind_of_value = FIELD_TYPES[kind][canonical]
+        if kind_of_value == "datetime":
+            expr = _utc_text(frame[canonical], postgres)
+        elif kind_of_value == "date":
+            expr = expr.dt.strftime("%Y-%m-%d")
+        values.append(expr.alias(column))
+    prepared = frame.select(values)
+    if "source" in dict(layout.columns):
+        prepared = prepared.with_columns(source=pl.lit(source, dtype=pl.String))
+    if kind == "surveys":
+        prepared = prepared.with_columns(scale=pl.lit(scale, dtype=pl.String))
+    if "agent_id" in dict(layout.columns):
+        prepared = _resolve_people(prepared)
+    return prepared.select(c for c, _ in layout.columns)
+
+
+def _utc_text(series: pl.Series, postgres: bool) -> pl.Series:
+    """Naive Paris wall-clock → UTC text as each backend stores it (eager: one pass per column)."""
+    local = series.dt.replace_time_zone(PARIS, ambiguous="earliest", non_existent="null")
+    gaps = local.is_null() & series.is_not_null()
+    if gaps.any():
+        # Wall-clock times skipped by the spring DST change are read one hour later, as clocks do.
+        later = (series + pl.duration(hours=1)).dt.replace_time_zone(
+            PARIS, ambiguous="earliest", non_existent="null"
+        )
+        local = pl.select(pl.coalesce(local, later)).to_series()
+    utc = local.dt.convert_time_zone("UTC").dt.replace_time_zone(None)
+    if postgres:
+        return utc.dt.strftime("%Y-%m-%d %H:%M:%S%.6f+00")
+    # Django's SQLite text form: microseconds only when non-zero, so lookups compare equal.
+    if (utc.dt.microsecond() != 0).any():
+        return pl.select(
+            pl.when(utc.dt.microsecond() == 0)
+            .then(utc.dt.strftime("%Y-%m-%d %H:%M:%S"))
+            .otherwise(utc.dt.strftime("%Y-%m-%d %H:%M:%S%.6f"))
+        ).to_series()
+    return utc.dt.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _resolve_people(prepared: pl.DataFrame) -> pl.DataFrame:
+    """Links agent codes to accounts (username) and team names to teams; fills a missing team."""
+    users = pl.DataFrame(
+        list(User.objects.values_list("username", "id", "team_id", "team__name")),
+        schema={
+            "agent_code": pl.String,
+            "agent_id": pl.Int64,
+            "u_team_id": pl.Int64,
+            "u_team": pl.String,
+        },
+        orient="row",
+    )
+    teams = pl.DataFrame(
+        list(Team.objects.values_list("name", "id")),
+        schema={"team_code": pl.String, "team_id": pl.Int64},
+        orient="row",
+    )
+    prepared = prepared.join(users, on="agent_code", how="left", maintain_order="left")
+    prepared = prepared.with_columns(team_code=pl.coalesce("team_code", "u_team"))
+    prepared = prepared.join(teams, on="team_code", how="left", maintain_order="left")
+    return prepared.with_columns(team_id=pl.coalesce("team_id", "u_team_id"))
+
+
+def _insert_sqlite(table, columns, conflict, prepared, progress) -> int:
+    connection.ensure_connection()
+    raw = connection.connection
+    sql = (
+        f'INSERT INTO "{table}" ({", ".join(columns)}) VALUES ({", ".join("?" * len(columns))}) '
+        f"ON CONFLICT ({', '.join(conflict)}) DO NOTHING"
+    )
+    inserted = 0
+    cursor = raw.cursor()
+    # A large page cache keeps the index B-trees in memory while a big batch goes in.
+    cursor.execute("PRAGMA cache_size = -262144")
+    try:
+        total = prepared.height
+        for offset in range(0, total, CHUNK_ROWS):
+            chunk = prepared.slice(offset, CHUNK_ROWS)
+            columns_data = [column.to_list() for column in chunk.iter_columns()]
+            cursor.executemany(sql, zip(*columns_data, strict=True))
+            # rowcount, not total_changes: progress updates share this connection.
+            inserted += max(cursor.rowcount, 0)
+            if progress:
+                done = min(offset + CHUNK_ROWS, total)
+                progress(done / total, f"{done} / {total} lignes écrites")
+    finally:
+        cursor.close()
+    return inserted
+
+
+def _has_rows(layout, source: str) -> bool:
+    """Whether a conflict with stored rows is possible at all."""
+    queryset = layout.model.objects.all()
+    if "source" in layout.conflict:
+        queryset = queryset.filter(source=source)
+    return queryset.exists()
+
+
+def _insert_postgresql(table, columns, conflict, prepared, progress, *, fresh: bool) -> int:
+    connection.ensure_connection()
+    names = ", ".join(columns)
+    if fresh:
+        # Nothing stored can conflict and the frame has no repeats: COPY straight in.
+        with connection.connection.cursor() as cursor:
+            _copy_chunks(cursor, table, names, prepared, progress, share=0.95)
+        if progress:
+            progress(1.0, f"{prepared.height} / {prepared.height} lignes écrites")
+        return prepared.height
+    temp = f"import_{table}"
+    with connection.connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {temp}")
+        cursor.execute(
+            f"CREATE TEMP TABLE {temp} ON COMMIT DROP AS SELECT {names} FROM {table} WITH NO DATA"
+        )
+        total = prepared.height
+        _copy_chunks(cursor, temp, names, prepared, progress, share=0.8)
+        cursor.execute(
+            f"INSERT INTO {table} ({names}) SELECT {names} FROM {temp} "
+            f"ON CONFLICT ({', '.join(conflict)}) DO NOTHING"
+        )
+        inserted = cursor.rowcount
+        cursor.execute(f"DROP TABLE {temp}")
+    if progress:
+        progress(1.0, f"{total} / {total} lignes écrites")
+    return inserted
+
+
+@transaction.atomic
+def start_upload(*, kind: str, mapping: str, upload, user) -> ImportBatch:
+    """Stores an uploaded export and queues its import (the request does no parsing)."""
+    import shutil
+    import uuid
+
+    from .tasks import run_import
+
+    profile = load_mapping(mapping)
+    profile.for_kind(kind)
+    directory = Path(settings.IMPORT_UPLOAD_DIR)
+    directory.mkdir(parents=True, exist_ok=True)
+    safe_name = Path(upload.name).name.replace(" ", "_")[-150:]
+    target = directory / f"{uuid.uuid4().hex}_{safe_name}"
+    if hasattr(upload, "temporary_file_path"):
+        shutil.move(upload.temporary_file_path(), target)
+    else:
+        with target.open("wb") as handle:
+            for chunk in upload.chunks():
+                handle.write(chunk)
+    batch = ImportBatch.objects.create(
+        kind=kind,
+        file_name=Path(upload.name).name,
+        stored_path=str(target),
+        mapping=profile.name,
+        created_by=user,
+        step=_("En attente du traitement"),
+    )
+    transaction.on_commit(lambda: run_import.enqueue(batch.pk))
+    return batch
+
+
+def _copy_chunks(cursor, table, names, prepared, progress, *, share: float) -> None:
+    total = prepared.height
+    for offset in range(0, total, CHUNK_ROWS):
+        chunk = prepared.slice(offset, CHUNK_ROWS)
+        # One COPY per chunk: the connection is free between them for progress updates.
+        with cursor.copy(f"COPY {table} ({names}) FROM STDIN (FORMAT csv)") as copy:
+            copy.write(chunk.write_csv(include_header=False, null_value=""))
+        if progress:
+            done = min(offset + CHUNK_ROWS, total)
+            progress(share * done / total, f"{done} / {total} lignes transmises")

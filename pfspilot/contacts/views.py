@@ -1,0 +1,78 @@
+from django.conf import settings
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+
+from pfspilot.people.access import requires
+
+from .forms import UploadForm
+from .mapping import MappingError
+from .reader import human_size
+from .selectors import recent_batches
+from .services import start_upload
+from .uploads import SizeLimitHandler
+
+# Multipart overhead allowed on top of the file itself before refusing on Content-Length.
+FORM_OVERHEAD = 1024 * 1024
+
+
+@requires("imports")
+@csrf_exempt
+def imports(request):
+    """Upload page; the size is checked before the body is read (handlers must be set first)."""
+    if request.method == "POST":
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        if declared > settings.IMPORT_MAX_BYTES + FORM_OVERHEAD:
+            return _page(request, UploadForm(), error=_too_large(), status=413)
+        handler = SizeLimitHandler(request)
+        request.upload_handlers.insert(0, handler)
+        return _upload(request, handler)
+    return _page(request, UploadForm())
+
+
+@csrf_protect
+def _upload(request, handler):
+    form = UploadForm(request.POST, request.FILES)
+    if handler.exceeded:
+        return _page(request, UploadForm(), error=_too_large(), status=413)
+    if not form.is_valid():
+        return _page(request, form, status=400)
+    try:
+        start_upload(
+            kind=form.cleaned_data["kind"],
+            mapping=form.cleaned_data["mapping"],
+            upload=form.cleaned_data["file"],
+            user=request.user,
+        )
+    except MappingError as exc:
+        return _page(request, form, error=str(exc), status=400)
+    return redirect("contacts:imports")
+
+
+def _too_large() -> str:
+    return _("Fichier trop volumineux : maximum %(max)s. Découpez l'export.") % {
+        "max": human_size(settings.IMPORT_MAX_BYTES)
+    }
+
+
+def _page(request, form, *, error=None, status=200):
+    batches = recent_batches()
+    return render(
+        request,
+        "contacts/imports.html",
+        {"form": form, "error": error, "batches": batches, "polling": _polling(batches)},
+        status=status,
+    )
+
+
+def _polling(batches) -> bool:
+    return any(not b.is_finished for b in batches)
+
+
+@requires("imports")
+def import_progress(request):
+    """The batches table alone, polled by htmx while an import is running."""
+    batches = recent_batches()
+    return render(
+        request, "contacts/_batches.html", {"batches": batches, "polling": _polling(batches)}
+    )
