@@ -1,4 +1,4 @@
-"""Daily sums of the dashboard, computed by the indicator engine from canonical frames.
+"""Daily and half-hour sums, computed by the indicator engine from canonical frames.
 
 The engine gives counts per day and group; averages (ASA, AHT) are turned back into sums by
 multiplying by their count, so that any period or scope is again an exact ratio of sums.
@@ -9,10 +9,11 @@ import math
 
 import polars as pl
 
+from pfspilot.engine import forecast
 from pfspilot.engine import indicators as engine
 from pfspilot.engine.parameters import IndicatorParams, PlatformRules
 
-from .models import DailySatisfaction, DailyStats, Grain
+from .models import DailySatisfaction, DailyStats, Grain, HalfHourStats
 
 SEPARATOR = "\x1f"
 KEY = "_scope"
@@ -177,3 +178,59 @@ def satisfaction_objects(
 def window_days(params: IndicatorParams) -> int:
     """Days after an imported range whose repeat flags the new calls can change."""
     return math.ceil(params.repeat_window_days)
+
+
+HALF_HOUR_SUMS = (*forecast.COUNT_COLUMNS, "short_abandons")
+HALF_HOUR_SECONDS = ("handle_s", "wait_s", "abandon_wait_s")
+
+
+def _canonical_calls(calls: pl.DataFrame | None) -> pl.DataFrame:
+    """The calls with every canonical column (absent ones null), as the engine reads them."""
+    calls = _empty(calls, engine.CALL_DTYPES)
+    missing = [
+        pl.lit(None, dtype=dtype).alias(name)
+        for name, dtype in engine.CALL_DTYPES.items()
+        if name not in calls.columns
+    ]
+    return calls.with_columns(missing) if missing else calls
+
+
+def half_hour_sums(
+    *, calls: pl.DataFrame | None, start: dt.date, end: dt.date, params: IndicatorParams
+) -> pl.DataFrame:
+    """Calls arriving on the local days [start, end] summed per day and half-hour of arrival.
+
+    Columns `day`, `slot` (local start) and HALF_HOUR_SUMS: the forecast's counts
+    (`engine.forecast.half_hour_counts`) and the short abandons the indicators leave out
+    (all abandons minus the X of `engine.indicators.half_hour_volumes`).
+    """
+    calls = _canonical_calls(calls)
+    first = dt.datetime.combine(start, dt.time.min)
+    after = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min)
+    window = calls.filter((pl.col("arrival") >= first) & (pl.col("arrival") < after))
+    counts = forecast.half_hour_counts(window).with_columns(
+        day=pl.col("start").dt.date(), slot=pl.col("start").dt.time()
+    )
+    volumes = engine.half_hour_volumes(window, params=params, by="day").select(
+        day=pl.col("period"), slot=pl.col("slot"), _kept=pl.col("abandoned")
+    )
+    return (
+        counts.join(volumes, on=["day", "slot"], how="left")
+        .with_columns(short_abandons=pl.col("abandoned") - pl.col("_kept").fill_null(0))
+        .select(
+            "day",
+            "slot",
+            *(
+                pl.col(name).cast(pl.Float64 if name in HALF_HOUR_SECONDS else pl.Int64)
+                for name in HALF_HOUR_SUMS
+            ),
+        )
+        .sort("day", "slot")
+    )
+
+
+def half_hour_objects(sums: pl.DataFrame) -> list[HalfHourStats]:
+    return [
+        HalfHourStats(year=row["day"].year, month=row["day"].month, **row)
+        for row in sums.select("day", "slot", *HALF_HOUR_SUMS).iter_rows(named=True)
+    ]

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pfspilot.engine import calendar
+from pfspilot.engine import forecast as forecast_engine
 from pfspilot.engine import indicators as engine
 from pfspilot.engine.parameters import CogTargets, IndicatorParams, PlatformRules
 from pfspilot.engine.records import EMAIL, PHONE
@@ -554,6 +555,58 @@ def chart_data(trend: Table, target_rows: list[dict]) -> list[dict]:
     return charts
 
 
+def half_hours_table(days: int, rows: list[dict], rules: PlatformRules) -> Table:
+    """Mean calls per day for each half-hour of the opening day (and any other with calls).
+
+    Means are over the period's days with calls; the décroché is that of the period's sums.
+    """
+    table = Table(
+        "demi_heures",
+        gettext_lazy("Volumes par demi-heure"),
+        [
+            Column(gettext_lazy("Demi-heure"), "label"),
+            Column(gettext_lazy("Appels présentés par jour"), "offered_mean", "float"),
+            Column(gettext_lazy("Décrochés (agents) par jour"), "answered_mean", "float"),
+            Column(gettext_lazy("Traités par le SVI par jour"), "ivr_mean", "float"),
+            Column(gettext_lazy("Abandons par jour"), "abandoned_mean", "float"),
+            Column(gettext_lazy("Taux de décroché"), "pickup_rate", "percent"),
+            Column(gettext_lazy("Appels présentés"), "offered", "int"),
+        ],
+    )
+    by_slot = {row["slot"]: row for row in rows}
+    opening = forecast_engine.slot_starts(rules.opening, rules.closing)
+    empty = {"offered": 0, "answered": 0, "ivr_handled": 0, "abandoned": 0}
+    for slot in sorted({*opening, *by_slot}):
+        row = by_slot.get(slot, empty)
+        end = dt.datetime.combine(dt.date.min, slot) + dt.timedelta(
+            minutes=forecast_engine.SLOT_MINUTES
+        )
+        table.rows.append(
+            {
+                "slot": slot,
+                "label": f"{slot:%H:%M}–{end:%H:%M}",
+                "offered": row["offered"],
+                "offered_mean": _div(row["offered"], days),
+                "answered_mean": _div(row["answered"], days),
+                "ivr_mean": _div(row["ivr_handled"], days),
+                "abandoned_mean": _div(row["abandoned"], days),
+                "pickup_rate": _div(row["answered"] + row["ivr_handled"], row["offered"]),
+            }
+        )
+    return table
+
+
+def half_hours_chart(table: Table) -> dict:
+    """Mean offered and treated (agents + IVR) calls per half-hour, for the bar chart."""
+    return {
+        "labels": [f"{row['slot']:%H:%M}" for row in table.rows],
+        "offered": [round(row["offered_mean"] or 0, 1) for row in table.rows],
+        "treated": [
+            round((row["answered_mean"] or 0) + (row["ivr_mean"] or 0), 1) for row in table.rows
+        ],
+    }
+
+
 def _regroup(frame: pl.DataFrame, keys: tuple[str, ...], **equal) -> list[dict]:
     """Sums of `frame` (already per team/agent/period) per `keys`, on rows matching `equal`."""
     for name, value in equal.items():
@@ -622,6 +675,15 @@ def build(
         motif_period = {**where, "month": scope.month, "until": as_of, "grain": Grain.MOTIF}
         motif_period["motif"] = ""
         tables["motifs"] = motifs_table(selectors.period_sums(**motif_period, by=("motif",)))
+    half_hours = None
+    if not scope.team and not scope.agent and not scope.motif:
+        # Half-hour sums are kept for the whole platform only.
+        days, slot_rows = selectors.half_hour_volumes(
+            year=scope.year, month=scope.month, until=as_of
+        )
+        if days:
+            tables["demi_heures"] = half_hours_table(days, slot_rows, rules)
+            half_hours = half_hours_chart(tables["demi_heures"]) | {"days": days}
     return context | {
         "empty": False,
         "totals": rates(totals),
@@ -629,6 +691,7 @@ def build(
         "targets": rows,
         "tables": tables,
         "charts": chart_data(trend, rows),
+        "half_hours": half_hours,
         "elapsed": elapsed,
         "remaining": remaining,
         "risk_points": fr_number(RISK_POINTS * 100),

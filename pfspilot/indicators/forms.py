@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .dashboard import MONTHS, Scope
 
-TABLES = ("cibles", "tendance", "equipes", "agents", "motifs")
+TABLES = ("cibles", "tendance", "equipes", "agents", "motifs", "demi_heures")
 
 
 class ScopeForm(forms.Form):

@@ -1,4 +1,7 @@
-"""Pre-computed daily sums the COG dashboard reads instead of a million raw records.
+"""Pre-computed sums the COG dashboard and the forecast read instead of a million raw records.
+
+Daily sums per team/agent or motif (dashboard), and per day × half-hour (forecast, volumes per
+half-hour).
 
 Only sums and counts are stored (never averages or rates), so any period, team, agent or
 motif is the exact sum of its days and every indicator is a ratio of sums, like on raw records.
@@ -102,3 +105,38 @@ class AggregateState(models.Model):
 
     def __str__(self):
         return f"{self.start} → {self.end} ({self.refreshed_at:%Y-%m-%d %H:%M})"
+
+
+class HalfHourStats(models.Model):
+    """Calls of one local half-hour (Europe/Paris) of one day, by arrival: counts and sums only.
+
+    Read by the forecast (arrivals, AHT, IVR share, censored patience, shrinkage) and by the
+    dashboard's volumes per half-hour. `offered` and `abandoned` count every call (short
+    abandons included: they did arrive and hang up); the indicators take `short_abandons` out.
+    """
+
+    day = models.DateField(_("jour"))
+    year = models.PositiveSmallIntegerField(_("année"))
+    month = models.PositiveSmallIntegerField(_("mois"))
+    slot = models.TimeField(_("demi-heure (début, heure locale)"))
+    offered = models.PositiveIntegerField(default=0)
+    ivr = models.PositiveIntegerField(default=0)
+    answered = models.PositiveIntegerField(default=0)
+    abandoned = models.PositiveIntegerField(default=0)
+    short_abandons = models.PositiveIntegerField(default=0)
+    handled = models.PositiveIntegerField(default=0)  # answered with a known talk time
+    handle_s = models.FloatField(default=0.0)  # Σ talk + wrap-up of `handled`
+    queued = models.PositiveIntegerField(default=0)  # answered or abandoned with a known wait
+    wait_s = models.FloatField(default=0.0)  # Σ waits of `queued`
+    abandon_wait_s = models.FloatField(default=0.0)  # Σ waits of the queued abandoners
+
+    class Meta:
+        verbose_name = _("agrégat par demi-heure")
+        verbose_name_plural = _("agrégats par demi-heure")
+        indexes = [models.Index(fields=["year", "month"])]
+        constraints = [
+            models.UniqueConstraint(fields=["day", "slot"], name="halfhourstats_unique_slot")
+        ]
+
+    def __str__(self):
+        return f"{self.day} {self.slot:%H:%M}"

@@ -1,4 +1,4 @@
-"""Writes of the indicators app: rebuilding the dashboard's daily sums after an import."""
+"""Writes of the indicators app: rebuilding the daily and half-hour sums after an import."""
 
 import datetime as dt
 import logging
@@ -12,7 +12,7 @@ from django.utils import timezone
 from pfspilot.engine.parameters import CogTargets, IndicatorParams, PlatformRules
 
 from . import aggregation
-from .models import AggregateState, DailySatisfaction, DailyStats, Grain
+from .models import AggregateState, DailySatisfaction, DailyStats, Grain, HalfHourStats
 
 logger = logging.getLogger(__name__)
 EMAIL_ANSWER_DAYS = 92  # an email's answer is looked for up to a quarter after its receipt
@@ -57,7 +57,10 @@ def replace_aggregates(
     params: IndicatorParams,
     rules: PlatformRules,
 ) -> int:
-    """Replaces the sums of the days of [start, end] by those computed from the frames."""
+    """Replaces the sums of the days of [start, end] by those computed from the frames.
+
+    Daily sums (dashboard) and half-hour sums (forecast, volumes per half-hour) alike.
+    """
     values = []
     for grain in (Grain.AGENT, Grain.MOTIF):
         rows = aggregation.daily_sums(
@@ -73,10 +76,15 @@ def replace_aggregates(
         )
         values += aggregation.stats_values(rows, grain)
     satisfaction = aggregation.satisfaction_objects(surveys, start, end)
+    half_hours = aggregation.half_hour_objects(
+        aggregation.half_hour_sums(calls=calls, start=start, end=end, params=params)
+    )
     DailyStats.objects.filter(day__gte=start, day__lte=end).delete()
     DailySatisfaction.objects.filter(day__gte=start, day__lte=end).delete()
+    HalfHourStats.objects.filter(day__gte=start, day__lte=end).delete()
     _insert(DailyStats._meta.db_table, aggregation.STAT_COLUMNS, values)
     DailySatisfaction.objects.bulk_create(satisfaction, batch_size=2000)
+    HalfHourStats.objects.bulk_create(half_hours, batch_size=2000)
     # The instant the email cohorts were evaluated at, i.e. what the figures are "as of".
     refreshed_at = timezone.make_aware(at, timezone.get_default_timezone())
     AggregateState.objects.create(refreshed_at=refreshed_at, start=start, end=end)

@@ -1,10 +1,11 @@
 """Forecasts, forecast corrections and capacity: reads (selectors) and writes (services).
 
-The call history is summed per half-hour by the database (`half_hour_counts`: a year is a
-million calls, too many to load per page) into the engine's `SlotHistory`, which every
-estimate of the engine (`engine.forecast`, `engine.capacity`) reads. That aggregate is cached
-for the duration of one web request only (signals below): nothing is kept in process memory
-between requests, and code outside a request (CLI, tests) always reads fresh data.
+The call history is read from the half-hour sums the indicators app rebuilds after each import
+(`indicators.selectors.half_hour_counts`: a year is a million calls, too many to read per page,
+but a few thousand half-hours) into the engine's `SlotHistory`, which every estimate of the
+engine (`engine.forecast`, `engine.capacity`) reads. That history is cached for the duration of
+one web request only (signals below): nothing is kept in process memory between requests, and
+code outside a request (CLI, tests) always reads fresh data.
 """
 
 from __future__ import annotations
@@ -14,21 +15,21 @@ import threading
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-import polars as pl
 from django.core.exceptions import ValidationError
 from django.core.signals import request_finished, request_started
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pfspilot.contacts.models import Call, Email
+from pfspilot.contacts.models import Email
 from pfspilot.engine import calendar
 from pfspilot.engine import capacity as capacity_engine
 from pfspilot.engine import forecast as engine
 from pfspilot.engine.parameters import CogTargets, PlatformRules
-from pfspilot.engine.records import ABANDONED, ANSWERED, EMAIL_LEVEL1, IVR
+from pfspilot.engine.records import EMAIL_LEVEL1
+from pfspilot.indicators.selectors import half_hour_counts
 from pfspilot.people.models import Role, User
 from pfspilot.reference.selectors import cog_targets, platform_rules
 
@@ -84,61 +85,6 @@ def _history(start: dt.date, end: dt.date, rules: PlatformRules) -> engine.SlotH
     if cached is not None:
         cached.append(((start, load_end, key), history))
     return history.between(start, end)
-
-
-def _sum_if(condition: str, value: str = "1") -> str:
-    return f"SUM(CASE WHEN {condition} THEN {value} ELSE 0 END)"
-
-
-def half_hour_counts(start: dt.date, end: dt.date) -> pl.DataFrame:
-    """Calls of the local days [start, end) summed per half-hour by the database.
-
-    Same frame as `engine.forecast.half_hour_counts(calls_frame(...))` without loading each
-    call (a year is a million rows). Half-hours are grouped in UTC, whose half-hours are the
-    local ones (Paris is a whole number of hours from UTC), then labelled in local time.
-    """
-    answered, abandoned, ivr = (f"outcome = '{o}'" for o in (ANSWERED, ABANDONED, IVR))
-    queued = f"({answered} OR {abandoned}) AND wait_s IS NOT NULL"
-    handled = f"{answered} AND talk_s IS NOT NULL"
-    if connection.vendor == "postgresql":
-        hour = "to_char(arrival AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24')"
-        minute = "EXTRACT(MINUTE FROM arrival AT TIME ZONE 'UTC')"
-    else:
-        # Django stores SQLite datetimes as UTC text "YYYY-MM-DD HH:MM:SS[.ffffff]".
-        hour = "substr(arrival, 1, 13)"
-        minute = "CAST(substr(arrival, 15, 2) AS INTEGER)"
-    half = f"CASE WHEN {minute} >= {engine.SLOT_MINUTES} THEN 1 ELSE 0 END"
-    sums = [
-        "COUNT(*)",
-        _sum_if(ivr),
-        _sum_if(answered),
-        _sum_if(abandoned),
-        _sum_if(handled),
-        _sum_if(handled, "talk_s + COALESCE(wrap_s, 0)"),
-        _sum_if(queued),
-        _sum_if(queued, "wait_s"),
-        _sum_if(f"{abandoned} AND wait_s IS NOT NULL", "wait_s"),
-    ]
-    sql = (
-        f"SELECT {hour}, {half}, {', '.join(sums)} FROM {Call._meta.db_table} "
-        f"WHERE arrival >= %s AND arrival < %s GROUP BY 1, 2"
-    )
-    tz = timezone.get_default_timezone()
-    bounds = [connection.ops.adapt_datetimefield_value(_midnight(day)) for day in (start, end)]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, bounds)
-        rows = cursor.fetchall()
-    schema = {"hour": pl.String, "half": pl.Int64} | {c: pl.Float64 for c in engine.COUNT_COLUMNS}
-    frame = pl.DataFrame(
-        [[row[0], int(row[1]), *(float(v or 0) for v in row[2:])] for row in rows],
-        schema=schema,
-        orient="row",
-    )
-    start_utc = (pl.col("hour") + ":00").str.to_datetime(
-        "%Y-%m-%d %H:%M", time_unit="us"
-    ) + pl.duration(minutes=pl.col("half") * engine.SLOT_MINUTES)
-    local = start_utc.dt.replace_time_zone("UTC").dt.convert_time_zone(str(tz))
-    return frame.select(local.dt.replace_time_zone(None).alias("start"), *engine.COUNT_COLUMNS)
 
 
 # --------------------------------------------------------------------------- forecasts

@@ -5,6 +5,7 @@ import datetime as dt
 from django.utils import timezone
 
 from pfspilot.contacts.models import Call
+from pfspilot.indicators.services import refresh_aggregates
 from pfspilot.people.models import Role, Team
 from tests.conftest import make_user
 
@@ -50,6 +51,8 @@ def make_history(days=FEBRUARY):
             )
             calls.append(Call(source="test", source_id=f"{base}-s", arrival=arrival, outcome="ivr"))
     Call.objects.bulk_create(calls)
+    # Written directly, not imported: the half-hour sums are rebuilt as an import would.
+    refresh_aggregates(days[0], days[-1])
 
 
 def make_agents():

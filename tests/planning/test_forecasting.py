@@ -11,6 +11,7 @@ from pfspilot.contacts.models import Call, Email
 from pfspilot.contacts.selectors import calls_frame
 from pfspilot.engine import calendar
 from pfspilot.engine import forecast as engine
+from pfspilot.indicators.services import refresh_aggregates
 from pfspilot.planning import forecasting
 from pfspilot.planning.models import Absence, ForecastOverride
 
@@ -55,6 +56,8 @@ def make_history(days=FEBRUARY):
                 Call(source="test", source_id=f"{base}-s", arrival=arrival, outcome="ivr"),
             ]
     Call.objects.bulk_create(calls)
+    # Written directly, not imported: the half-hour sums are rebuilt as an import would.
+    refresh_aggregates(days[0], days[-1])
     return len(calls)
 
 
@@ -218,42 +221,75 @@ def test_it_refuses_capacity_without_history():
 
 
 @pytest.mark.django_db
-def test_it_sums_half_hours_in_the_database_like_the_engine_on_loaded_calls():
-    # Winter and summer time, half-hour edges, a call without durations, one before opening.
+def test_it_reads_the_half_hour_sums_like_the_engine_on_loaded_calls():
+    # Winter and summer time, half-hour edges, a call without durations, one before opening,
+    # and the hour lived twice when clocks go back (25/10 02:xx, summer then winter time).
     moments = [
-        (dt.date(2026, 3, 27), 9, 29, 59.5, "answered", 12.5, 200.0, None),
-        (dt.date(2026, 3, 27), 9, 30, 0.0, "abandoned", 40.0, None, None),
-        (dt.date(2026, 3, 30), 16, 29, 1.0, "answered", 3.0, 100.0, 20.0),
-        (dt.date(2026, 3, 30), 16, 29, 2.0, "ivr", None, None, None),
-        (dt.date(2026, 10, 26), 9, 0, 0.0, "answered", None, None, None),
-        (dt.date(2026, 10, 26), 8, 59, 0.0, "abandoned", 7.0, None, None),
+        (dt.datetime(2026, 3, 27, 9, 29, 59, 500000), None, "answered", 12.5, 200.0, None),
+        (dt.datetime(2026, 3, 27, 9, 30), None, "abandoned", 40.0, None, None),
+        (dt.datetime(2026, 3, 30, 16, 29, 1), None, "answered", 3.0, 100.0, 20.0),
+        (dt.datetime(2026, 3, 30, 16, 29, 2), None, "ivr", None, None, None),
+        (dt.datetime(2026, 10, 25, 2, 40), True, "abandoned", 5.0, None, None),
+        (dt.datetime(2026, 10, 25, 2, 35), False, "answered", 1.0, 60.0, 0.0),
+        (dt.datetime(2026, 10, 26, 9, 0), None, "answered", None, None, None),
+        (dt.datetime(2026, 10, 26, 8, 59), None, "abandoned", 7.0, None, None),
     ]
+    tz = timezone.get_default_timezone()
     Call.objects.bulk_create(
         Call(
             source="test",
             source_id=str(k),
-            arrival=timezone.make_aware(
-                dt.datetime.combine(day, dt.time(h, m)) + dt.timedelta(seconds=sec)
+            arrival=(
+                timezone.make_aware(moment)
+                if summer is None
+                else moment.replace(tzinfo=tz, fold=0 if summer else 1)
             ),
             outcome=outcome,
             wait_s=wait,
             talk_s=talk,
             wrap_s=wrap,
         )
-        for k, (day, h, m, sec, outcome, wait, talk, wrap) in enumerate(moments)
+        for k, (moment, summer, outcome, wait, talk, wrap) in enumerate(moments)
     )
     start, end = dt.date(2026, 3, 1), dt.date(2026, 11, 1)
-    from_db = forecasting.half_hour_counts(start, end).sort("start")
+    refresh_aggregates(start, end - dt.timedelta(days=1))
+    stored = forecasting.half_hour_counts(start, end)
     loaded = engine.half_hour_counts(calls_frame(start, end - dt.timedelta(days=1))).sort("start")
-    assert from_db["start"].to_list() == [
+    assert stored["start"].to_list() == [
         dt.datetime(2026, 3, 27, 9, 0),
         dt.datetime(2026, 3, 27, 9, 30),
         dt.datetime(2026, 3, 30, 16, 0),
+        dt.datetime(2026, 10, 25, 2, 30),  # both 02:3x, an hour apart, in one half-hour
         dt.datetime(2026, 10, 26, 8, 30),
         dt.datetime(2026, 10, 26, 9, 0),
     ]
-    assert from_db.equals(loaded.cast(from_db.schema))
-    history = engine.history_from_counts(from_db)
+    assert stored.equals(loaded.cast(stored.schema))
+    assert stored.row(3, named=True) | {"start": None} == {
+        "start": None,
+        "offered": 2.0,
+        "ivr": 0.0,
+        "answered": 1.0,
+        "abandoned": 1.0,
+        "handled": 1.0,
+        "handle_s": 60.0,
+        "queued": 2.0,
+        "wait_s": 6.0,
+        "abandon_wait_s": 5.0,
+    }
+    history = engine.history_from_counts(stored)
     assert history.days == (dt.date(2026, 3, 27), dt.date(2026, 3, 30), dt.date(2026, 10, 26))
     assert history.offered.sum() == 5  # the call at 8:59 is before opening
     assert history.handle_s.sum() == 320.0
+
+
+@pytest.mark.django_db
+def test_it_forecasts_from_the_sums_what_it_forecasts_from_the_raw_calls():
+    make_history()
+    rules = forecasting.platform_rules(MARCH_2)
+    raw = engine.aggregate_calls(
+        calls_frame(FEBRUARY[0], FEBRUARY[-1]), opening=rules.opening, closing=rules.closing
+    )
+    stored = forecasting._history(FEBRUARY[0], MARCH_2, rules)
+    assert stored.days == raw.days == tuple(FEBRUARY)
+    for name in engine.COUNT_COLUMNS:
+        assert (getattr(stored, name) == getattr(raw, name)).all(), name

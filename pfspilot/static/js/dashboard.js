@@ -34,6 +34,35 @@
         }
       }));
     });
+    drawHalfHours();
+  }
+
+  // Volumes per half-hour: mean offered and treated calls per day (bars).
+  function drawHalfHours() {
+    var source = document.getElementById("dashboard-half-hours");
+    var canvas = document.getElementById("half-hours-chart");
+    if (!source || !canvas) { return; }
+    var data = JSON.parse(source.textContent);
+    var decimal = new Intl.NumberFormat("fr-FR", { maximumFractionDigits: 1 });
+    charts.push(new Chart(canvas, {
+      type: "bar",
+      data: {
+        labels: data.labels,
+        datasets: [
+          { label: "Présentés", data: data.offered, backgroundColor: "#9db4d6" },
+          { label: "Traités (agents + SVI)", data: data.treated, backgroundColor: "#1d4f91" }
+        ]
+      },
+      options: {
+        animation: false,
+        maintainAspectRatio: false,
+        plugins: {
+          legend: { position: "bottom" },
+          tooltip: { callbacks: { label: function (ctx) { return ctx.dataset.label + " : " + decimal.format(ctx.parsed.y); } } }
+        },
+        scales: { y: { beginAtZero: true, ticks: { callback: function (v) { return decimal.format(v); } } } }
+      }
+    }));
   }
 
   document.addEventListener("DOMContentLoaded", draw);
