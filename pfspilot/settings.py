@@ -30,7 +30,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "simple_history",
     "django_tasks",
-    "django_tasks_db",
+    "pfspilot.background.apps.BackgroundTasksConfig",  # django_tasks_db, labelled in French
     "pfspilot.people",
     "pfspilot.reference",
     "pfspilot.desk",

@@ -5,9 +5,8 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from pfspilot.people.access import requires
 
-from .forms import UploadForm
+from .forms import UploadForm, french_size
 from .mapping import MappingError
-from .reader import human_size
 from .selectors import recent_batches
 from .services import start_upload
 from .uploads import SizeLimitHandler
@@ -51,7 +50,7 @@ def _upload(request, handler):
 
 def _too_large() -> str:
     return _("Fichier trop volumineux : maximum %(max)s. Découpez l'export.") % {
-        "max": human_size(settings.IMPORT_MAX_BYTES)
+        "max": french_size(settings.IMPORT_MAX_BYTES)
     }
 
 

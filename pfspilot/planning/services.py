@@ -197,6 +197,7 @@ class WhatIf:
     shortfall: float
     base_shortfall: float
     agents: int
+    base_agents: int
 
     @property
     def status(self) -> str:
@@ -267,4 +268,5 @@ def what_if(
         shortfall=shortfall(required, staffed),
         base_shortfall=shortfall(base.required, base.staffed_quarters),
         agents=len(plans),
+        base_agents=len(base.agents),
     )

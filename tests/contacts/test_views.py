@@ -4,6 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from pfspilot.contacts.forms import french_size
 from pfspilot.contacts.models import Call, ImportBatch
 from pfspilot.contacts.tasks import run_import
 
@@ -110,3 +111,46 @@ def test_it_still_checks_the_csrf_token_on_upload(personas, upload_dir):
     )
     assert response.status_code == 403
     assert ImportBatch.objects.count() == 0
+
+
+def test_it_chooses_the_canonical_profile_by_default(client_for):
+    page = client_for("maud").get(reverse("contacts:imports")).content.decode()
+    assert '<option value="canonical" selected>canonical</option>' in page
+    assert page.index('value="canonical"') < page.index('value="anonymous-bank"')
+    assert '<option value="anonymous-bank">anonymous-bank</option>' in page
+
+
+def test_it_labels_each_field_above_it_with_the_size_limit_in_french(client_for, settings):
+    settings.IMPORT_MAX_BYTES = 1024**3
+    page = client_for("maud").get(reverse("contacts:imports")).content.decode()
+    assert "<p>" not in page.split('class="upload"')[1].split("</form>")[0]  # no form.as_p
+    assert '<label for="id_file">Fichier</label>' in page
+    assert 'aria-describedby="id_file_helptext"' in page
+    assert "éventuellement compressé en .gz. Taille maximale : 1 Go.</span>" in page
+    settings.IMPORT_MAX_BYTES = 3 * 1024**3 // 2
+    page = client_for("maud").get(reverse("contacts:imports")).content.decode()
+    assert "Taille maximale : 1,5 Go." in page
+
+
+def test_it_summarises_the_profiles_and_the_canonical_format(client_for):
+    page = client_for("maud").get(reverse("contacts:imports")).content.decode()
+    assert "Format canonique de PFS Pilot (un fichier par type d&#x27;enregistrement)." in page
+    assert "Export réel d&#x27;un centre d&#x27;appels bancaire" in page
+    assert '<code><strong>call_id</strong><span class="visually-hidden"> (obligatoire)' in page
+    assert "<code>ivr_exit</code>" in page
+    assert "<dt>Activité des agents</dt>" in page
+
+
+@pytest.mark.parametrize(
+    ("size", "text"),
+    [
+        (10, "10 octets"),
+        (1024, "1 Ko"),
+        (1536, "1,5 Ko"),
+        (5 * 1024**2, "5 Mo"),
+        (1024**3, "1 Go"),
+        (3 * 1024**4, "3 To"),
+    ],
+)
+def test_it_writes_sizes_the_french_way(size, text):
+    assert french_size(size) == text

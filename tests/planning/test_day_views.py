@@ -102,6 +102,9 @@ def test_it_recomputes_the_what_if_panel(client_for, platform):
     assert f"{response.context['whatif_percent']:.1f} %".replace(".", ",") in html
     assert response.context["whatif_percent"] > 98
     assert "La cible de 87 % serait atteinte." in html
+    assert (
+        '<tr><th>Agents dans le plan</th><td class="num">5</td><td class="num">7</td></tr>' in html
+    )
 
 
 def test_it_reports_what_if_errors_in_french(client_for, platform):

@@ -91,11 +91,13 @@ def test_it_recomputes_a_what_if_without_solving(platform):
     base = services.what_if(MARCH_2)
     assert base.expected_pickup == pytest.approx(0.966025, abs=1e-6)  # the note's A/B day
     assert base.expected_pickup == base.base_expected_pickup
+    assert (base.base_agents, base.agents) == (5, 5)
     more = services.what_if(MARCH_2, add_agents=2)
-    assert more.agents == 7
+    assert (more.base_agents, more.agents) == (5, 7)
     assert more.staffed[0] == base.staffed[0] + 2
     assert more.expected_pickup > base.expected_pickup
     fewer = services.what_if(MARCH_2, remove_agents=[str(platform[1].pk)])
+    assert (fewer.base_agents, fewer.agents) == (5, 4)
     assert fewer.staffed[0] == base.staffed[0] - 1
     assert fewer.expected_pickup < base.expected_pickup
     busier = services.what_if(MARCH_2, volume_factor=2.0)
