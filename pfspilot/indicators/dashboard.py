@@ -56,6 +56,23 @@ class Scope:
     motif: str = ""
     by: str = "month"  # trend granularity: month or week
 
+    @property
+    def narrowed(self) -> bool:
+        """A team, agent or motif is selected: queue-level indicators do not apply."""
+        return bool(self.team or self.agent or self.motif)
+
+
+# IVR-handled and abandoned calls reach no team, agent or motif: these columns only make sense
+# for the whole platform (or a queue), never for one group of a breakdown.
+QUEUE_LEVEL = ("calls_offered", "calls_ivr", "calls_abandoned", "pickup_rate", "service_level")
+NOT_ATTRIBUTABLE_NOTE = gettext_lazy(
+    "Non attribuable : les appels traités par le SVI et les abandons n'ont ni équipe, "
+    "ni téléconseiller, ni motif."
+)
+NO_FTE_NOTE = gettext_lazy("Non attribuable : les ETP financés ne sont pas répartis par motif.")
+UNATTRIBUTED_LABEL = gettext_lazy("Non attribués (SVI, abandons)")
+PLATFORM_LABEL = gettext_lazy("Toute la plateforme")
+
 
 def _div(numerator, denominator):
     return numerator / denominator if denominator else None
@@ -98,11 +115,19 @@ def _status_rate(value, target, maximum: bool):
     return AT_RISK if abs(value - target) <= RISK_POINTS + 1e-12 else MISSED
 
 
-def _out_of_reach(needed, maximum: bool) -> bool:
-    """No rate on the remaining working days can bring the year back to its target."""
+def _out_of_reach(needed, maximum: bool, best=None) -> bool:
+    """The rate needed on the remaining working days is impossible or never seen this year.
+
+    Impossible: above 100 % (below 0 % for a maximum). Implausible: better than the best
+    month of the year so far (`best`), the plausibility bound of the "at risk" status.
+    """
     if needed is None:
         return False
-    return needed < 0 if maximum else needed > 1
+    if needed < 0 if maximum else needed > 1:
+        return True
+    if best is None:
+        return False
+    return needed < best if maximum else needed > best
 
 
 def _status_volume(value, target_to_date):
@@ -113,7 +138,7 @@ def _status_volume(value, target_to_date):
     return AT_RISK if value >= RISK_SHARE * target_to_date else MISSED
 
 
-def _needed_sentence(label, needed, target, remaining, maximum: bool) -> str:
+def _needed_sentence(label, needed, target, remaining, maximum: bool, best=None) -> str:
     if needed is None:
         return ""
     days = _("sur les %(n)s jours ouvrés restants") % {"n": remaining}
@@ -124,6 +149,11 @@ def _needed_sentence(label, needed, target, remaining, maximum: bool) -> str:
             "v": fr_percent(needed),
             "days": days,
         }
+    if _out_of_reach(needed, maximum, best):
+        return _(
+            "%(label)s : cible hors de portée (il faudrait %(v)s %(days)s, "
+            "meilleur mois de l'année : %(best)s)"
+        ) % {"label": label, "v": fr_percent(needed), "days": days, "best": fr_percent(best)}
     if (not maximum and needed <= 0) or (maximum and needed >= 1):
         return _("%(label)s : cible assurée quel que soit le résultat %(days)s") % {
             "label": label,
@@ -208,6 +238,24 @@ def _by_channel(rows: list[dict]) -> dict[str, dict]:
     return out
 
 
+def best_months(months: list[dict], satisfaction: list[dict]) -> dict[str, float]:
+    """Best monthly value of each rate target (highest, lowest for a maximum)."""
+    values: dict[str, list[float]] = {}
+    calls = {row["month"]: row for row in months}
+    by_month: dict = {}
+    for r in satisfaction:
+        by_month.setdefault(r["month"], []).append(r)
+    # Satisfaction is platform-wide: its months count even when the scope has no calls.
+    for month in sorted({*calls, *by_month}):
+        fractions = _fractions(calls.get(month, {}), _by_channel(by_month.get(month, [])))
+        for key, _label, fraction, _attribute, _maximum in RATE_TARGETS:
+            value = _div(*fractions[fraction])
+            if value is not None:
+                values.setdefault(key, []).append(value)
+    maxima = {key for key, *_rest, maximum in RATE_TARGETS if maximum}
+    return {key: (min(v) if key in maxima else max(v)) for key, v in values.items()}
+
+
 def target_rows(
     *,
     totals: dict,
@@ -216,14 +264,22 @@ def target_rows(
     targets: CogTargets,
     as_of: dt.date,
     scope: Scope,
+    best: dict[str, float] | None = None,
 ) -> list[dict]:
-    """One row per COG target: value, target, status, projection and what it takes."""
+    """One row per COG target: value, target, status, projection and what it takes.
+
+    `best`: best monthly value of each rate this year, the bound of what is reachable.
+    """
     year_view = scope.month is None
     elapsed, remaining, total_days = calendar.year_progress(as_of, scope.year)
+    best = best or {}
     rows = []
     for key, label, fraction, attribute, maximum in RATE_TARGETS:
         numerator, denominator = _fractions(totals, satisfaction)[fraction]
         target = getattr(targets, attribute)
+        if key == "pickup_rate" and scope.narrowed:
+            rows.append(_not_attributable(key, label, target, maximum))
+            continue
         value = _div(numerator, denominator)
         needed = None
         if year_view and remaining:
@@ -235,7 +291,7 @@ def target_rows(
                 target=target,
             )
         status = _status_rate(value, target, maximum)
-        if status == AT_RISK and _out_of_reach(needed, maximum):
+        if status == AT_RISK and _out_of_reach(needed, maximum, best.get(key)):
             status = MISSED
         rows.append(
             {
@@ -256,12 +312,35 @@ def target_rows(
                 "needed": needed,
                 "needed_label": fr_percent(needed),
                 "sentence": _needed_sentence(
-                    NEEDED_LABELS[key], needed, target, remaining, maximum
+                    NEEDED_LABELS[key], needed, target, remaining, maximum, best.get(key)
                 ),
+                "note": "",
             }
         )
     rows += _production_rows(totals, fte, targets, as_of, scope, elapsed, remaining, total_days)
     return rows
+
+
+def _not_attributable(key, label, target, maximum) -> dict:
+    return {
+        "key": key,
+        "label": str(label),
+        "kind": "percent",
+        "target": target,
+        "target_label": "—" if target is None else ("< " if maximum else "≥ ") + fr_percent(target),
+        "value": None,
+        "value_label": "—",
+        "gap": None,
+        "gap_label": "—",
+        "status": None,
+        "status_label": "—",
+        "projection": None,
+        "projection_label": "—",
+        "needed": None,
+        "needed_label": "—",
+        "sentence": "",
+        "note": str(NOT_ATTRIBUTABLE_NOTE),
+    }
 
 
 def _month_days(year: int, month: int, as_of: dt.date) -> int:
@@ -271,6 +350,15 @@ def _month_days(year: int, month: int, as_of: dt.date) -> int:
 
 
 def _production_rows(totals, fte, targets, as_of, scope, elapsed, remaining, total_days):
+    if scope.motif:
+        return [
+            _not_attributable(key, label, None, False)
+            | {"kind": "volume", "target_label": "—", "note": str(NO_FTE_NOTE)}
+            for key, label in (
+                ("calls_per_fte", gettext_lazy("Appels décrochés par ETP financé")),
+                ("emails_per_fte", gettext_lazy("Courriels traités par ETP financé")),
+            )
+        ]
     production = engine.production_per_fte(
         answered_calls=totals.get("calls_answered") or 0,
         answered_emails=totals.get("emails_answered") or 0,
@@ -325,6 +413,7 @@ def _production_rows(totals, fte, targets, as_of, scope, elapsed, remaining, tot
                 "needed": needed,
                 "needed_label": fr_number(needed, 1),
                 "sentence": sentence,
+                "note": "",
             }
         )
     return rows
@@ -339,14 +428,14 @@ CALL_COLUMNS = [
     Column(gettext_lazy("Abandons"), "calls_abandoned", "int"),
     Column(gettext_lazy("Taux de décroché"), "pickup_rate", "percent"),
     Column(gettext_lazy("Taux de réitération"), "repeat_rate", "percent"),
-    Column(gettext_lazy("ASA (s)"), "asa_s", "float"),
+    Column(gettext_lazy("ASA (s)"), "asa_s", "float", screen=False),
     Column(gettext_lazy("DMT (s)"), "aht_s", "float"),
-    Column(gettext_lazy("Niveau de service"), "service_level", "percent"),
+    Column(gettext_lazy("Niveau de service"), "service_level", "percent", screen=False),
 ]
 EMAIL_COLUMNS = [
-    Column(gettext_lazy("Courriels N1 reçus"), "level1_received", "int"),
+    Column(gettext_lazy("Courriels N1 reçus"), "level1_received", "int", screen=False),
     Column(gettext_lazy("Courriels N1 en 48 h"), "level1_rate", "percent"),
-    Column(gettext_lazy("Réclamations reçues"), "complaints_received", "int"),
+    Column(gettext_lazy("Réclamations reçues"), "complaints_received", "int", screen=False),
     Column(gettext_lazy("Réclamations en 10 jours"), "complaints_rate", "percent"),
 ]
 
@@ -363,6 +452,7 @@ def targets_table(rows: list[dict]) -> Table:
             Column(gettext_lazy("Statut"), "status_label"),
             Column(gettext_lazy("Projection fin d'année"), "projection_label"),
             Column(gettext_lazy("Ce qu'il faut"), "sentence"),
+            Column(gettext_lazy("Remarque"), "note"),
         ],
     )
     table.rows = rows
@@ -381,11 +471,27 @@ def teams_table(rows: list[dict]) -> Table:
             Column(gettext_lazy("Courriels / heure"), "emails_per_hour", "float"),
         ],
     )
-    table.rows = [
-        rates({**r, "team_label": r["team"] or _("(sans équipe)")})
-        for r in sorted(rows, key=lambda r: (r["team"] == "", r["team"].lower()))
-    ]
+    table.rows = _breakdown_rows(rows, "team", "team_label")
     return table
+
+
+def _breakdown_rows(rows: list[dict], key: str, label: str) -> list[dict]:
+    """Groups, then the calls no group gets (IVR, abandons), then the platform's total.
+
+    Queue-level columns are blank for the groups: their calls are answered calls only.
+    """
+    out, unattributed = [], []
+    for r in sorted(rows, key=lambda r: r[key].lower()):
+        if r[key]:
+            out.append(rates(r) | {label: r[key]} | dict.fromkeys(QUEUE_LEVEL))
+        else:
+            unattributed.append(r)
+    for r in unattributed:
+        out.append(rates(r) | {label: str(UNATTRIBUTED_LABEL), "pickup_rate": None})
+    if rows:
+        total = {name: sum(r.get(name) or 0 for r in rows) for name in selectors.SUM_FIELDS}
+        out.append(rates(total) | {key: "", label: str(PLATFORM_LABEL), "total": True})
+    return out
 
 
 def agents_table(rows: list[dict], names: dict[str, str], norms: PlatformRules) -> Table:
@@ -394,16 +500,16 @@ def agents_table(rows: list[dict], names: dict[str, str], norms: PlatformRules) 
         gettext_lazy("Productivité par téléconseiller"),
         [
             Column(gettext_lazy("Téléconseiller"), "agent_label"),
-            Column(gettext_lazy("Identifiant"), "agent"),
+            Column(gettext_lazy("Identifiant"), "agent", screen=False),
             Column(gettext_lazy("Équipe"), "team"),
             Column(gettext_lazy("Appels décrochés"), "calls_answered", "int"),
             Column(gettext_lazy("Heures au téléphone"), "phone_hours", "float"),
             Column(gettext_lazy("Appels / heure"), "calls_per_hour", "float"),
-            Column(gettext_lazy("Norme appels / heure"), "calls_norm", "float"),
+            Column(gettext_lazy("Norme appels / heure"), "calls_norm", "float", screen=False),
             Column(gettext_lazy("Courriels traités"), "emails_answered", "int"),
             Column(gettext_lazy("Heures sur les courriels"), "email_hours", "float"),
             Column(gettext_lazy("Courriels / heure"), "emails_per_hour", "float"),
-            Column(gettext_lazy("Norme courriels / heure"), "emails_norm", "float"),
+            Column(gettext_lazy("Norme courriels / heure"), "emails_norm", "float", screen=False),
             Column(gettext_lazy("DMT (s)"), "aht_s", "float"),
             Column(gettext_lazy("Taux de réitération"), "repeat_rate", "percent"),
         ],
@@ -439,10 +545,7 @@ def motifs_table(rows: list[dict]) -> Table:
         gettext_lazy("Par motif"),
         [Column(gettext_lazy("Motif"), "motif_label"), *CALL_COLUMNS, *EMAIL_COLUMNS],
     )
-    table.rows = [
-        rates({**r, "motif_label": r["motif"] or _("(motif non renseigné)")})
-        for r in sorted(rows, key=lambda r: (r["motif"] == "", r["motif"].lower()))
-    ]
+    table.rows = _breakdown_rows(rows, "motif", "motif_label")
     return table
 
 
@@ -469,6 +572,7 @@ def trend_table(
     targets: CogTargets,
     year: int,
     as_of: dt.date,
+    narrowed: bool = False,
 ) -> Table:
     table = Table(
         "tendance",
@@ -483,9 +587,16 @@ def trend_table(
             Column(gettext_lazy("Réclamations en 10 jours"), "complaints_rate", "percent"),
             Column(gettext_lazy("Satisfaction courriels"), "email_satisfaction", "percent"),
             Column(gettext_lazy("Appels décrochés par ETP"), "calls_per_fte", "float"),
-            Column(gettext_lazy("Cible appels par ETP"), "calls_per_fte_target", "float"),
+            Column(
+                gettext_lazy("Cible appels par ETP"), "calls_per_fte_target", "float", screen=False
+            ),
             Column(gettext_lazy("Courriels traités par ETP"), "emails_per_fte", "float"),
-            Column(gettext_lazy("Cible courriels par ETP"), "emails_per_fte_target", "float"),
+            Column(
+                gettext_lazy("Cible courriels par ETP"),
+                "emails_per_fte_target",
+                "float",
+                screen=False,
+            ),
         ],
     )
     by_period: dict = {}
@@ -513,6 +624,8 @@ def trend_table(
             "calls_per_fte_target": targets.calls_per_fte * days / total_days,
             "emails_per_fte_target": targets.emails_per_fte * days / total_days,
         }
+        if narrowed:
+            row |= dict.fromkeys(QUEUE_LEVEL)
         rows.append(row)
     table.rows = rows
     return table
@@ -535,6 +648,8 @@ def chart_data(trend: Table, target_rows: list[dict]) -> list[dict]:
     charts = []
     for key, column, percent in series:
         target = targets[key]
+        if target["note"]:
+            continue  # not attributable to the team, agent or motif in scope
         values = [row[column] for row in trend.rows]
         if percent:
             values = [None if v is None else round(v * 100, 2) for v in values]
@@ -550,9 +665,23 @@ def chart_data(trend: Table, target_rows: list[dict]) -> list[dict]:
                 "labels": labels,
                 "values": values,
                 "target": goal,
+                **axis_range(values, goal, percent),
             }
         )
     return charts
+
+
+def axis_range(values: list, goal: list, percent: bool) -> dict:
+    """Y-axis bounds holding the values and the target line with a margin (never on the edge)."""
+    points = [v for v in (*values, *goal) if v is not None]
+    if not points:
+        return {"suggested_min": None, "suggested_max": None}
+    low, high = min(points), max(points)
+    margin = max((high - low) * 0.1, 1.0 if percent else abs(high) * 0.05 or 1.0)
+    low, high = low - margin, high + margin
+    if percent:
+        low, high = max(low, 0.0), min(high, 100.0)
+    return {"suggested_min": round(max(low, 0.0), 1), "suggested_max": round(high, 1)}
 
 
 def half_hours_table(days: int, rows: list[dict], rules: PlatformRules) -> Table:
@@ -634,6 +763,12 @@ def build(
     """
     as_of = as_of_day(scope.year, today)
     context = {"scope": scope, "as_of": as_of, "refreshed": selectors.last_refresh()}
+    if scope.agent:
+        # The agent's name for the page and their team, pre-selected in the team filter.
+        context |= {
+            "agent_label": selectors.agent_names([scope.agent]).get(scope.agent, scope.agent),
+            "agent_team": selectors.agent_team(scope.agent),
+        }
     if as_of is None:
         return context | {"empty": True, "tables": {"cibles": targets_table([])}}
     elapsed, remaining, _total = calendar.year_progress(as_of, scope.year)
@@ -647,6 +782,10 @@ def build(
         selectors.satisfaction_sums(year=scope.year, month=scope.month, until=as_of)
     )
     fte = selectors.funded_fte(year=scope.year, team=scope.team, agent=scope.agent)
+    best = best_months(
+        _regroup(year_rows, ("month",)),
+        selectors.satisfaction_sums(year=scope.year, until=as_of, by=("month",)),
+    )
     rows = target_rows(
         totals=totals,
         satisfaction=satisfaction,
@@ -654,15 +793,17 @@ def build(
         targets=targets,
         as_of=as_of,
         scope=scope,
+        best=best,
     )
     trend = trend_table(
         _regroup(year_rows, (scope.by,)),
         selectors.satisfaction_sums(year=scope.year, until=as_of, by=(scope.by,)),
         by=scope.by,
-        fte=fte,
+        fte=0.0 if scope.motif else fte,  # no ETP per motif: production per ETP left blank
         targets=targets,
         year=scope.year,
         as_of=as_of,
+        narrowed=scope.narrowed,
     )
     tables = {"cibles": targets_table(rows), "tendance": trend}
     if not scope.motif and not scope.agent:

@@ -16,6 +16,7 @@ class Column:
     key: str
     kind: str = "text"  # text | int | float | percent
     decimals: int = 1
+    screen: bool = True  # shown on the page; every column goes to the CSV and XLSX exports
 
 
 @dataclass
@@ -24,6 +25,15 @@ class Table:
     title: str
     columns: list[Column]
     rows: list[dict] = field(default_factory=list)
+
+    @property
+    def screen_columns(self) -> list[Column]:
+        return [column for column in self.columns if column.screen]
+
+    @property
+    def export_only(self) -> int:
+        """How many columns are in the exports only."""
+        return len(self.columns) - len(self.screen_columns)
 
 
 def _csv_cell(value, column: Column) -> str:

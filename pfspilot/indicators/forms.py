@@ -30,12 +30,14 @@ class ScopeForm(forms.Form):
         """The valid parameters as a Scope; invalid ones fall back to their default."""
         data = self.cleaned_data if self.is_valid() else {}
         motif = data.get("motif") or ""
-        # Motif sums are kept per day for the whole platform, not per team or agent.
+        agent = "" if motif else data.get("agent") or ""
+        # Motif sums are kept per day for the whole platform, not per team or agent; an agent
+        # implies their team (the filter shows it) and keeps calls made in an earlier team.
         return Scope(
             year=data.get("year") or default_year,
             month=data.get("month"),
-            team="" if motif else data.get("team") or "",
-            agent="" if motif else data.get("agent") or "",
+            team="" if motif or agent else data.get("team") or "",
+            agent=agent,
             motif=motif,
             by=data.get("by") or "month",
         )

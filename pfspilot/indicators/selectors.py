@@ -169,6 +169,14 @@ def agent_names(usernames: list[str]) -> dict[str, str]:
     return {user.username: str(user) for user in users}
 
 
+def agent_team(username: str) -> str:
+    """Name of the agent's current team ("" if none or unknown)."""
+    from pfspilot.people.models import User
+
+    user = User.objects.filter(username=username).select_related("team").first()
+    return user.team.name if user and user.team else ""
+
+
 def teams(year: int) -> list[str]:
     return list(
         DailyStats.objects.filter(grain=Grain.AGENT, year=year)

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils.html import escape
 
 from pfspilot.engine.parameters import CogTargets, IndicatorParams, PlatformRules
 from pfspilot.indicators import dashboard
@@ -125,7 +126,18 @@ def test_it_drills_down_to_a_team_as_an_htmx_partial(client_for, year_loaded, fr
     )
     content = response.content.decode()
     assert "<html" not in content
-    assert _targets(response)["pickup_rate"]["value"] == pytest.approx(2 / 3)  # c1, c5 / c4
+    # Décroché is platform-level: IVR-handled and abandoned calls belong to no team.
+    pickup = _targets(response)["pickup_rate"]
+    assert (pickup["value"], pickup["status"], pickup["value_label"]) == (None, None, "—")
+    assert pickup["note"].startswith("Non attribuable : les appels traités par le SVI")
+    assert escape(pickup["note"]) in content
+    assert _targets(response)["calls_per_fte"]["value"] == 2.0  # c1, c5 for tc001's 1 ETP
+    assert "pickup_rate" not in [chart["key"] for chart in response.context["charts"]]
+    trend = response.context["tables"]["tendance"].rows
+    assert [(row["label"], row["calls_answered"], row["pickup_rate"]) for row in trend] == [
+        ("janvier", 1, None),
+        ("novembre", 1, None),
+    ]
     agents = response.context["tables"]["agents"].rows
     assert [row["agent"] for row in agents] == ["tc001"]
     assert agents[0]["calls_per_hour"] == 1.0
@@ -139,14 +151,33 @@ def test_it_shows_a_month_and_a_motif(client_for, year_loaded, frozen):
     assert _targets(january)["pickup_rate"]["sentence"] == ""
     motif = client.get(reverse("indicators:dashboard") + "?motif=CMG&team=Lens")
     assert motif.context["scope"].team == ""  # motif sums are platform-wide
-    assert _targets(motif)["pickup_rate"]["value"] == 1.0  # c1, c3, c5
+    assert _targets(motif)["pickup_rate"]["value"] is None  # IVR and abandons have no motif
+    # c1 (caller A), c3 (B), c5 (B again, but 10 months later): no repeat among 3 identified.
+    assert _targets(motif)["repeat_rate"]["value"] == 0.0
+    calls_per_fte = _targets(motif)["calls_per_fte"]
+    assert (calls_per_fte["value"], calls_per_fte["status"]) == (None, None)
+    assert calls_per_fte["note"] == (
+        "Non attribuable : les ETP financés ne sont pas répartis par motif."
+    )
+    assert [row["calls_per_fte"] for row in motif.context["tables"]["tendance"].rows] == [
+        None,
+        None,
+        None,
+    ]
+    assert [chart["key"] for chart in motif.context["charts"]] == [
+        "repeat_rate",
+        "phone_satisfaction",
+        "level1_rate",
+        "complaints_rate",
+        "email_satisfaction",
+    ]
     assert "agents" not in motif.context["tables"]
 
 
 def test_it_drills_down_to_an_agent(client_for, year_loaded, frozen):
     response = client_for("diane").get(reverse("indicators:dashboard") + "?agent=tc002")
     targets = _targets(response)
-    assert targets["pickup_rate"]["value"] == 1.0  # c2
+    assert targets["pickup_rate"]["value"] is None  # platform-level, not an agent's
     assert targets["calls_per_fte"]["value"] == 2.0  # 1 call for 0,5 ETP
     assert set(response.context["tables"]) == {"cibles", "tendance"}
 
@@ -199,3 +230,95 @@ def test_it_says_when_there_is_no_data(client_for, frozen):
 
 def test_it_refuses_agents(client_for, year_loaded):
     assert client_for("bob").get(reverse("indicators:dashboard")).status_code == 403
+
+
+def _pickup_row(treated: int, best: float | None) -> dict:
+    totals = {"calls_offered": 100_000, "calls_answered": treated, "calls_ivr": 0}
+    rows = dashboard.target_rows(
+        totals=totals,
+        satisfaction={},
+        fte=1.0,
+        targets=CogTargets(),
+        as_of=dt.date(2026, 11, 27),  # 229 working days elapsed, 23 left
+        scope=dashboard.Scope(year=2026),
+        best={} if best is None else {"pickup_rate": best},
+    )
+    return rows[0]
+
+
+def test_it_bounds_what_is_reachable_by_the_best_month_of_the_year():
+    # 86,5 %: 92,0 % needed on the 23 days left. The best month reached 93 %: at risk.
+    row = _pickup_row(86_500, best=0.93)
+    assert row["status"] == dashboard.AT_RISK
+    assert row["sentence"].startswith("Décroché nécessaire sur les 23 jours ouvrés restants")
+    assert row["sentence"].endswith(": 92,0\u00a0%")
+    # The best month reached 91 %: 92,0 % was never seen this year, missed, and said so.
+    row = _pickup_row(86_500, best=0.91)
+    assert row["status"] == dashboard.MISSED
+    assert row["sentence"] == (
+        "Décroché : cible hors de portée (il faudrait 92,0\u00a0% sur les 23 jours ouvrés "
+        "restants, meilleur mois de l'année : 91,0\u00a0%)"
+    )
+
+
+def test_it_bounds_a_maximum_by_its_lowest_month():
+    assert dashboard._out_of_reach(0.15, True, best=0.16)  # réitération: never that low
+    assert not dashboard._out_of_reach(0.17, True, best=0.16)
+    assert dashboard._out_of_reach(-0.01, True)
+    assert dashboard._out_of_reach(1.01, False)
+    assert not dashboard._out_of_reach(0.95, False, best=0.95)
+
+
+def test_it_finds_the_best_month_of_each_rate():
+    months = [
+        {
+            "month": 1,
+            "calls_offered": 10,
+            "calls_answered": 8,
+            "calls_ivr": 1,
+            "calls_identified": 10,
+            "calls_repeat": 3,
+        },
+        {
+            "month": 2,
+            "calls_offered": 20,
+            "calls_answered": 15,
+            "calls_ivr": 0,
+            "calls_identified": 20,
+            "calls_repeat": 2,
+        },
+    ]
+    satisfaction = [
+        {"month": 1, "channel": "telephone", "answers": 4, "satisfied": 3},
+        {"month": 2, "channel": "telephone", "answers": 5, "satisfied": 5},
+    ]
+    best = dashboard.best_months(months, satisfaction)
+    assert best["pickup_rate"] == 0.9  # January 9/10 against February 15/20
+    assert best["repeat_rate"] == 0.1  # lowest: February 2/20
+    assert best["phone_satisfaction"] == 1.0
+    assert "level1_rate" not in best  # no email due
+    # A scope without calls (a motif of emails only) still has the platform's satisfaction.
+    assert dashboard.best_months([], satisfaction) == {"phone_satisfaction": 1.0}
+
+
+def test_it_keeps_the_target_line_inside_the_axis():
+    # Réitération at 15–18 % against a 21 % ceiling: the axis goes 1 point above the target.
+    assert dashboard.axis_range([15.0, 18.0], [21.0, 21.0], True) == {
+        "suggested_min": 14.0,
+        "suggested_max": 22.0,
+    }
+    # Satisfaction at 100 %: the axis stops at 100 % and still holds the 83 % target.
+    assert dashboard.axis_range([100.0, None], [83.0, 83.0], True) == {
+        "suggested_min": 81.3,
+        "suggested_max": 100.0,
+    }
+    assert dashboard.axis_range([None], [], True) == {"suggested_min": None, "suggested_max": None}
+
+
+def test_it_sends_the_axis_range_with_each_chart(client_for, year_loaded, frozen):
+    charts = client_for("diane").get(reverse("indicators:dashboard")).context["charts"]
+    repeat = charts[1]
+    assert repeat["key"] == "repeat_rate"
+    assert repeat["values"] == [33.33, None, 0.0]  # c2 of c1–c3 in January; c5 alone
+    # 0 to 33,33 % with the 21 % line inside; margin 10 % of the range: 0,0 to 36,7.
+    assert (repeat["suggested_min"], repeat["suggested_max"]) == (0.0, 36.7)

@@ -73,6 +73,7 @@ def test_it_exports_the_targets_as_xlsx(client_for, year_loaded):
         "Statut",
         "Projection fin d'année",
         "Ce qu'il faut",
+        "Remarque",
     )
     assert rows[1][:5] == (
         "Taux de décroché",
@@ -89,11 +90,15 @@ def test_it_exports_numbers_as_numbers_in_xlsx(client_for, year_loaded):
     sheet = load_workbook(io.BytesIO(response.content)).active
     header = [cell.value for cell in sheet[1]]
     assert header[:3] == ["Équipe", "Appels présentés", "Décrochés (agents)"]
-    arras = next(row for row in sheet.iter_rows(min_row=2) if row[0].value == "Arras")
-    assert arras[1].value == 3  # c1, c4, c5
-    pickup = arras[header.index("Taux de décroché")]
-    assert pickup.value == pytest.approx(2 / 3)
+    rows = {row[0].value: row for row in sheet.iter_rows(min_row=2)}
+    arras = rows["Arras"]
+    assert arras[2].value == 2  # c1, c5 answered
+    assert arras[1].value is None  # offered: queue-level, not a team's (empty cell)
+    assert arras[header.index("Taux de décroché")].value is None
+    pickup = rows["Toute la plateforme"][header.index("Taux de décroché")]
+    assert pickup.value == 0.8  # (3 answered + 1 IVR) / 5
     assert pickup.number_format == "0.0%"
+    assert len(header) == 16  # every column, including the ones hidden on screen
 
 
 def test_it_exports_every_table_of_the_page(client_for, year_loaded):

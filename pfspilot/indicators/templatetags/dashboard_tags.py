@@ -53,7 +53,7 @@ def table_body(table, params, drill=""):
     out = []
     for row in table.rows:
         cells = []
-        for index, column in enumerate(table.columns):
+        for index, column in enumerate(table.screen_columns):
             text = escape(cell(row, column))
             if index == 0 and drill:
                 q = drill_query(params, drill, row)
@@ -68,10 +68,11 @@ def table_body(table, params, drill=""):
                 classes.append(f"status-{status}")
             attr = f' class="{" ".join(classes)}"' if classes else ""
             cells.append(f"<td{attr}>{text}</td>")
-        out.append(f"<tr>{''.join(cells)}</tr>")
+        row_attr = ' class="total"' if row.get("total") else ""
+        out.append(f"<tr{row_attr}>{''.join(cells)}</tr>")
     if not out:
         out.append(
-            f'<tr><td colspan="{len(table.columns)}" class="muted">'
+            f'<tr><td colspan="{len(table.screen_columns)}" class="muted">'
             f"{escape(_('Aucune ligne pour cette sélection.'))}</td></tr>"
         )
     return mark_safe("\n".join(out))

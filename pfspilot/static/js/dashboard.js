@@ -30,7 +30,15 @@
             legend: { position: "bottom" },
             tooltip: { callbacks: { label: function (ctx) { return ctx.dataset.label + " : " + format(ctx.parsed.y); } } }
           },
-          scales: { y: { ticks: { callback: format } } }
+          // The target line must never sit on the edge of the axis: bounds hold it with a margin.
+          scales: {
+            y: {
+              suggestedMin: spec.suggested_min === null ? undefined : spec.suggested_min,
+              suggestedMax: spec.suggested_max === null ? undefined : spec.suggested_max,
+              grace: "5%",
+              ticks: { callback: format }
+            }
+          }
         }
       }));
     });
@@ -64,6 +72,14 @@
       }
     }));
   }
+
+  // Choosing another team leaves the agent drill-down (captured before htmx sends the form).
+  document.addEventListener("change", function (event) {
+    var target = event.target;
+    if (target.name !== "team" || !target.form) { return; }
+    var agent = target.form.querySelector("input[name=agent]");
+    if (agent) { agent.remove(); }
+  }, true);
 
   document.addEventListener("DOMContentLoaded", draw);
   document.addEventListener("htmx:afterSettle", draw);

@@ -1,0 +1,82 @@
+"""`pfspilot aggregates`: rebuilds the dashboard's pre-computed sums from the stored records.
+
+pfspilot aggregates [--from YYYY-MM-DD --to YYYY-MM-DD] [--json]
+"""
+
+import datetime as dt
+
+from django.db.models import Max, Min
+from django.utils import timezone
+
+from pfspilot.cli import CliError, JsonCommand
+from pfspilot.indicators.services import refresh_aggregates
+
+
+def _day(option: str, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise CliError(
+            f"Erreur : {option} doit être une date AAAA-MM-JJ (reçu « {value} »)."
+        ) from None
+
+
+def stored_range() -> tuple[dt.date, dt.date] | None:
+    """First and last local day of the stored calls and emails (None when there are none)."""
+    from pfspilot.contacts.models import Call, Email
+
+    bounds = [
+        Call.objects.aggregate(first=Min("arrival"), last=Max("arrival")),
+        Email.objects.aggregate(first=Min("received_at"), last=Max("received_at")),
+    ]
+    days = [
+        timezone.localtime(value).date()
+        for bound in bounds
+        for value in (bound["first"], bound["last"])
+        if value is not None
+    ]
+    return (min(days), max(days)) if days else None
+
+
+class Command(JsonCommand):
+    help = (
+        "Recalcule les agrégats du tableau de bord (sommes journalières et par demi-heure) "
+        "à partir des appels, courriels, enquêtes et temps d'activité enregistrés. "
+        "Par défaut : toute la période des appels et courriels enregistrés."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--from", dest="date_from", metavar="AAAA-MM-JJ", help="Premier jour recalculé."
+        )
+        parser.add_argument(
+            "--to", dest="date_to", metavar="AAAA-MM-JJ", help="Dernier jour recalculé (inclus)."
+        )
+
+    def run(self, **options):
+        start = _day("--from", options.get("date_from"))
+        end = _day("--to", options.get("date_to"))
+        if start is None or end is None:
+            stored = stored_range()
+            if stored is None:
+                raise CliError(
+                    "Erreur : aucun appel ni courriel enregistré ; indiquer --from et --to "
+                    "ou importer des données (pfspilot import, pfspilot demo)."
+                )
+            start, end = start or stored[0], end or stored[1]
+        if start > end:
+            raise CliError(
+                f"Erreur : --from ({start.isoformat()}) est postérieur à --to ({end.isoformat()})."
+            )
+        rows = refresh_aggregates(start, end)
+        return {"from": start.isoformat(), "to": end.isoformat(), "rows": rows}
+
+    def render_text(self, result) -> str:
+        first = dt.date.fromisoformat(result["from"])
+        last = dt.date.fromisoformat(result["to"])
+        return (
+            f"Agrégats recalculés du {first:%d/%m/%Y} au {last:%d/%m/%Y} : "
+            f"{result['rows']} lignes de sommes journalières écrites.\n"
+        )
