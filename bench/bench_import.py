@@ -11,6 +11,7 @@ PostgreSQL: `PFSPILOT_BENCH_PG` (default postgres://postgres@127.0.0.1:5432).
 """
 
 import argparse
+import datetime as dt
 import json
 import os
 import platform
@@ -95,6 +96,7 @@ def child(backend: str, csv_path: str, workdir: str) -> dict:
 
     from pfspilot.contacts.models import Call
     from pfspilot.contacts.reader import read_records
+    from pfspilot.contacts.selectors import calls_frame
     from pfspilot.contacts.services import import_files, import_frame
     from pfspilot.contacts.signals import records_imported
 
@@ -108,6 +110,11 @@ def child(backend: str, csv_path: str, workdir: str) -> dict:
     results["import_files_s"] = time.perf_counter() - start
     assert report.ok, report.errors[:5]
     results["rows"] = report.inserted
+    # The read every consumer of the stored year makes (dashboard refresh, `pfspilot kpi`).
+    start = time.perf_counter()
+    year = calls_frame(dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+    results["calls_frame_s"] = time.perf_counter() - start
+    assert year.height == report.inserted, year.height
     frame = read_records("calls", [csv_path], "canonical").frame
     with connection.cursor() as cursor:
         # An empty table again, without the dead rows a DELETE leaves behind in PostgreSQL.
@@ -181,6 +188,20 @@ def _drop_pg() -> None:
     _admin(f"DROP DATABASE IF EXISTS {PG_NAME}")
 
 
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def _load() -> str:
+    return " / ".join(f"{v:.2f}" for v in os.getloadavg()) + " (1, 5, 15 min)"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -200,15 +221,17 @@ def main() -> None:
             f"CSV : {args.rows} lignes, {size / 1e6:.0f} Mo, écrit en {time.perf_counter() - start:.1f} s"
         )
         print(
-            f"Machine : {platform.processor() or platform.machine()}, nproc={os.cpu_count()}, "
+            f"Machine : {_cpu_model()}, nproc={os.cpu_count()}, "
             f"Python {platform.python_version()}, Polars {pl.__version__}"
         )
+        print(f"Date : {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, charge {_load()}")
         print()
         print(
             "| base | import_files (lecture + contrôles + écriture) | import_frame seul | "
-            "réimport (0 ajout) | pandas read_csv + to_sql | rapport import_files / pandas |"
+            "réimport (0 ajout) | pandas read_csv + to_sql | rapport import_files / pandas | "
+            "calls_frame (année) |"
         )
-        print("|---|---|---|---|---|---|")
+        print("|---|---|---|---|---|---|---|")
         for backend in args.backends.split(","):
             (workdir / backend).mkdir()
             r = run_backend(backend, csv_path, workdir)
@@ -222,8 +245,10 @@ def main() -> None:
             print(
                 f"| {backend} | {cell(r['import_files_s'])} | {cell(r['import_frame_s'])} | "
                 f"{r['reimport_s']:.1f} s | {cell(r['pandas_s'])} | "
-                f"{r['pandas_s'] / r['import_files_s']:.2f} × plus rapide |"
+                f"{r['pandas_s'] / r['import_files_s']:.2f} × plus rapide | "
+                f"{r['calls_frame_s']:.2f} s |"
             )
+        print(f"\nCharge en fin de mesure : {_load()}")
 
 
 if __name__ == "__main__":

@@ -1,15 +1,18 @@
 """Writes of the contacts app: loading canonical frames and import files into the database.
 
-Loading is one SQL statement per chunk of prepared tuples (SQLite `executemany`, PostgreSQL
-`COPY` into a temporary table), never ORM objects: a million calls load in seconds. Inserts skip
+Loading goes by chunks of prepared values (SQLite `executemany` of 500-row INSERT statements,
+PostgreSQL `COPY`), never ORM objects: a million calls load in seconds. Inserts skip
 records already present (ON CONFLICT DO NOTHING on the natural key), so re-imports add nothing.
 A load much bigger than the table (first import, demo year) rebuilds the indexes once at the end,
 and on PostgreSQL a source with no stored rows is copied straight into the table.
 """
 
+import sqlite3
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 
 import polars as pl
@@ -29,6 +32,9 @@ from .storage import LAYOUTS
 CHUNK_ROWS = 100_000
 BULK_THRESHOLD = 50_000
 STORED_ERRORS = 1000
+# Page cache of an SQLite import (negative: KiB), given back when the load ends.
+SQLITE_IMPORT_CACHE_KIB = -1_048_576
+SQLITE_ROWS_PER_STATEMENT = 500
 PARIS = "Europe/Paris"
 
 Progress = Callable[[float, str], None] | None
@@ -207,18 +213,20 @@ def import_frame(
     if frame.is_empty():
         return 0
     layout = LAYOUTS[kind]
-    prepared = _prepare(kind, frame, source=source, scale=scale)
+    bulk = _is_bulk(layout.model, frame.height)
+    # A bulk SQLite load is fed in key order below: ordering it by time first is wasted work.
+    by_key = bulk and connection.vendor == "sqlite"
+    prepared = _prepare(kind, frame, source=source, scale=scale, chronological=not by_key)
     table = layout.model._meta.db_table
     columns = [c for c, _ in layout.columns]
     fresh = not _has_rows(layout, source)
     if fresh:
         # Nothing stored can conflict: only repeats inside the frame are left to drop.
         prepared = prepared.unique(subset=list(layout.conflict), keep="first", maintain_order=True)
-    bulk = _is_bulk(layout.model, prepared.height)
-    if bulk and connection.vendor == "sqlite":
+    if by_key:
         # SQLite keeps its unique index during the load: feed it in key order, it only appends.
         prepared = prepared.sort(list(layout.conflict))
-    with _bulk_indexes(layout.model, bulk=bulk, fresh=fresh):
+    with _sqlite_cache(), _bulk_indexes(layout.model, bulk=bulk, fresh=fresh):
         if connection.vendor == "postgresql":
             inserted = _insert_postgresql(
                 table, columns, layout.conflict, prepared, progress, fresh=fresh
@@ -277,7 +285,9 @@ def _bulk_indexes(model, *, bulk: bool, fresh: bool):
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
-def _prepare(kind: str, frame: pl.DataFrame, *, source: str, scale: str | None) -> pl.DataFrame:
+def _prepare(
+    kind: str, frame: pl.DataFrame, *, source: str, scale: str | None, chronological: bool = True
+) -> pl.DataFrame:
     """Canonical frame → database columns (text for timestamps, UTC; ids of known people)."""
     layout = LAYOUTS[kind]
     schema = canonical_schema(kind)
@@ -285,9 +295,9 @@ def _prepare(kind: str, frame: pl.DataFrame, *, source: str, scale: str | None) 
     if missing:
         raise ValueError(f"colonnes canoniques absentes : {', '.join(missing)}")
     # Chronological order: the date index grows at its end and row ids follow time.
-    frame = frame.select(pl.col(c).cast(schema[c]) for c in schema).sort(
-        layout.period_field, maintain_order=True
-    )
+    frame = frame.select(pl.col(c).cast(schema[c]) for c in schema)
+    if chronological:
+        frame = frame.sort(layout.period_field, maintain_order=True)
     frame = frame.with_columns(
         pl.when(pl.col(c).str.strip_chars() == "").then(None).otherwise(pl.col(c)).alias(c)
         for c, t in schema.items()
@@ -364,28 +374,84 @@ def _resolve_people(prepared: pl.DataFrame) -> pl.DataFrame:
 def _insert_sqlite(table, columns, conflict, prepared, progress) -> int:
     connection.ensure_connection()
     raw = connection.connection
-    sql = (
-        f'INSERT INTO "{table}" ({", ".join(columns)}) VALUES ({", ".join("?" * len(columns))}) '
-        f"ON CONFLICT ({', '.join(conflict)}) DO NOTHING"
-    )
+    # The source is one value per file: written once into the statement, not bound per row.
+    constants = {c: prepared[c][0] for c in ("source",) if c in columns}
+    bound = [c for c in columns if c not in constants]
+    row = "(" + ", ".join(_sql_literal(constants[c]) if c in constants else "?" for c in columns)
+    row += ")"
+    limit = raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    # Several rows per statement: the per-statement work is paid once per group, not per row.
+    per_statement = max(1, min(SQLITE_ROWS_PER_STATEMENT, limit // len(bound)))
+
+    def statement(rows: int) -> str:
+        return (
+            f'INSERT INTO "{table}" ({", ".join(columns)}) VALUES {", ".join([row] * rows)} '
+            f"ON CONFLICT ({', '.join(conflict)}) DO NOTHING"
+        )
+
+    prepared = prepared.select(bound)
+    total, width = prepared.height, len(bound)
+
+    def groups(offset: int) -> list[list]:
+        """Flat parameter lists of `per_statement` rows each, the last one possibly shorter."""
+        chunk = prepared.slice(offset, CHUNK_ROWS)
+        columns_data = [c.to_list() for c in chunk.iter_columns()]
+        flat = list(chain.from_iterable(zip(*columns_data, strict=True)))
+        step = per_statement * width
+        return [flat[i : i + step] for i in range(0, len(flat), step)]
+
     inserted = 0
+    full = statement(per_statement)
     cursor = raw.cursor()
-    # A large page cache keeps the index B-trees in memory while a big batch goes in.
-    cursor.execute("PRAGMA cache_size = -262144")
     try:
-        total = prepared.height
-        for offset in range(0, total, CHUNK_ROWS):
-            chunk = prepared.slice(offset, CHUNK_ROWS)
-            columns_data = [column.to_list() for column in chunk.iter_columns()]
-            cursor.executemany(sql, zip(*columns_data, strict=True))
-            # rowcount, not total_changes: progress updates share this connection.
-            inserted += max(cursor.rowcount, 0)
-            if progress:
-                done = min(offset + CHUNK_ROWS, total)
-                progress(done / total, f"{done} / {total} lignes écrites")
+        # SQLite releases the GIL while it writes: the next chunk's parameters build meanwhile.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pending = pool.submit(groups, 0)
+            for offset in range(0, total, CHUNK_ROWS):
+                batch = pending.result()
+                if offset + CHUNK_ROWS < total:
+                    pending = pool.submit(groups, offset + CHUNK_ROWS)
+                last = batch.pop() if len(batch[-1]) < per_statement * width else None
+                if batch:
+                    cursor.executemany(full, batch)
+                    # rowcount, not total_changes: progress updates share this connection.
+                    inserted += max(cursor.rowcount, 0)
+                if last:
+                    cursor.execute(statement(len(last) // width), last)
+                    inserted += max(cursor.rowcount, 0)
+                if progress:
+                    done = min(offset + CHUNK_ROWS, total)
+                    progress(done / total, f"{done} / {total} lignes écrites")
     finally:
         cursor.close()
     return inserted
+
+
+@contextmanager
+def _sqlite_cache():
+    """A page cache big enough for one load, given back afterwards.
+
+    It keeps the table and its B-trees in memory while a big batch goes in, while the indexes
+    are rebuilt and until the commit writes them out once.
+    """
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        cache = int(cursor.fetchone()[0])
+        cursor.execute(f"PRAGMA cache_size = {SQLITE_IMPORT_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {cache}")
+
+
+def _sql_literal(value) -> str:
+    if value is None:
+        return "NULL"
+    return "'" + str(value).replace("'", "''") + "'"
 
 
 def _has_rows(layout, source: str) -> bool:

@@ -266,3 +266,65 @@ def test_it_marks_the_batch_failed_when_the_database_write_breaks(tmp_path, db, 
         "failed",
         "Erreur inattendue pendant l'écriture : rien n'est enregistré.",
     )
+
+
+def test_it_reads_back_every_value_as_stored_on_a_whole_table_scan(db):
+    # The whole stored period: SQLite scans the table instead of the arrival index.
+    frame = canonical_calls(
+        {
+            "call_id": ["a", "b", "c"],
+            "caller_id": [hash_caller("0102030405"), None, hash_caller("0102030405")],
+            "arrival": [
+                dt.datetime(2026, 10, 25, 2, 30),  # twice on the clock: the first one is kept
+                dt.datetime(2026, 10, 25, 12, 0),
+                dt.datetime(2026, 12, 31, 23, 59, 59, 500000),
+            ],
+            "queue_entry": [None, dt.datetime(2026, 10, 25, 12, 0, 5), None],
+            "answered_at": [None, dt.datetime(2026, 10, 25, 12, 1, 5), None],
+            "wait_s": pl.Series([None, 60.0, 0.1], dtype=pl.Float64),
+            "talk_s": pl.Series([None, 1e20, 12.25], dtype=pl.Float64),
+            "motif": ['Décès "urgent"\nrappel', None, "RSA\x1fAAH"],
+            "outcome": ["ivr", "answered", "ivr"],
+        }
+    )
+    assert import_frame(kind="calls", frame=frame, source="demo") == 3
+    assert Call.objects.get(source_id="a").arrival == dt.datetime(
+        2026, 10, 25, 0, 30, tzinfo=dt.UTC
+    )
+    back = calls_frame(dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+    assert back["call_id"].to_list() == ["a", "b", "c"]
+    assert back["arrival"].to_list() == [
+        dt.datetime(2026, 10, 25, 2, 30),
+        dt.datetime(2026, 10, 25, 12, 0),
+        dt.datetime(2026, 12, 31, 23, 59, 59, 500000),
+    ]
+    assert back["answered_at"].to_list() == [None, dt.datetime(2026, 10, 25, 12, 1, 5), None]
+    assert back["wait_s"].to_list() == [None, 60.0, 0.1]
+    assert back["talk_s"].to_list() == [None, 1e20, 12.25]
+    assert back["caller_id"].to_list() == [
+        hash_caller("0102030405"),
+        None,
+        hash_caller("0102030405"),
+    ]
+    assert back["motif"].to_list() == ['Décès "urgent"\nrappel', None, "RSA\x1fAAH"]
+    assert back.schema == calls_frame(dt.date(2027, 1, 1), dt.date(2027, 1, 1)).schema
+
+
+def test_it_counts_only_new_rows_across_full_and_partial_statements(db):
+    from pfspilot.contacts.services import SQLITE_ROWS_PER_STATEMENT
+
+    n = 2 * SQLITE_ROWS_PER_STATEMENT + 7
+    frame = canonical_calls(
+        {
+            "call_id": [f"k{i}" for i in range(n)],
+            "arrival": [dt.datetime(2026, 4, 1) + dt.timedelta(seconds=i) for i in range(n)],
+            "outcome": ["ivr"] * n,
+        }
+    )
+    assert import_frame(kind="calls", frame=frame.slice(0, 3), source="demo") == 3
+    assert import_frame(kind="calls", frame=frame, source="demo") == n - 3
+    assert import_frame(kind="calls", frame=frame, source="demo") == 0
+    assert Call.objects.filter(source="demo").count() == n
+    assert sorted(Call.objects.values_list("source_id", flat=True)) == sorted(
+        frame["call_id"].to_list()
+    )
