@@ -60,20 +60,23 @@ def pyworkforce_positions(kind, arrivals, aht, patience):
     return model.required_positions(service_level=0.0, max_abandonment=MAX_ABANDON)["raw_positions"]
 
 
-def ours_batch(kind, arrivals, aht, patience):
+def _our_model(kind, patience):
+    """The patience (None: Erlang C) and the target our solvers get for each benchmarked kind."""
     if kind == "c_sl":
-        return erlang.required_agents_batch(arrivals, aht, None, min_service_level=0.8)
+        return None, {"min_service_level": 0.8}
     if kind == "a_sl":
-        return erlang.required_agents_batch(arrivals, aht, patience, min_service_level=0.8)
-    return erlang.required_agents_batch(arrivals, aht, patience, max_abandon=MAX_ABANDON)
+        return patience, {"min_service_level": 0.8}
+    return patience, {"max_abandon": MAX_ABANDON}
+
+
+def ours_batch(kind, arrivals, aht, patience):
+    patience, target = _our_model(kind, patience)
+    return erlang.required_agents_batch(arrivals, aht, patience, **target)
 
 
 def ours_single(kind, arrivals, aht, patience):
-    if kind == "c_sl":
-        return erlang.required_agents(arrivals, aht, None, min_service_level=0.8)
-    if kind == "a_sl":
-        return erlang.required_agents(arrivals, aht, patience, min_service_level=0.8)
-    return erlang.required_agents(arrivals, aht, patience, max_abandon=MAX_ABANDON)
+    patience, target = _our_model(kind, patience)
+    return erlang.required_agents(arrivals, aht, patience, **target)
 
 
 def figure(kind, arrivals, aht, patience, agents):

@@ -4,6 +4,7 @@ argparse speaks English and exits on its own; our scripts are promised French me
 fixed status, so parsing errors are routed through `CliError` like every validation error.
 """
 
+import datetime as dt
 import json
 import sys
 
@@ -81,3 +82,13 @@ def positive_float(name: str, value) -> float:
     if not number > 0 or number != number or number == float("inf"):
         raise CliError(f"Erreur : {name} doit être strictement positif (reçu « {value} »).")
     return number
+
+
+def parse_date(name: str, value: str) -> dt.date:
+    """Parses an AAAA-MM-JJ date, else a French error naming the option."""
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise CliError(
+            f"Erreur : {name} doit être une date AAAA-MM-JJ (reçu « {value} »)."
+        ) from None

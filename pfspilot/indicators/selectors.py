@@ -41,6 +41,11 @@ def _stats(*, year, grain, month=None, team="", agent="", motif="", since=None, 
         queryset = queryset.filter(team=team)
     if agent:
         queryset = queryset.filter(agent=agent)
+    return _in_period(queryset, month=month, since=since, until=until)
+
+
+def _in_period(queryset, *, month=None, since=None, until=None):
+    """Rows of `queryset` in `month` and between the days `since` and `until` (each optional)."""
     if month:
         queryset = queryset.filter(month=month)
     if since:
@@ -107,13 +112,9 @@ def period_frame(*, year, month=None, team="", agent="", motif="", until=None, b
 
 def satisfaction_sums(*, year, month=None, since=None, until=None, by=()) -> list[dict]:
     """Answers and satisfied answers per channel (and per `by` columns)."""
-    queryset = DailySatisfaction.objects.filter(year=year)
-    if month:
-        queryset = queryset.filter(month=month)
-    if since:
-        queryset = queryset.filter(day__gte=since)
-    if until:
-        queryset = queryset.filter(day__lte=until)
+    queryset = _in_period(
+        DailySatisfaction.objects.filter(year=year), month=month, since=since, until=until
+    )
     keys = ("channel", *by)
     return list(
         queryset.values(*keys)
@@ -131,14 +132,19 @@ def years() -> list[int]:
     return sorted(DailyStats.objects.values_list("year", flat=True).distinct())
 
 
-def motifs(year: int) -> list[str]:
+def _values_in_year(field: str, grain: str, year: int) -> list[str]:
+    """Sorted non-empty values of `field` in the year's rows of `grain`."""
     return list(
-        DailyStats.objects.filter(grain=Grain.MOTIF, year=year)
-        .exclude(motif="")
-        .values_list("motif", flat=True)
+        DailyStats.objects.filter(grain=grain, year=year)
+        .exclude(**{field: ""})
+        .values_list(field, flat=True)
         .distinct()
-        .order_by("motif")
+        .order_by(field)
     )
+
+
+def motifs(year: int) -> list[str]:
+    return _values_in_year("motif", Grain.MOTIF, year)
 
 
 def last_refresh() -> AggregateState | None:
@@ -178,13 +184,7 @@ def agent_team(username: str) -> str:
 
 
 def teams(year: int) -> list[str]:
-    return list(
-        DailyStats.objects.filter(grain=Grain.AGENT, year=year)
-        .exclude(team="")
-        .values_list("team", flat=True)
-        .distinct()
-        .order_by("team")
-    )
+    return _values_in_year("team", Grain.AGENT, year)
 
 
 def half_hour_counts(start: dt.date, end: dt.date) -> pl.DataFrame:
@@ -212,11 +212,7 @@ def half_hour_volumes(*, year: int, month: int | None = None, until: dt.date | N
     Short abandons are out of X and of O, as in `engine.indicators.half_hour_volumes`.
     Returns (days, rows); `days` counts the days of the period with at least one call.
     """
-    queryset = HalfHourStats.objects.filter(year=year)
-    if month:
-        queryset = queryset.filter(month=month)
-    if until:
-        queryset = queryset.filter(day__lte=until)
+    queryset = _in_period(HalfHourStats.objects.filter(year=year), month=month, until=until)
     days = queryset.aggregate(days=Count("day", distinct=True))["days"]
     rows = list(
         queryset.values("slot")

@@ -201,6 +201,22 @@ class DayView:
         ]
 
 
+def plan_inputs(
+    inputs: DayInputs, *, optimise: bool = True, time_limit_s: float = 10.0
+) -> DayPlanResult:
+    """Plans the day of `inputs`: the optimised plan, or the A/B template with `optimise=False`."""
+    return plan_day(
+        inputs.agents,
+        inputs.requirement,
+        inputs.slots,
+        inputs.rules,
+        demand=inputs.demand,
+        options=PlanOptions(shrinkage=inputs.shrinkage),
+        time_limit_s=time_limit_s,
+        optimise=optimise,
+    )
+
+
 def _stored(day: dt.date, inputs: DayInputs) -> DayPlan | None:
     plan = DayPlan.objects.filter(day=day).first()
     if plan is None or plan.payload["slots"] != [f"{s:%H:%M}" for s in inputs.slots]:
@@ -222,15 +238,7 @@ def day_view(day: dt.date) -> DayView:
             shrinkage=float(stored.payload.get("shrinkage") or 0.0),
         )
     else:
-        result = plan_day(
-            inputs.agents,
-            inputs.requirement,
-            inputs.slots,
-            inputs.rules,
-            demand=inputs.demand,
-            options=PlanOptions(shrinkage=inputs.shrinkage),
-            optimise=False,
-        )
+        result = plan_inputs(inputs, optimise=False)
         view = DayView(inputs, result, optimised=False, shrinkage=inputs.shrinkage)
     first, last = _day_bounds(inputs.rules)
     for agent in view.result.agents:

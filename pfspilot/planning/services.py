@@ -16,7 +16,6 @@ from pfspilot.engine.dayplan import (
     extra_agent,
     half_hour_means,
     move_lunch,
-    plan_day,
     result_to_payload,
     shortfall,
     staffing,
@@ -166,15 +165,7 @@ def plan_day_for(day: dt.date, *, time_limit_s: float = 10.0) -> DayPlan:
     The solver runs outside the transaction, which only covers the write.
     """
     inputs = selectors.day_inputs(day)
-    result = plan_day(
-        inputs.agents,
-        inputs.requirement,
-        inputs.slots,
-        inputs.rules,
-        demand=inputs.demand,
-        options=PlanOptions(shrinkage=inputs.shrinkage),
-        time_limit_s=time_limit_s,
-    )
+    result = selectors.plan_inputs(inputs, time_limit_s=time_limit_s)
     payload = result_to_payload(result)
     payload["target"] = inputs.target
     payload["training"] = inputs.training

@@ -19,8 +19,8 @@ from . import selectors, services
 VOLUME_STEPS = (-30, -20, -10, 0, 10, 20, 30)  # volume change offered in the what-if, in %
 
 
-def _parse_day(value: str | None) -> tuple[dt.date, str | None]:
-    default = selectors.next_working_day(timezone.localdate())
+def parse_day(value: str | None, default: dt.date) -> tuple[dt.date, str | None]:
+    """The `jour` parameter as a date, else `default` and, when it is malformed, a French error."""
     if not value:
         return default, None
     try:
@@ -29,6 +29,10 @@ def _parse_day(value: str | None) -> tuple[dt.date, str | None]:
         return default, _("Date invalide « %(valeur)s » : utilisez le format AAAA-MM-JJ.") % {
             "valeur": value
         }
+
+
+def _parse_day(value: str | None) -> tuple[dt.date, str | None]:
+    return parse_day(value, selectors.next_working_day(timezone.localdate()))
 
 
 def _day_url(day: dt.date) -> str:

@@ -18,6 +18,7 @@ from pfspilot.people.access import requires
 from pfspilot.reference.selectors import platform_rules
 
 from . import forecasting
+from .views import parse_day
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
@@ -51,14 +52,7 @@ def _default_day() -> dt.date:
 
 
 def _parse_day(value: str | None) -> tuple[dt.date, str | None]:
-    if not value:
-        return _default_day(), None
-    try:
-        return dt.date.fromisoformat(value), None
-    except ValueError:
-        return _default_day(), _(
-            "Date invalide « %(valeur)s » : utilisez le format AAAA-MM-JJ."
-        ) % {"valeur": value}
+    return parse_day(value, _default_day())
 
 
 def _forecast_url(day: dt.date) -> str:

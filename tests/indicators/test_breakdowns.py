@@ -1,32 +1,8 @@
 """Drill-down and breakdown tables: what is attributable to a team, an agent or a motif."""
 
-import datetime as dt
-
-import pytest
-import time_machine
 from django.urls import reverse
 
-from pfspilot.engine.parameters import IndicatorParams, PlatformRules
-from pfspilot.indicators.services import replace_aggregates
-
-from .factories import frames, make_agents
-
 QUEUE_LEVEL = ("calls_offered", "calls_ivr", "calls_abandoned", "pickup_rate", "service_level")
-
-
-@pytest.fixture
-def year_loaded(db):
-    make_agents()
-    replace_aggregates(
-        start=dt.date(2026, 1, 1),
-        end=dt.date(2026, 12, 31),
-        at=dt.datetime(2026, 11, 28, 9),
-        params=IndicatorParams(),
-        rules=PlatformRules(),
-        **frames(),
-    )
-    with time_machine.travel(dt.datetime(2026, 11, 28, 10), tick=False):
-        yield
 
 
 def _row(rows, label_key):

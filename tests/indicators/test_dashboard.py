@@ -7,27 +7,11 @@ import time_machine
 from django.urls import reverse
 from django.utils.html import escape
 
-from pfspilot.engine.parameters import CogTargets, IndicatorParams, PlatformRules
+from pfspilot.engine.parameters import CogTargets
 from pfspilot.indicators import dashboard
 from pfspilot.indicators.formatting import fr_number, fr_percent, fr_points
-from pfspilot.indicators.services import replace_aggregates
-
-from .factories import frames, make_agents
 
 TODAY = dt.datetime(2026, 11, 28, 10)
-
-
-@pytest.fixture
-def year_loaded(db):
-    make_agents()
-    replace_aggregates(
-        start=dt.date(2026, 1, 1),
-        end=dt.date(2026, 12, 31),
-        at=dt.datetime(2026, 11, 28, 9),
-        params=IndicatorParams(),
-        rules=PlatformRules(),
-        **frames(),
-    )
 
 
 @pytest.fixture
@@ -79,7 +63,7 @@ def test_it_says_what_it_takes():
     )
 
 
-def test_it_shows_every_target_of_the_year(client_for, year_loaded, frozen):
+def test_it_shows_every_target_of_the_year(client_for, year_loaded):
     response = client_for("diane").get(reverse("indicators:dashboard"))
     assert response.status_code == 200
     targets = _targets(response)
@@ -120,7 +104,7 @@ def test_it_shows_every_target_of_the_year(client_for, year_loaded, frozen):
     assert "vendor/chart.umd.min.js" in content
 
 
-def test_it_drills_down_to_a_team_as_an_htmx_partial(client_for, year_loaded, frozen):
+def test_it_drills_down_to_a_team_as_an_htmx_partial(client_for, year_loaded):
     response = client_for("maud").get(
         reverse("indicators:dashboard") + "?team=Arras", HTTP_HX_REQUEST="true"
     )
@@ -144,7 +128,7 @@ def test_it_drills_down_to_a_team_as_an_htmx_partial(client_for, year_loaded, fr
     assert "equipes" not in response.context["tables"]
 
 
-def test_it_shows_a_month_and_a_motif(client_for, year_loaded, frozen):
+def test_it_shows_a_month_and_a_motif(client_for, year_loaded):
     client = client_for("adam")
     january = client.get(reverse("indicators:dashboard") + "?month=1")
     assert _targets(january)["pickup_rate"]["value"] == 0.75  # c1, c2, c3 of c1–c4
@@ -174,7 +158,7 @@ def test_it_shows_a_month_and_a_motif(client_for, year_loaded, frozen):
     assert "agents" not in motif.context["tables"]
 
 
-def test_it_drills_down_to_an_agent(client_for, year_loaded, frozen):
+def test_it_drills_down_to_an_agent(client_for, year_loaded):
     response = client_for("diane").get(reverse("indicators:dashboard") + "?agent=tc002")
     targets = _targets(response)
     assert targets["pickup_rate"]["value"] is None  # platform-level, not an agent's
@@ -182,7 +166,8 @@ def test_it_drills_down_to_an_agent(client_for, year_loaded, frozen):
     assert set(response.context["tables"]) == {"cibles", "tendance"}
 
 
-def _pickup_status(treated: int) -> str:
+def _pickup_row(treated: int, best: float | None = None) -> dict:
+    """The décroché row of the year's targets for `treated` of 100 000 calls on 27/11/2026."""
     totals = {"calls_offered": 100_000, "calls_answered": treated, "calls_ivr": 0}
     rows = dashboard.target_rows(
         totals=totals,
@@ -191,19 +176,20 @@ def _pickup_status(treated: int) -> str:
         targets=CogTargets(),
         as_of=dt.date(2026, 11, 27),  # 229 working days elapsed, 23 left
         scope=dashboard.Scope(year=2026),
+        best={} if best is None else {"pickup_rate": best},
     )
-    return rows[0]["status"]
+    return rows[0]
 
 
 def test_it_counts_an_unreachable_target_as_missed():
     # 85,5 %: 1,5 point short, but (0,87 × 110 043,67 − 85 500) / 10 043,67 = 101,9 % needed.
-    assert _pickup_status(85_500) == dashboard.MISSED
+    assert _pickup_row(85_500)["status"] == dashboard.MISSED
     # 86,5 %: (0,87 × 110 043,67 − 86 500) / 10 043,67 = 92,0 % needed, still possible.
-    assert _pickup_status(86_500) == dashboard.AT_RISK
-    assert _pickup_status(87_000) == dashboard.MET
+    assert _pickup_row(86_500)["status"] == dashboard.AT_RISK
+    assert _pickup_row(87_000)["status"] == dashboard.MET
 
 
-def test_it_draws_the_trend_against_the_target(client_for, year_loaded, frozen):
+def test_it_draws_the_trend_against_the_target(client_for, year_loaded):
     response = client_for("diane").get(reverse("indicators:dashboard"))
     pickup = response.context["charts"][0]
     assert pickup["labels"] == ["janvier", "février", "novembre"]
@@ -211,7 +197,7 @@ def test_it_draws_the_trend_against_the_target(client_for, year_loaded, frozen):
     assert pickup["target"] == [87.0, 87.0, 87.0]
 
 
-def test_it_draws_the_trend_per_week(client_for, year_loaded, frozen):
+def test_it_draws_the_trend_per_week(client_for, year_loaded):
     response = client_for("diane").get(reverse("indicators:dashboard") + "?by=week")
     pickup, calls_per_fte = response.context["charts"][0], response.context["charts"][6]
     # e3 is received the week of 2 February and answered the week of 9 February.
@@ -230,20 +216,6 @@ def test_it_says_when_there_is_no_data(client_for, frozen):
 
 def test_it_refuses_agents(client_for, year_loaded):
     assert client_for("bob").get(reverse("indicators:dashboard")).status_code == 403
-
-
-def _pickup_row(treated: int, best: float | None) -> dict:
-    totals = {"calls_offered": 100_000, "calls_answered": treated, "calls_ivr": 0}
-    rows = dashboard.target_rows(
-        totals=totals,
-        satisfaction={},
-        fte=1.0,
-        targets=CogTargets(),
-        as_of=dt.date(2026, 11, 27),  # 229 working days elapsed, 23 left
-        scope=dashboard.Scope(year=2026),
-        best={} if best is None else {"pickup_rate": best},
-    )
-    return rows[0]
 
 
 def test_it_bounds_what_is_reachable_by_the_best_month_of_the_year():
@@ -315,7 +287,7 @@ def test_it_keeps_the_target_line_inside_the_axis():
     assert dashboard.axis_range([None], [], True) == {"suggested_min": None, "suggested_max": None}
 
 
-def test_it_sends_the_axis_range_with_each_chart(client_for, year_loaded, frozen):
+def test_it_sends_the_axis_range_with_each_chart(client_for, year_loaded):
     charts = client_for("diane").get(reverse("indicators:dashboard")).context["charts"]
     repeat = charts[1]
     assert repeat["key"] == "repeat_rate"

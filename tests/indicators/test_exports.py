@@ -1,33 +1,10 @@
 """CSV (Excel-FR) and XLSX exports of the dashboard's tables."""
 
 import csv
-import datetime as dt
 import io
 
-import pytest
-import time_machine
 from django.urls import reverse
 from openpyxl import load_workbook
-
-from pfspilot.engine.parameters import IndicatorParams, PlatformRules
-from pfspilot.indicators.services import replace_aggregates
-
-from .factories import frames, make_agents
-
-
-@pytest.fixture
-def year_loaded(db):
-    make_agents()
-    replace_aggregates(
-        start=dt.date(2026, 1, 1),
-        end=dt.date(2026, 12, 31),
-        at=dt.datetime(2026, 11, 28, 9),
-        params=IndicatorParams(),
-        rules=PlatformRules(),
-        **frames(),
-    )
-    with time_machine.travel(dt.datetime(2026, 11, 28, 10), tick=False):
-        yield
 
 
 def _export(client, **params):

@@ -19,8 +19,6 @@ from pfspilot.indicators.models import HalfHourStats
 from pfspilot.indicators.services import replace_aggregates
 from pfspilot.people import demo as people_demo
 
-from .factories import frames, make_agents
-
 T = dt.datetime
 AT = T(2026, 11, 28, 9)
 URL = reverse("indicators:dashboard")
@@ -135,21 +133,6 @@ def _same(ours, theirs) -> None:
     for mine, other in zip(ours, theirs, strict=True):
         assert mine[:2] == other[:2]
         assert mine[2:] == pytest.approx(other[2:], rel=1e-12)
-
-
-@pytest.fixture
-def year_loaded(db):
-    make_agents()
-    replace_aggregates(
-        start=dt.date(2026, 1, 1),
-        end=dt.date(2026, 12, 31),
-        at=AT,
-        params=IndicatorParams(),
-        rules=PlatformRules(),
-        **frames(),
-    )
-    with time_machine.travel(T(2026, 11, 28, 10), tick=False):
-        yield
 
 
 def test_it_shows_the_mean_volumes_per_half_hour(client_for, year_loaded):

@@ -22,31 +22,26 @@ PARIS = ZoneInfo("Europe/Paris")
 t = dt.time
 
 
+# The note's COG rates for 2026, carried over unchanged into 2027.
+NOTE_RATES = {
+    "pickup_rate": 0.87,
+    "repeat_rate_max": 0.21,
+    "phone_satisfaction": 0.83,
+    "email_within_deadline": 0.80,
+    "complaint_within_deadline": 0.82,
+    "email_satisfaction": 0.86,
+}
+
+
 def test_it_seeds_the_cog_targets_of_2026(db):
     assert selectors.cog_targets(2026) == CogTargets(
-        year=2026,
-        pickup_rate=0.87,
-        repeat_rate_max=0.21,
-        phone_satisfaction=0.83,
-        email_within_deadline=0.80,
-        complaint_within_deadline=0.82,
-        email_satisfaction=0.86,
-        calls_per_fte=7600,
-        emails_per_fte=1700,
+        year=2026, calls_per_fte=7600, emails_per_fte=1700, **NOTE_RATES
     )
 
 
 def test_it_seeds_2027_volumes_and_carries_the_2026_rates(db):
     assert selectors.cog_targets(2027) == CogTargets(
-        year=2027,
-        pickup_rate=0.87,
-        repeat_rate_max=0.21,
-        phone_satisfaction=0.83,
-        email_within_deadline=0.80,
-        complaint_within_deadline=0.82,
-        email_satisfaction=0.86,
-        calls_per_fte=8000,
-        emails_per_fte=2000,
+        year=2027, calls_per_fte=8000, emails_per_fte=2000, **NOTE_RATES
     )
     assert "reconduits en 2027" in CogTarget.objects.get(year=2027).comment
 

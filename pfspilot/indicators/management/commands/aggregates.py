@@ -8,19 +8,8 @@ import datetime as dt
 from django.db.models import Max, Min
 from django.utils import timezone
 
-from pfspilot.cli import CliError, JsonCommand
+from pfspilot.cli import CliError, JsonCommand, parse_date
 from pfspilot.indicators.services import refresh_aggregates
-
-
-def _day(option: str, value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise CliError(
-            f"Erreur : {option} doit être une date AAAA-MM-JJ (reçu « {value} »)."
-        ) from None
 
 
 def stored_range() -> tuple[dt.date, dt.date] | None:
@@ -56,8 +45,9 @@ class Command(JsonCommand):
         )
 
     def run(self, **options):
-        start = _day("--from", options.get("date_from"))
-        end = _day("--to", options.get("date_to"))
+        date_from, date_to = options.get("date_from"), options.get("date_to")
+        start = None if date_from is None else parse_date("--from", date_from)
+        end = None if date_to is None else parse_date("--to", date_to)
         if start is None or end is None:
             stored = stored_range()
             if stored is None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django.db import DatabaseError, connection
 
-from pfspilot.cli import CliError, JsonCommand, positive_float
+from pfspilot.cli import CliError, JsonCommand, parse_date, positive_float
 from pfspilot.contacts.mapping import MappingError, load_mapping
 from pfspilot.contacts.reader import read_records
 from pfspilot.contacts.selectors import calls_frame
@@ -63,15 +63,6 @@ def default_params(day: dt.date) -> IndicatorParams:
         return indicator_params(day)
     except DatabaseError:
         return IndicatorParams()
-
-
-def parse_day(option: str, value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise CliError(
-            f"Erreur : {option} doit être une date AAAA-MM-JJ (reçu « {value} »)."
-        ) from None
 
 
 class Command(JsonCommand):
@@ -164,7 +155,7 @@ class Command(JsonCommand):
     def _from_database(self, date_from: str | None, date_to: str | None, window: float | None):
         if not date_from or not date_to:
             raise CliError("Erreur : --from et --to vont ensemble (dates AAAA-MM-JJ).")
-        first, last = parse_day("--from", date_from), parse_day("--to", date_to)
+        first, last = parse_date("--from", date_from), parse_date("--to", date_to)
         if first > last:
             raise CliError(
                 f"Erreur : --from ({first.isoformat()}) est postérieur à --to ({last.isoformat()})."
