@@ -400,7 +400,8 @@ def _solve(prepared, lunch_len, requirement, weights, floor, time_limit_s, seed)
 
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = float(time_limit_s)
-    solver.parameters.num_workers = 2
+    # One worker: CP-SAT is then deterministic whatever the machine load (same day, same plan).
+    solver.parameters.num_workers = 1
     solver.parameters.random_seed = seed
     status = solver.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -412,10 +413,9 @@ def _solve(prepared, lunch_len, requirement, weights, floor, time_limit_s, seed)
         picked = []
         for pattern, n in sorted(zip(patterns, counts, strict=True), key=lambda pc: pc[0]):
             picked += [pattern] * solver.value(n)
-        # Earliest lunches to the A agents, then the B agents, as in the note.
-        ordered = sorted(
-            members, key=lambda i: (prepared[i].template_lunch, str(prepared[i].source.id))
-        )
+        # Earliest lunches to the A agents, then the B agents, as in the note; ties keep the
+        # input order (not database ids, which differ between databases and runs).
+        ordered = sorted(members, key=lambda i: (prepared[i].template_lunch, i))
         for i, pattern in zip(ordered, sorted(picked, key=_lunch_first), strict=True):
             codes[i] = pattern
     return codes, "optimal" if status == cp_model.OPTIMAL else "feasible"
