@@ -9,6 +9,7 @@ import json
 import sys
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
 
 EXIT_BAD_INPUT = 2
 
@@ -24,19 +25,19 @@ class _FrenchParser(CommandParser):
 
 def _translate_argparse(message: str) -> str:
     replacements = [
-        ("the following arguments are required:", "arguments obligatoires manquants :"),
-        ("unrecognized arguments:", "arguments inconnus :"),
-        ("expected one argument", "une valeur est attendue"),
-        ("invalid choice:", "choix invalide :"),
-        ("choose from", "choisir parmi"),
-        ("invalid float value:", "nombre invalide :"),
-        ("invalid int value:", "entier invalide :"),
-        ("not allowed with argument", "incompatible avec l'argument"),
-        ("argument ", "argument "),
+        ("the following arguments are required:", _("arguments obligatoires manquants :")),
+        ("unrecognized arguments:", _("arguments inconnus :")),
+        ("expected one argument", _("une valeur est attendue")),
+        ("invalid choice:", _("choix invalide :")),
+        ("choose from", _("choisir parmi")),
+        ("invalid float value:", _("nombre invalide :")),
+        ("invalid int value:", _("entier invalide :")),
+        ("not allowed with argument", _("incompatible avec l'argument")),
+        ("argument ", _("argument ")),
     ]
     for english, french in replacements:
         message = message.replace(english, french)
-    return f"Erreur : {message}"
+    return _("Erreur : %(message)s") % {"message": message}
 
 
 class JsonCommand(BaseCommand):
@@ -45,10 +46,12 @@ class JsonCommand(BaseCommand):
     json_flag = True
 
     def create_parser(self, prog_name, subcommand, **kwargs):
+        # argparse needs a real str: a lazily translated `help` is resolved here.
+        self.help = str(self.help)
         parser = super().create_parser(prog_name, subcommand, **kwargs)
         parser.__class__ = _FrenchParser
         if self.json_flag:
-            parser.add_argument("--json", action="store_true", help="Sortie JSON.")
+            parser.add_argument("--json", action="store_true", help=_("Sortie JSON."))
         return parser
 
     def run_from_argv(self, argv):
@@ -78,9 +81,15 @@ def positive_float(name: str, value) -> float:
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise CliError(f"Erreur : {name} doit être un nombre (reçu « {value} »).") from None
+        raise CliError(
+            _("Erreur : %(name)s doit être un nombre (reçu « %(value)s »).")
+            % {"name": name, "value": value}
+        ) from None
     if not number > 0 or number != number or number == float("inf"):
-        raise CliError(f"Erreur : {name} doit être strictement positif (reçu « {value} »).")
+        raise CliError(
+            _("Erreur : %(name)s doit être strictement positif (reçu « %(value)s »).")
+            % {"name": name, "value": value}
+        )
     return number
 
 
@@ -90,5 +99,6 @@ def parse_date(name: str, value: str) -> dt.date:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise CliError(
-            f"Erreur : {name} doit être une date AAAA-MM-JJ (reçu « {value} »)."
+            _("Erreur : %(name)s doit être une date AAAA-MM-JJ (reçu « %(value)s »).")
+            % {"name": name, "value": value}
         ) from None

@@ -3,32 +3,35 @@
 import sys
 import time
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from pfspilot.cli import CliError, JsonCommand
 from pfspilot.contacts.mapping import KINDS, MappingError, load_mapping
 from pfspilot.contacts.services import import_files
 
 KIND_LABELS = {
-    "calls": "appels",
-    "emails": "courriels",
-    "surveys": "réponses de satisfaction",
-    "activity": "journées d'activité",
+    "calls": gettext_lazy("appels"),
+    "emails": gettext_lazy("courriels"),
+    "surveys": gettext_lazy("réponses de satisfaction"),
+    "activity": gettext_lazy("journées d'activité"),
 }
 SHOWN_ERRORS = 50
 
 
 class Command(JsonCommand):
-    help = (
+    help = gettext_lazy(
         "Importe des exports (CSV ou XLSX, éventuellement .gz) d'appels, de courriels, de "
         "réponses de satisfaction ou d'activité des agents, selon un profil de correspondance."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=KINDS, help="Type d'enregistrements.")
-        parser.add_argument("files", nargs="+", help="Fichiers à importer.")
+        parser.add_argument("kind", choices=KINDS, help=_("Type d'enregistrements."))
+        parser.add_argument("files", nargs="+", help=_("Fichiers à importer."))
         parser.add_argument(
             "--mapping",
             required=True,
-            help="Profil intégré (canonical, anonymous-bank) ou chemin d'un fichier TOML.",
+            help=_("Profil intégré (canonical, anonymous-bank) ou chemin d'un fichier TOML."),
         )
 
     def run(self, *, kind, files, mapping, **options):
@@ -36,22 +39,26 @@ class Command(JsonCommand):
             profile = load_mapping(mapping)
             profile.for_kind(kind)
         except MappingError as exc:
-            raise CliError(f"Erreur : {exc}") from None
+            raise CliError(_("Erreur : %(message)s") % {"message": exc}) from None
         report = import_files(kind=kind, paths=files, mapping=profile, progress=_Progress())
         if not report.ok:
             lines = []
             for file in report.files:
                 if file.errors:
                     lines.append(
-                        f"{file.file} : refusé, {len(file.errors)} erreur(s), rien n'est enregistré."
+                        _("%(file)s : refusé, %(count)s erreur(s), rien n'est enregistré.")
+                        % {"file": file.file, "count": len(file.errors)}
                     )
                     lines += [f"  {error}" for error in file.errors[:SHOWN_ERRORS]]
                     if len(file.errors) > SHOWN_ERRORS:
-                        lines.append(f"  … et {len(file.errors) - SHOWN_ERRORS} autre(s).")
+                        more = len(file.errors) - SHOWN_ERRORS
+                        lines.append("  " + _("… et %(count)s autre(s).") % {"count": more})
             accepted = [f.file for f in report.files if not f.errors]
             if accepted:
-                lines.append(f"Fichiers acceptés malgré tout : {', '.join(accepted)}.")
-            raise CliError("Erreur : import refusé.\n" + "\n".join(lines))
+                lines.append(
+                    _("Fichiers acceptés malgré tout : %(files)s.") % {"files": ", ".join(accepted)}
+                )
+            raise CliError(_("Erreur : import refusé.") + "\n" + "\n".join(lines))
         return report.as_dict()
 
     def render_text(self, result) -> str:
@@ -59,14 +66,27 @@ class Command(JsonCommand):
         lines = []
         for file in result["fichiers"]:
             if file["etat"] == "duplicate":
-                lines.append(f"{file['fichier']} : déjà importé, rien n'est ajouté.")
+                lines.append(
+                    _("%(file)s : déjà importé, rien n'est ajouté.") % {"file": file["fichier"]}
+                )
             else:
                 lines.append(
-                    f"{file['fichier']} : {file['ajoutees']} {label} ajouté(e)s sur "
-                    f"{file['lignes_lues']} lu(e)s ({file['ignorees']} ligne(s) ignorée(s) "
-                    "par le profil)."
+                    _(
+                        "%(file)s : %(added)s %(label)s ajouté(e)s sur %(read)s lu(e)s "
+                        "(%(ignored)s ligne(s) ignorée(s) par le profil)."
+                    )
+                    % {
+                        "file": file["fichier"],
+                        "added": file["ajoutees"],
+                        "label": label,
+                        "read": file["lignes_lues"],
+                        "ignored": file["ignorees"],
+                    }
                 )
-        lines.append(f"Total : {result['ajoutees']} {label} ajouté(e)s.")
+        lines.append(
+            _("Total : %(added)s %(label)s ajouté(e)s.")
+            % {"added": result["ajoutees"], "label": label}
+        )
         return "\n".join(lines)
 
 

@@ -7,6 +7,8 @@ import datetime as dt
 
 from django.db.models import Max, Min
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from pfspilot.cli import CliError, JsonCommand, parse_date
 from pfspilot.indicators.services import refresh_aggregates
@@ -30,7 +32,7 @@ def stored_range() -> tuple[dt.date, dt.date] | None:
 
 
 class Command(JsonCommand):
-    help = (
+    help = gettext_lazy(
         "Recalcule les agrégats du tableau de bord (sommes journalières et par demi-heure) "
         "à partir des appels, courriels, enquêtes et temps d'activité enregistrés. "
         "Par défaut : toute la période des appels et courriels enregistrés."
@@ -38,10 +40,10 @@ class Command(JsonCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--from", dest="date_from", metavar="AAAA-MM-JJ", help="Premier jour recalculé."
+            "--from", dest="date_from", metavar="AAAA-MM-JJ", help=_("Premier jour recalculé.")
         )
         parser.add_argument(
-            "--to", dest="date_to", metavar="AAAA-MM-JJ", help="Dernier jour recalculé (inclus)."
+            "--to", dest="date_to", metavar="AAAA-MM-JJ", help=_("Dernier jour recalculé (inclus).")
         )
 
     def run(self, **options):
@@ -52,13 +54,16 @@ class Command(JsonCommand):
             stored = stored_range()
             if stored is None:
                 raise CliError(
-                    "Erreur : aucun appel ni courriel enregistré ; indiquer --from et --to "
-                    "ou importer des données (pfspilot import, pfspilot demo)."
+                    _(
+                        "Erreur : aucun appel ni courriel enregistré ; indiquer --from et --to "
+                        "ou importer des données (pfspilot import, pfspilot demo)."
+                    )
                 )
             start, end = start or stored[0], end or stored[1]
         if start > end:
             raise CliError(
-                f"Erreur : --from ({start.isoformat()}) est postérieur à --to ({end.isoformat()})."
+                _("Erreur : --from (%(first)s) est postérieur à --to (%(last)s).")
+                % {"first": start.isoformat(), "last": end.isoformat()}
             )
         rows = refresh_aggregates(start, end)
         return {"from": start.isoformat(), "to": end.isoformat(), "rows": rows}
@@ -66,7 +71,7 @@ class Command(JsonCommand):
     def render_text(self, result) -> str:
         first = dt.date.fromisoformat(result["from"])
         last = dt.date.fromisoformat(result["to"])
-        return (
-            f"Agrégats recalculés du {first:%d/%m/%Y} au {last:%d/%m/%Y} : "
-            f"{result['rows']} lignes de sommes journalières écrites.\n"
-        )
+        return _(
+            "Agrégats recalculés du %(first)s au %(last)s : "
+            "%(rows)s lignes de sommes journalières écrites.\n"
+        ) % {"first": f"{first:%d/%m/%Y}", "last": f"{last:%d/%m/%Y}", "rows": result["rows"]}

@@ -9,6 +9,8 @@ from dataclasses import asdict, replace
 from pathlib import Path
 
 from django.db import DatabaseError, connection
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from pfspilot.cli import CliError, JsonCommand, parse_date, positive_float
 from pfspilot.contacts.mapping import MappingError, load_mapping
@@ -39,17 +41,17 @@ KEYS = (
     "service_level",
 )
 TEXT_LINES = (
-    ("offered", "Appels offerts (O = A + S + X)", "int"),
-    ("answered", "Décrochés par un téléconseiller (A)", "int"),
-    ("ivr_handled", "Traités par le SVI (S)", "int"),
-    ("abandoned", "Abandonnés en file (X)", "int"),
-    ("short_abandons", "Abandons courts écartés", "int"),
-    ("pickup_rate", "Taux de décroché (A + S) / O", "pct"),
-    ("agent_answer_rate", "Taux de réponse téléconseillers A / (A + X)", "pct"),
-    ("repeat_rate", "Taux de réitération", "pct"),
-    ("asa_s", "Attente moyenne des appels décrochés (s)", "s"),
-    ("aht_s", "Durée moyenne de traitement (s)", "s"),
-    ("service_level_20s", "Niveau de service à 20 s", "pct"),
+    ("offered", gettext_lazy("Appels offerts (O = A + S + X)"), "int"),
+    ("answered", gettext_lazy("Décrochés par un téléconseiller (A)"), "int"),
+    ("ivr_handled", gettext_lazy("Traités par le SVI (S)"), "int"),
+    ("abandoned", gettext_lazy("Abandonnés en file (X)"), "int"),
+    ("short_abandons", gettext_lazy("Abandons courts écartés"), "int"),
+    ("pickup_rate", gettext_lazy("Taux de décroché (A + S) / O"), "pct"),
+    ("agent_answer_rate", gettext_lazy("Taux de réponse téléconseillers A / (A + X)"), "pct"),
+    ("repeat_rate", gettext_lazy("Taux de réitération"), "pct"),
+    ("asa_s", gettext_lazy("Attente moyenne des appels décrochés (s)"), "s"),
+    ("aht_s", gettext_lazy("Durée moyenne de traitement (s)"), "s"),
+    ("service_level_20s", gettext_lazy("Niveau de service à 20 s"), "pct"),
 )
 
 
@@ -66,24 +68,24 @@ def default_params(day: dt.date) -> IndicatorParams:
 
 
 class Command(JsonCommand):
-    help = "Indicateurs téléphoniques COG d'une période ou de fichiers d'appels."
+    help = gettext_lazy("Indicateurs téléphoniques COG d'une période ou de fichiers d'appels.")
 
     def add_arguments(self, parser):
-        parser.add_argument("--calls", nargs="+", metavar="FICHIER", help="Fichiers d'appels.")
-        parser.add_argument("--mapping", metavar="PROFIL", help="Profil d'import des fichiers.")
+        parser.add_argument("--calls", nargs="+", metavar="FICHIER", help=_("Fichiers d'appels."))
+        parser.add_argument("--mapping", metavar="PROFIL", help=_("Profil d'import des fichiers."))
         parser.add_argument(
-            "--from", dest="date_from", metavar="AAAA-MM-JJ", help="Premier jour (base)."
+            "--from", dest="date_from", metavar="AAAA-MM-JJ", help=_("Premier jour (base).")
         )
         parser.add_argument(
-            "--to", dest="date_to", metavar="AAAA-MM-JJ", help="Dernier jour inclus."
+            "--to", dest="date_to", metavar="AAAA-MM-JJ", help=_("Dernier jour inclus.")
         )
         parser.add_argument(
             "--repeat-window-days",
             metavar="N",
-            help="Fenêtre de réitération en jours (7 par défaut).",
+            help=_("Fenêtre de réitération en jours (7 par défaut)."),
         )
         parser.add_argument(
-            "--by", choices=["day", "week", "month"], help="Détail par jour, semaine ou mois."
+            "--by", choices=["day", "week", "month"], help=_("Détail par jour, semaine ou mois.")
         )
 
     def run(self, **options):
@@ -91,29 +93,36 @@ class Command(JsonCommand):
         date_from, date_to = options.get("date_from"), options.get("date_to")
         if files and (date_from or date_to):
             raise CliError(
-                "Erreur : indiquer soit --calls FICHIER… --mapping PROFIL, "
-                "soit --from AAAA-MM-JJ --to AAAA-MM-JJ, pas les deux."
+                _(
+                    "Erreur : indiquer soit --calls FICHIER… --mapping PROFIL, "
+                    "soit --from AAAA-MM-JJ --to AAAA-MM-JJ, pas les deux."
+                )
             )
         if not files and not (date_from or date_to):
             raise CliError(
-                "Erreur : indiquer une source : --calls FICHIER… --mapping PROFIL, "
-                "ou --from AAAA-MM-JJ --to AAAA-MM-JJ."
+                _(
+                    "Erreur : indiquer une source : --calls FICHIER… --mapping PROFIL, "
+                    "ou --from AAAA-MM-JJ --to AAAA-MM-JJ."
+                )
             )
         window = options.get("repeat_window_days")
         if window is not None:
             window = positive_float("--repeat-window-days", window)
             if window > MAX_WINDOW_DAYS:
                 raise CliError(
-                    f"Erreur : --repeat-window-days doit être au plus {MAX_WINDOW_DAYS} jours "
-                    f"(reçu « {options['repeat_window_days']} »)."
+                    _(
+                        "Erreur : --repeat-window-days doit être au plus %(maximum)s jours "
+                        "(reçu « %(value)s »)."
+                    )
+                    % {"maximum": MAX_WINDOW_DAYS, "value": options["repeat_window_days"]}
                 )
         if files:
             if not mapping:
-                raise CliError("Erreur : --mapping PROFIL est obligatoire avec --calls.")
+                raise CliError(_("Erreur : --mapping PROFIL est obligatoire avec --calls."))
             calls, start, end, source = self._from_files(files, mapping)
         else:
             if mapping:
-                raise CliError("Erreur : --mapping ne s'emploie qu'avec --calls.")
+                raise CliError(_("Erreur : --mapping ne s'emploie qu'avec --calls."))
             calls, start, end, source = self._from_database(date_from, date_to, window)
         params = default_params((end - dt.timedelta(days=1)) if end else dt.date.today())
         if window is not None:
@@ -124,22 +133,27 @@ class Command(JsonCommand):
         try:
             profile = load_mapping(mapping)
         except MappingError as exc:
-            raise CliError(f"Erreur : {exc}") from None
+            raise CliError(_("Erreur : %(message)s") % {"message": exc}) from None
         for name in files:
             if not Path(name).is_file():
-                raise CliError(f"Erreur : fichier d'appels introuvable : « {name} ».")
+                raise CliError(
+                    _("Erreur : fichier d'appels introuvable : « %(name)s ».") % {"name": name}
+                )
         try:
             result = read_records("calls", files, profile)
         except MappingError as exc:
-            raise CliError(f"Erreur : {exc}") from None
+            raise CliError(_("Erreur : %(message)s") % {"message": exc}) from None
         if result.errors:
             shown = "\n".join(f"  {error}" for error in result.errors[:MAX_SHOWN_ERRORS])
             more = len(result.errors) - MAX_SHOWN_ERRORS
-            tail = f"\n  … et {more} autre(s)" if more > 0 else ""
+            tail = "\n  " + _("… et %(count)s autre(s)") % {"count": more} if more > 0 else ""
             raise CliError(
-                f"Erreur : {len(result.errors)} erreur(s) dans les fichiers d'appels, "
-                "aucun indicateur calculé :"
-                f"\n{shown}{tail}"
+                _(
+                    "Erreur : %(count)s erreur(s) dans les fichiers d'appels, "
+                    "aucun indicateur calculé :"
+                )
+                % {"count": len(result.errors)}
+                + f"\n{shown}{tail}"
             )
         calls = result.frame
         first, last = calls["arrival"].min(), calls["arrival"].max()
@@ -154,11 +168,12 @@ class Command(JsonCommand):
 
     def _from_database(self, date_from: str | None, date_to: str | None, window: float | None):
         if not date_from or not date_to:
-            raise CliError("Erreur : --from et --to vont ensemble (dates AAAA-MM-JJ).")
+            raise CliError(_("Erreur : --from et --to vont ensemble (dates AAAA-MM-JJ)."))
         first, last = parse_date("--from", date_from), parse_date("--to", date_to)
         if first > last:
             raise CliError(
-                f"Erreur : --from ({first.isoformat()}) est postérieur à --to ({last.isoformat()})."
+                _("Erreur : --from (%(first)s) est postérieur à --to (%(last)s).")
+                % {"first": first.isoformat(), "last": last.isoformat()}
             )
         lookback = window if window is not None else default_params(last).repeat_window_days
         # Calls of the look-back window only serve as repeat predecessors.
@@ -167,8 +182,11 @@ class Command(JsonCommand):
         except (DatabaseError, connection.Database.Error) as exc:
             # The selector reads through the driver's own cursor: its errors are the driver's.
             raise CliError(
-                f"Erreur : base de données illisible ({exc.__class__.__name__}) ; "
-                "lancer « pfspilot migrate » puis importer des appels."
+                _(
+                    "Erreur : base de données illisible (%(error)s) ; "
+                    "lancer « pfspilot migrate » puis importer des appels."
+                )
+                % {"error": exc.__class__.__name__}
             ) from None
         end = last + dt.timedelta(days=1)
         return calls, first, end, {"from": first.isoformat(), "to": last.isoformat()}
@@ -203,11 +221,14 @@ class Command(JsonCommand):
         return result
 
     def render_text(self, result) -> str:
-        lines = [f"Période du {result['first_day']} au {result['last_day']}"]
+        lines = [
+            _("Période du %(first)s au %(last)s")
+            % {"first": result["first_day"], "last": result["last_day"]}
+        ]
         lines += [_text_line(result, key, label, fmt) for key, label, fmt in TEXT_LINES]
         for period in result.get("periods", []):
             lines.append("")
-            lines.append(f"Période {period['period']}")
+            lines.append(_("Période %(period)s") % {"period": period["period"]})
             lines += [_text_line(period, key, label, fmt) for key, label, fmt in TEXT_LINES]
         return "\n".join(lines)
 
@@ -222,4 +243,4 @@ def _text_line(values: dict, key: str, label: str, fmt: str) -> str:
         shown = f"{value * 100:.2f} %".replace(".", ",")
     else:
         shown = f"{value:.1f}".replace(".", ",")
-    return f"{label} : {shown}"
+    return _("%(label)s : %(value)s") % {"label": label, "value": shown}

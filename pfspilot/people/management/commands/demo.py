@@ -3,6 +3,7 @@
 from importlib import import_module
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 # Each step is `module.load(stdout)`; later apps add theirs (contacts, planning…).
 STEPS = [
@@ -19,7 +20,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--accounts-only",
             action="store_true",
-            help="Seulement les comptes et les équipes, sans l'année d'activité.",
+            help=_("Seulement les comptes et les équipes, sans l'année d'activité."),
         )
 
     def handle(self, *args, accounts_only=False, **options):

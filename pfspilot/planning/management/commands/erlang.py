@@ -7,17 +7,24 @@ Without --patience-s the model is Erlang C (nobody hangs up, p_abandon = 0); wit
 
 import math
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from pfspilot.cli import CliError, JsonCommand, positive_float
 from pfspilot.engine import erlang
 
 TEXT_LINES = (
-    ("agents", "Agents", "int"),
-    ("p_wait", "Probabilité d'attendre", "pct"),
-    ("p_abandon", "Probabilité d'abandon", "pct"),
-    ("service_level", "Niveau de service (décrochés dans le délai / appels en file)", "pct"),
-    ("service_level_answered", "Niveau de service des appels décrochés", "pct"),
-    ("asa_answered_s", "Attente moyenne des appels décrochés (s)", "s"),
-    ("occupancy", "Occupation des agents", "pct"),
+    ("agents", gettext_lazy("Agents"), "int"),
+    ("p_wait", gettext_lazy("Probabilité d'attendre"), "pct"),
+    ("p_abandon", gettext_lazy("Probabilité d'abandon"), "pct"),
+    (
+        "service_level",
+        gettext_lazy("Niveau de service (décrochés dans le délai / appels en file)"),
+        "pct",
+    ),
+    ("service_level_answered", gettext_lazy("Niveau de service des appels décrochés"), "pct"),
+    ("asa_answered_s", gettext_lazy("Attente moyenne des appels décrochés (s)"), "s"),
+    ("occupancy", gettext_lazy("Occupation des agents"), "pct"),
 )
 
 
@@ -26,9 +33,15 @@ def non_negative_float(name: str, value) -> float:
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise CliError(f"Erreur : {name} doit être un nombre (reçu « {value} »).") from None
+        raise CliError(
+            _("Erreur : %(name)s doit être un nombre (reçu « %(value)s »).")
+            % {"name": name, "value": value}
+        ) from None
     if not (number >= 0 and math.isfinite(number)):
-        raise CliError(f"Erreur : {name} doit être positif ou nul (reçu « {value} »).")
+        raise CliError(
+            _("Erreur : %(name)s doit être positif ou nul (reçu « %(value)s »).")
+            % {"name": name, "value": value}
+        )
     return number
 
 
@@ -40,11 +53,13 @@ def parse_agents(value) -> int:
     try:
         agents = int(value)
     except (TypeError, ValueError):
-        raise CliError(f"Erreur : --agents doit être un entier (reçu « {value} »).") from None
+        raise CliError(
+            _("Erreur : --agents doit être un entier (reçu « %(value)s »).") % {"value": value}
+        ) from None
     if not 1 <= agents <= erlang.MAX_AGENTS:
         raise CliError(
-            f"Erreur : --agents doit être compris entre 1 et {erlang.MAX_AGENTS} "
-            f"(reçu « {value} »)."
+            _("Erreur : --agents doit être compris entre 1 et %(maximum)s (reçu « %(value)s »).")
+            % {"maximum": erlang.MAX_AGENTS, "value": value}
         )
     return agents
 
@@ -54,7 +69,7 @@ def engine_call(function, *args, **kwargs):
     try:
         return function(*args, **kwargs)
     except erlang.ErlangError as exc:
-        raise CliError(f"Erreur : {exc}") from None
+        raise CliError(_("Erreur : %(message)s") % {"message": exc}) from None
 
 
 def render_figures(result: dict) -> str:
@@ -69,17 +84,19 @@ def render_figures(result: dict) -> str:
             text = f"{value:.1f} s".replace(".", ",")
         else:
             text = str(value)
-        lines.append(f"{label} : {text}")
+        lines.append(_("%(label)s : %(value)s") % {"label": label, "value": text})
     return "\n".join(lines)
 
 
 class Command(JsonCommand):
-    help = "Indicateurs d'attente d'un intervalle : Erlang C, ou Erlang A avec --patience-s."
+    help = gettext_lazy(
+        "Indicateurs d'attente d'un intervalle : Erlang C, ou Erlang A avec --patience-s."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--arrivals-per-hour", required=True, metavar="L")
         parser.add_argument("--aht-s", required=True, metavar="S")
-        parser.add_argument("--patience-s", metavar="P", help="Patience moyenne (Erlang A).")
+        parser.add_argument("--patience-s", metavar="P", help=_("Patience moyenne (Erlang A)."))
         parser.add_argument("--agents", required=True, metavar="N")
         parser.add_argument("--answer-within-s", default="20", metavar="T")
 

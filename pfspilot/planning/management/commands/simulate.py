@@ -6,6 +6,9 @@ asa_answered_s, p_abandon_ci95: [low, high]} for a constant team of N agents fac
 arrivals for H hours (M/M/N+M, FIFO); bad input → French message on stderr, exit status 2.
 """
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from pfspilot.cli import CliError, JsonCommand, positive_float
 from pfspilot.engine.simulation import SimulationInputError, simulate_stationary
 
@@ -17,26 +20,35 @@ def _positive_int(name: str, value, maximum: int | None = None) -> int:
     try:
         number = int(str(value))
     except (TypeError, ValueError):
-        raise CliError(f"Erreur : {name} doit être un entier (reçu « {value} »).") from None
+        raise CliError(
+            _("Erreur : %(name)s doit être un entier (reçu « %(value)s »).")
+            % {"name": name, "value": value}
+        ) from None
     if number < 1:
-        raise CliError(f"Erreur : {name} doit être au moins 1 (reçu « {value} »).")
+        raise CliError(
+            _("Erreur : %(name)s doit être au moins 1 (reçu « %(value)s »).")
+            % {"name": name, "value": value}
+        )
     if maximum is not None and number > maximum:
-        raise CliError(f"Erreur : {name} ne peut pas dépasser {maximum} (reçu « {value} »).")
+        raise CliError(
+            _("Erreur : %(name)s ne peut pas dépasser %(maximum)s (reçu « %(value)s »).")
+            % {"name": name, "maximum": maximum, "value": value}
+        )
     return number
 
 
 class Command(JsonCommand):
-    help = (
+    help = gettext_lazy(
         "Simule une file d'attente M/M/n+M (appels impatients) et donne l'abandon avec son IC 95 %."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--arrivals-per-hour", required=True, help="Appels par heure.")
-        parser.add_argument("--aht-s", required=True, help="Durée moyenne de traitement (s).")
-        parser.add_argument("--patience-s", required=True, help="Patience moyenne (s).")
-        parser.add_argument("--agents", required=True, help="Nombre d'agents au téléphone.")
-        parser.add_argument("--hours", required=True, help="Durée simulée (heures).")
-        parser.add_argument("--seed", default="0", help="Graine du générateur aléatoire.")
+        parser.add_argument("--arrivals-per-hour", required=True, help=_("Appels par heure."))
+        parser.add_argument("--aht-s", required=True, help=_("Durée moyenne de traitement (s)."))
+        parser.add_argument("--patience-s", required=True, help=_("Patience moyenne (s)."))
+        parser.add_argument("--agents", required=True, help=_("Nombre d'agents au téléphone."))
+        parser.add_argument("--hours", required=True, help=_("Durée simulée (heures)."))
+        parser.add_argument("--seed", default="0", help=_("Graine du générateur aléatoire."))
 
     def run(self, *, arrivals_per_hour, aht_s, patience_s, agents, hours, seed, **options):
         rate = positive_float("--arrivals-per-hour", arrivals_per_hour)
@@ -47,18 +59,25 @@ class Command(JsonCommand):
         try:
             seed_value = int(str(seed))
         except ValueError:
-            raise CliError(f"Erreur : --seed doit être un entier (reçu « {seed} »).") from None
+            raise CliError(
+                _("Erreur : --seed doit être un entier (reçu « %(value)s »).") % {"value": seed}
+            ) from None
         if seed_value < 0:
-            raise CliError(f"Erreur : --seed doit être positif ou nul (reçu « {seed} »).")
+            raise CliError(
+                _("Erreur : --seed doit être positif ou nul (reçu « %(value)s »).")
+                % {"value": seed}
+            )
         if rate * duration > MAX_CALLS:
             raise CliError(
-                "Erreur : trop d'appels à simuler (--arrivals-per-hour × --hours dépasse "
-                "5 000 000) : réduire la durée."
+                _(
+                    "Erreur : trop d'appels à simuler (--arrivals-per-hour × --hours dépasse "
+                    "5 000 000) : réduire la durée."
+                )
             )
         try:
             figures = simulate_stationary(rate, aht, patience, n_agents, duration, seed=seed_value)
         except SimulationInputError as exc:
-            raise CliError(f"Erreur : {exc}") from None
+            raise CliError(_("Erreur : %(message)s") % {"message": exc}) from None
         return {
             "offered": figures["offered"],
             "answered": figures["answered"],
@@ -71,13 +90,22 @@ class Command(JsonCommand):
     def render_text(self, result) -> str:
         low, high = result["p_abandon_ci95"]
         return (
-            f"Appels présentés : {result['offered']}, répondus : {result['answered']}, "
-            f"abandonnés : {result['abandoned']}\n"
-            f"Taux d'abandon : {_percent(result['p_abandon'])} "
-            f"(IC 95 % : {_percent(low)} – {_percent(high)})\n"
-            f"Attente moyenne des appels répondus : "
-            f"{result['asa_answered_s']:.1f} s".replace(".", ",")
-        )
+            _(
+                "Appels présentés : %(offered)s, répondus : %(answered)s, "
+                "abandonnés : %(abandoned)s\n"
+                "Taux d'abandon : %(p_abandon)s (IC 95 %% : %(low)s – %(high)s)\n"
+                "Attente moyenne des appels répondus : %(asa)s s"
+            )
+            % {
+                "offered": result["offered"],
+                "answered": result["answered"],
+                "abandoned": result["abandoned"],
+                "p_abandon": _percent(result["p_abandon"]),
+                "low": _percent(low),
+                "high": _percent(high),
+                "asa": f"{result['asa_answered_s']:.1f}",
+            }
+        ).replace(".", ",")
 
 
 def _percent(value: float) -> str:

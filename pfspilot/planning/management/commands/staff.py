@@ -16,6 +16,8 @@ import math
 from pathlib import Path
 
 import numpy as np
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from pfspilot.cli import CliError, JsonCommand, positive_float
 from pfspilot.engine import erlang
@@ -58,13 +60,22 @@ def fraction(name: str, value) -> float | None:
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise CliError(f"Erreur : {name} doit être un nombre (reçu « {value} »).") from None
+        raise CliError(
+            _("Erreur : %(name)s doit être un nombre (reçu « %(value)s »).")
+            % {"name": name, "value": value}
+        ) from None
     if number != number or number < 0:
-        raise CliError(f"Erreur : {name} doit être une fraction entre 0 et 1 (reçu « {value} »).")
+        raise CliError(
+            _("Erreur : %(name)s doit être une fraction entre 0 et 1 (reçu « %(value)s »).")
+            % {"name": name, "value": value}
+        )
     if number >= 1:
         raise CliError(
-            f"Erreur : {name} doit être une fraction inférieure à 1 (reçu « {value} ») : "
-            "un objectif de 100 % ou plus ne peut pas être visé."
+            _(
+                "Erreur : %(name)s doit être une fraction inférieure à 1 (reçu « %(value)s ») : "
+                "un objectif de 100 %% ou plus ne peut pas être visé."
+            )
+            % {"name": name, "value": value}
         )
     return number
 
@@ -74,13 +85,15 @@ def option_name(key: str) -> str:
 
 
 class Command(JsonCommand):
-    help = "Nombre minimal d'agents pour un objectif (abandon, niveau de service, décroché)."
+    help = gettext_lazy(
+        "Nombre minimal d'agents pour un objectif (abandon, niveau de service, décroché)."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--batch", metavar="FICHIER.csv", help="Un intervalle par ligne.")
+        parser.add_argument("--batch", metavar="FICHIER.csv", help=_("Un intervalle par ligne."))
         parser.add_argument("--arrivals-per-hour", metavar="L")
         parser.add_argument("--aht-s", metavar="S")
-        parser.add_argument("--patience-s", metavar="P", help="Patience moyenne (Erlang A).")
+        parser.add_argument("--patience-s", metavar="P", help=_("Patience moyenne (Erlang A)."))
         parser.add_argument("--max-abandon", metavar="X")
         parser.add_argument("--min-service-level", metavar="Y")
         parser.add_argument("--answer-within-s", metavar="T")
@@ -94,8 +107,11 @@ class Command(JsonCommand):
             given = [option_name(key) for key in SINGLE_OPTIONS if options[key] is not None]
             if given:
                 raise CliError(
-                    f"Erreur : --batch ne se combine pas avec {', '.join(given)} "
-                    "(mettez ces valeurs en colonnes du fichier)."
+                    _(
+                        "Erreur : --batch ne se combine pas avec %(options)s "
+                        "(mettez ces valeurs en colonnes du fichier)."
+                    )
+                    % {"options": ", ".join(given)}
                 )
             return staff_batch(Path(options["batch"]))
         return staff_single(options)
@@ -103,9 +119,18 @@ class Command(JsonCommand):
     def render_text(self, result) -> str:
         if isinstance(result, list):
             return "\n".join(
-                f"Intervalle {index} : {row['agents']} agents, abandon "
-                f"{row['p_abandon'] * 100:.1f} %, niveau de service "
-                f"{row['service_level'] * 100:.1f} %".replace(".", ",")
+                (
+                    _(
+                        "Intervalle %(index)s : %(agents)s agents, abandon %(abandon)s %%, "
+                        "niveau de service %(service)s %%"
+                    )
+                    % {
+                        "index": index,
+                        "agents": row["agents"],
+                        "abandon": f"{row['p_abandon'] * 100:.1f}",
+                        "service": f"{row['service_level'] * 100:.1f}",
+                    }
+                ).replace(".", ",")
                 for index, row in enumerate(result, start=1)
             )
         return render_figures(result)
@@ -114,7 +139,10 @@ class Command(JsonCommand):
 def staff_single(options) -> dict:
     for key in ("arrivals_per_hour", "aht_s"):
         if options[key] is None:
-            raise CliError(f"Erreur : {option_name(key)} est obligatoire (ou utilisez --batch).")
+            raise CliError(
+                _("Erreur : %(option)s est obligatoire (ou utilisez --batch).")
+                % {"option": option_name(key)}
+            )
     arrivals = positive_float("--arrivals-per-hour", options["arrivals_per_hour"])
     aht = positive_float("--aht-s", options["aht_s"])
     patience = optional_positive("--patience-s", options["patience_s"])
@@ -122,9 +150,11 @@ def staff_single(options) -> dict:
     targets["max_asa_s"] = optional_positive("--max-asa-s", options["max_asa_s"])
     if all(targets[key] is None for key in GOAL_COLUMNS):
         raise CliError(
-            "Erreur : indiquez un objectif : --max-abandon, --min-service-level (avec "
-            "--answer-within-s), --target-pickup (avec --ivr-share), --max-asa-s ou "
-            "--max-occupancy."
+            _(
+                "Erreur : indiquez un objectif : --max-abandon, --min-service-level (avec "
+                "--answer-within-s), --target-pickup (avec --ivr-share), --max-asa-s ou "
+                "--max-occupancy."
+            )
         )
     within = DEFAULT_ANSWER_WITHIN_S
     if options["answer_within_s"] is not None:
@@ -145,69 +175,101 @@ def read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise CliError(f"Erreur : fichier introuvable : {path}.") from None
+        raise CliError(_("Erreur : fichier introuvable : %(path)s.") % {"path": path}) from None
     except UnicodeDecodeError:
-        raise CliError(f"Erreur : {path} n'est pas un fichier texte UTF-8.") from None
+        raise CliError(
+            _("Erreur : %(path)s n'est pas un fichier texte UTF-8.") % {"path": path}
+        ) from None
     except OSError as exc:
-        raise CliError(f"Erreur : lecture impossible de {path} ({exc.strerror}).") from None
+        raise CliError(
+            _("Erreur : lecture impossible de %(path)s (%(reason)s).")
+            % {"path": path, "reason": exc.strerror}
+        ) from None
     lines = text.splitlines()
     if not lines or not lines[0].strip():
-        raise CliError(f"Erreur : {path} est vide (ligne d'en-tête attendue).")
+        raise CliError(_("Erreur : %(path)s est vide (ligne d'en-tête attendue).") % {"path": path})
     delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
     reader = csv.reader(lines, delimiter=delimiter)
     header = [name.strip().lower() for name in next(reader)]
     unknown = [name for name in header if name not in CSV_COLUMNS]
     if unknown:
         raise CliError(
-            f"Erreur : ligne 1 : colonne inconnue « {unknown[0]} » (colonnes possibles : "
-            f"{', '.join(CSV_COLUMNS)})."
+            _(
+                "Erreur : ligne 1 : colonne inconnue « %(column)s » (colonnes possibles : "
+                "%(columns)s)."
+            )
+            % {"column": unknown[0], "columns": ", ".join(CSV_COLUMNS)}
         )
     missing = [name for name in REQUIRED_COLUMNS if name not in header]
     if missing:
-        raise CliError(f"Erreur : ligne 1 : colonne obligatoire absente « {missing[0]} ».")
+        raise CliError(
+            _("Erreur : ligne 1 : colonne obligatoire absente « %(column)s ».")
+            % {"column": missing[0]}
+        )
     rows = []
     for line, cells in enumerate(reader, start=2):
         if not any(cell.strip() for cell in cells):
             continue
         if len(cells) != len(header):
             raise CliError(
-                f"Erreur : ligne {line} : {len(cells)} valeurs pour {len(header)} colonnes."
+                _("Erreur : ligne %(line)s : %(values)s valeurs pour %(columns)s colonnes.")
+                % {"line": line, "values": len(cells), "columns": len(header)}
             )
         values = {name: cell.strip() for name, cell in zip(header, cells, strict=True)}
         if delimiter == ";":
             values = {name: cell.replace(",", ".") for name, cell in values.items()}
         rows.append((line, values))
     if not rows:
-        raise CliError(f"Erreur : {path} ne contient aucun intervalle.")
+        raise CliError(_("Erreur : %(path)s ne contient aucun intervalle.") % {"path": path})
     return rows
 
 
 def parse_cell(line: int, column: str, text: str | None) -> float:
     """One CSV cell as a float, NaN when empty and optional; French error naming line/column."""
-    where = f"Erreur : ligne {line}, colonne « {column} »"
+    where = _("Erreur : ligne %(line)s, colonne « %(column)s »") % {
+        "line": line,
+        "column": column,
+    }
     if not text:
         if column in REQUIRED_COLUMNS:
-            raise CliError(f"{where} : valeur obligatoire manquante.")
+            raise CliError(_("%(where)s : valeur obligatoire manquante.") % {"where": where})
         return DEFAULT_ANSWER_WITHIN_S if column == "answer_within_s" else math.nan
     try:
         number = float(text)
     except ValueError:
-        raise CliError(f"{where} : nombre attendu (reçu « {text} »).") from None
+        raise CliError(
+            _("%(where)s : nombre attendu (reçu « %(text)s »).") % {"where": where, "text": text}
+        ) from None
     if not math.isfinite(number):
-        raise CliError(f"{where} : nombre fini attendu (reçu « {text} »).")
+        raise CliError(
+            _("%(where)s : nombre fini attendu (reçu « %(text)s »).")
+            % {"where": where, "text": text}
+        )
     if column in FRACTION_COLUMNS:
         if number >= 1:
             raise CliError(
-                f"{where} : fraction inférieure à 1 attendue (reçu « {text} ») : un objectif "
-                "de 100 % ou plus ne peut pas être visé."
+                _(
+                    "%(where)s : fraction inférieure à 1 attendue (reçu « %(text)s ») : "
+                    "un objectif de 100 %% ou plus ne peut pas être visé."
+                )
+                % {"where": where, "text": text}
             )
         if number < 0:
-            raise CliError(f"{where} : fraction entre 0 et 1 attendue (reçu « {text} »).")
+            raise CliError(
+                _("%(where)s : fraction entre 0 et 1 attendue (reçu « %(text)s »).")
+                % {"where": where, "text": text}
+            )
     elif column == "answer_within_s":
         if number < 0:
-            raise CliError(f"{where} : délai positif ou nul attendu (reçu « {text} »).")
+            raise CliError(
+                _("%(where)s : délai positif ou nul attendu (reçu « %(text)s »).")
+                % {"where": where, "text": text}
+            )
     elif number <= 0:
-        raise CliError(f"{where} : valeur strictement positive attendue (reçu « {text} »).")
+        raise CliError(
+            _("%(where)s : valeur strictement positive attendue (reçu « %(text)s »).")
+            % {"where": where, "text": text}
+        )
     return number
 
 
@@ -217,11 +279,14 @@ def staff_batch(path: Path) -> list[dict]:
         column: np.array([parse_cell(line, column, values.get(column)) for line, values in rows])
         for column in CSV_COLUMNS
     }
-    for index, (line, _) in enumerate(rows):
+    for index, (line, _values) in enumerate(rows):
         if all(math.isnan(columns[column][index]) for column in GOAL_COLUMNS):
             raise CliError(
-                f"Erreur : ligne {line} : aucun objectif (remplissez au moins une colonne parmi "
-                f"{', '.join(GOAL_COLUMNS)})."
+                _(
+                    "Erreur : ligne %(line)s : aucun objectif (remplissez au moins une colonne "
+                    "parmi %(columns)s)."
+                )
+                % {"line": line, "columns": ", ".join(GOAL_COLUMNS)}
             )
     ivr = np.nan_to_num(columns["ivr_share"], nan=0.0)
     try:
@@ -240,11 +305,14 @@ def staff_batch(path: Path) -> list[dict]:
     except erlang.UnreachableTarget as exc:
         line = rows[exc.rows[0]][0] if exc.rows else "?"
         raise CliError(
-            f"Erreur : ligne {line} : objectif inatteignable, même avec {erlang.MAX_AGENTS} "
-            "agents (vérifiez le volume, la DMT, la patience et les cibles)."
+            _(
+                "Erreur : ligne %(line)s : objectif inatteignable, même avec %(maximum)s "
+                "agents (vérifiez le volume, la DMT, la patience et les cibles)."
+            )
+            % {"line": line, "maximum": erlang.MAX_AGENTS}
         ) from None
     except erlang.ErlangError as exc:
-        raise CliError(f"Erreur : {exc}") from None
+        raise CliError(_("Erreur : %(message)s") % {"message": exc}) from None
     figures = erlang.metrics_batch(
         columns["arrivals_per_hour"],
         columns["aht_s"],

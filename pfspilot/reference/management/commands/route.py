@@ -5,6 +5,8 @@ an unknown motif, a missing or invalid profile → French message on stderr, exi
 """
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from pfspilot.cli import CliError, JsonCommand
 from pfspilot.engine import routing
@@ -12,36 +14,46 @@ from pfspilot.reference.selectors import routing_matrix
 
 
 class Command(JsonCommand):
-    help = "Indique la consigne d'orientation d'un motif d'appel pour un profil d'agent."
+    help = gettext_lazy(
+        "Indique la consigne d'orientation d'un motif d'appel pour un profil d'agent."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--motif", help="Code ou libellé du motif, tel qu'écrit dans la note.")
-        parser.add_argument("--profile", help="Profil de l'agent : fi ou confirme.")
+        parser.add_argument(
+            "--motif", help=_("Code ou libellé du motif, tel qu'écrit dans la note.")
+        )
+        parser.add_argument("--profile", help=_("Profil de l'agent : fi ou confirme."))
         parser.add_argument(
             "--dossier-en-cours",
             action="store_true",
-            help="L'allocataire a un dossier en cours pour ce motif.",
+            help=_("L'allocataire a un dossier en cours pour ce motif."),
         )
 
     def run(self, *, motif=None, profile=None, dossier_en_cours=False, **options):
         if not profile:
             raise CliError(
-                "Erreur : --profile est obligatoire : fi (formation initiale) ou confirme."
+                _("Erreur : --profile est obligatoire : fi (formation initiale) ou confirme.")
             )
         if profile not in routing.PROFILES:
             raise CliError(
-                f"Erreur : profil « {profile} » invalide pour --profile : "
-                "fi (formation initiale) ou confirme."
+                _(
+                    "Erreur : profil « %(profile)s » invalide pour --profile : "
+                    "fi (formation initiale) ou confirme."
+                )
+                % {"profile": profile}
             )
         if not motif or not motif.strip():
-            raise CliError("Erreur : --motif est obligatoire (code ou libellé du motif).")
+            raise CliError(_("Erreur : --motif est obligatoire (code ou libellé du motif)."))
         rows = routing_matrix(timezone.localdate())
         row = routing.find_motif(rows, motif)
         if row is None:
             suggestions = " ; ".join(f"« {label} »" for label in routing.closest(rows, motif, 5))
             raise CliError(
-                f"Erreur : motif « {motif.strip()} » absent du tableau d'orientation. "
-                f"Motifs les plus proches : {suggestions}."
+                _(
+                    "Erreur : motif « %(motif)s » absent du tableau d'orientation. "
+                    "Motifs les plus proches : %(suggestions)s."
+                )
+                % {"motif": motif.strip(), "suggestions": suggestions}
             )
         decision = routing.route(row, profile, dossier_en_cours)
         return {
@@ -53,7 +65,9 @@ class Command(JsonCommand):
         }
 
     def render_text(self, result) -> str:
-        return (
-            f"{result['motif']} ({result['parcours']}), "
-            f"profil {routing.PROFILE_LABELS[result['profile']]} : {result['instruction']}"
-        )
+        return _("%(motif)s (%(parcours)s), profil %(profile)s : %(instruction)s") % {
+            "motif": result["motif"],
+            "parcours": result["parcours"],
+            "profile": routing.PROFILE_LABELS[result["profile"]],
+            "instruction": result["instruction"],
+        }
