@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test setup lint format demo worker bench clean
+.PHONY: run test setup lint format worker bench clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 ou plus est requis")'
@@ -43,8 +43,19 @@ test: lint
 		DATABASE_URL="$$TEST_DATABASE_URL" $(BIN)/pytest --create-db; \
 	else echo "== PostgreSQL non configuré (TEST_DATABASE_URL vide) : suite passée sur SQLite seulement"; fi
 
-bench: $(STAMP)
-	$(BIN)/python -m bench
+# Benchmarks run apart from the suite, against the tools a user would pick instead; pyworkforce's
+# releases with Erlang A need Python 3.12, hence a separate environment.
+BENCH_PYTHON ?= python3.12
+BENCH_VENV := .venv-bench
+$(BENCH_VENV)/.installed: pyproject.toml
+	$(BENCH_PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(BENCH_VENV)/bin/python -m pip install --quiet -e . pandas==3.1.1 pyworkforce==0.5.4 \
+		ciw==3.2.7 SQLAlchemy==2.0.44
+	@touch $@
+
+bench: $(BENCH_VENV)/.installed
+	@for script in bench/bench_*.py; do echo "== $$script"; $(BENCH_VENV)/bin/python $$script || exit 1; done
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) $(BENCH_VENV) var
