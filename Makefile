@@ -45,9 +45,12 @@ test: lint
 
 # Benchmarks run apart from the suite, against the tools a user would pick instead; pyworkforce's
 # releases with Erlang A need Python 3.12, hence a separate environment.
-BENCH_PYTHON ?= python3.12
+BENCH_PYTHON ?= $(shell for p in python3.12 $$HOME/.pyenv/versions/3.12*/bin/python3.12 \
+	/usr/bin/python3.12; do "$$p" -c 'import sys; assert sys.version_info[:2] == (3, 12)' \
+	2>/dev/null && { echo "$$p"; break; }; done)
 BENCH_VENV := .venv-bench
 $(BENCH_VENV)/.installed: pyproject.toml
+	@[ -n "$(BENCH_PYTHON)" ] || { echo "Python 3.12 introuvable : indiquez BENCH_PYTHON=…"; exit 1; }
 	$(BENCH_PYTHON) -m venv $(BENCH_VENV)
 	$(BENCH_VENV)/bin/python -m pip install --quiet --upgrade pip
 	$(BENCH_VENV)/bin/python -m pip install --quiet -e . pandas==3.1.1 pyworkforce==0.5.4 \
