@@ -6,6 +6,7 @@ fixed status, so parsing errors are routed through `CliError` like every validat
 
 import datetime as dt
 import json
+import math
 import sys
 
 from django.core.management.base import BaseCommand, CommandParser
@@ -76,21 +77,37 @@ class JsonCommand(BaseCommand):
         return json.dumps(result, ensure_ascii=False, indent=2, default=str)
 
 
-def positive_float(name: str, value) -> float:
-    """Parses a strictly positive number, else a French error naming the option."""
+def parse_number(name: str, value) -> float:
+    """Parses a number, else a French error naming the option; the range is the caller's."""
     try:
-        number = float(value)
+        return float(value)
     except (TypeError, ValueError):
         raise CliError(
             _("Erreur : %(name)s doit être un nombre (reçu « %(value)s »).")
             % {"name": name, "value": value}
         ) from None
-    if not number > 0 or number != number or number == float("inf"):
+
+
+def positive_float(name: str, value) -> float:
+    """Parses a strictly positive number, else a French error naming the option."""
+    parsed = parse_number(name, value)
+    if not (parsed > 0 and math.isfinite(parsed)):
         raise CliError(
             _("Erreur : %(name)s doit être strictement positif (reçu « %(value)s »).")
             % {"name": name, "value": value}
         )
-    return number
+    return parsed
+
+
+def non_negative_float(name: str, value) -> float:
+    """Parses a number ≥ 0 (a zero delay is a valid service-level threshold)."""
+    parsed = parse_number(name, value)
+    if not (parsed >= 0 and math.isfinite(parsed)):
+        raise CliError(
+            _("Erreur : %(name)s doit être positif ou nul (reçu « %(value)s »).")
+            % {"name": name, "value": value}
+        )
+    return parsed
 
 
 def parse_date(name: str, value: str) -> dt.date:

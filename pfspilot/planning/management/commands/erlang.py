@@ -5,12 +5,10 @@ pfspilot erlang --arrivals-per-hour L --aht-s S [--patience-s P] --agents N
 Without --patience-s the model is Erlang C (nobody hangs up, p_abandon = 0); with it, Erlang A.
 """
 
-import math
-
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from pfspilot.cli import CliError, JsonCommand, positive_float
+from pfspilot.cli import CliError, JsonCommand, non_negative_float, positive_float
 from pfspilot.engine import erlang
 
 TEXT_LINES = (
@@ -26,23 +24,6 @@ TEXT_LINES = (
     ("asa_answered_s", gettext_lazy("Attente moyenne des appels décrochés (s)"), "s"),
     ("occupancy", gettext_lazy("Occupation des agents"), "pct"),
 )
-
-
-def non_negative_float(name: str, value) -> float:
-    """Parses a number ≥ 0 (a zero delay is a valid service-level threshold)."""
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise CliError(
-            _("Erreur : %(name)s doit être un nombre (reçu « %(value)s »).")
-            % {"name": name, "value": value}
-        ) from None
-    if not (number >= 0 and math.isfinite(number)):
-        raise CliError(
-            _("Erreur : %(name)s doit être positif ou nul (reçu « %(value)s »).")
-            % {"name": name, "value": value}
-        )
-    return number
 
 
 def optional_positive(name: str, value) -> float | None:

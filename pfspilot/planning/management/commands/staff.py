@@ -19,11 +19,10 @@ import numpy as np
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from pfspilot.cli import CliError, JsonCommand, positive_float
+from pfspilot.cli import CliError, JsonCommand, non_negative_float, parse_number, positive_float
 from pfspilot.engine import erlang
 from pfspilot.planning.management.commands.erlang import (
     engine_call,
-    non_negative_float,
     optional_positive,
     render_figures,
 )
@@ -57,19 +56,13 @@ def fraction(name: str, value) -> float | None:
     """A rate in [0, 1): targets of 100 % or more cannot be aimed at."""
     if value is None:
         return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise CliError(
-            _("Erreur : %(name)s doit être un nombre (reçu « %(value)s »).")
-            % {"name": name, "value": value}
-        ) from None
-    if number != number or number < 0:
+    parsed = parse_number(name, value)
+    if parsed != parsed or parsed < 0:
         raise CliError(
             _("Erreur : %(name)s doit être une fraction entre 0 et 1 (reçu « %(value)s »).")
             % {"name": name, "value": value}
         )
-    if number >= 1:
+    if parsed >= 1:
         raise CliError(
             _(
                 "Erreur : %(name)s doit être une fraction inférieure à 1 (reçu « %(value)s ») : "
@@ -77,7 +70,7 @@ def fraction(name: str, value) -> float | None:
             )
             % {"name": name, "value": value}
         )
-    return number
+    return parsed
 
 
 def option_name(key: str) -> str:
