@@ -4,20 +4,9 @@ from django.utils.translation import gettext_lazy as _
 
 from .mapping import FIELD_TYPES, REQUIRED, builtin_mappings, load_mapping
 from .models import ImportBatch
+from .reader import french_size
 
 DEFAULT_MAPPING = "canonical"
-SIZE_UNITS = ("octets", "Ko", "Mo", "Go", "To")
-
-
-def french_size(size: int) -> str:
-    """1073741824 → "1 Go", 1610612736 → "1,5 Go" (multiples of 1 024, as file managers show)."""
-    value, unit = float(size), SIZE_UNITS[0]
-    for unit in SIZE_UNITS:
-        if value < 1024 or unit == SIZE_UNITS[-1]:
-            break
-        value /= 1024
-    digits = f"{value:.0f}" if unit == "octets" else f"{value:.1f}".removesuffix(".0")
-    return f"{digits.replace('.', ',')} {unit}"
 
 
 def canonical_format() -> list[dict]:

@@ -76,10 +76,6 @@ class ReadResult:
     ignored: int = 0
     sha256: str = ""
 
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
 
 class FileRefused(Exception):
     """The whole file is unusable (size, encoding, delimiter, columns): one error, no rows."""
@@ -206,8 +202,8 @@ def _load_table(path: Path, spec: KindMapping, progress: Progress) -> tuple[pl.D
     size = path.stat().st_size
     if size > limit:
         raise _refuse(
-            f"fichier trop volumineux ({human_size(size)}, maximum {human_size(limit)}) : refusé sans "
-            "lecture. Découpez l'export (par exemple un fichier par mois).",
+            f"fichier trop volumineux ({french_size(size)}, maximum {french_size(limit)}) : "
+            "refusé sans lecture. Découpez l'export (par exemple un fichier par mois).",
             line=0,
         )
     if size == 0:
@@ -231,7 +227,8 @@ def _gunzip(data: bytes, limit: int) -> bytes:
                 out += block
                 if len(out) > limit:
                     raise _refuse(
-                        f"fichier décompressé trop volumineux (plus de {human_size(limit)}) : refusé.",
+                        "fichier décompressé trop volumineux "
+                        f"(plus de {french_size(limit)}) : refusé.",
                         line=0,
                     )
     except (OSError, EOFError):
@@ -239,12 +236,18 @@ def _gunzip(data: bytes, limit: int) -> bytes:
     return bytes(out)
 
 
-def human_size(size: int) -> str:
-    for unit in ("octets", "Kio", "Mio", "Gio"):
-        if size < 1024 or unit == "Gio":
-            return f"{size:.0f} {unit}" if unit == "octets" else f"{size:.1f} {unit}"
-        size /= 1024
-    return str(size)
+SIZE_UNITS = ("octets", "Ko", "Mo", "Go", "To")
+
+
+def french_size(size: int) -> str:
+    """1073741824 → "1 Go", 1610612736 → "1,5 Go" (multiples of 1 024, as file managers show)."""
+    value, unit = float(size), SIZE_UNITS[0]
+    for unit in SIZE_UNITS:
+        if value < 1024 or unit == SIZE_UNITS[-1]:
+            break
+        value /= 1024
+    digits = f"{value:.0f}" if unit == "octets" else f"{value:.1f}".removesuffix(".0")
+    return f"{digits.replace('.', ',')} {unit}"
 
 
 def _decode(data: bytes, spec: KindMapping) -> str:

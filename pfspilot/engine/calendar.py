@@ -19,7 +19,6 @@ import holidays
 
 from pfspilot.engine.parameters import PlatformRules
 
-THURSDAY = 3
 DAY_S = 86400.0
 
 
@@ -65,10 +64,6 @@ def nth_weekday(year: int, month: int, nth: int, weekday: int) -> date:
     """The `nth` (1-based) `weekday` (Monday = 0) of a month."""
     first = date(year, month, 1)
     return first + timedelta(days=(weekday - first.weekday()) % 7, weeks=nth - 1)
-
-
-def third_thursday(year: int, month: int) -> date:
-    return nth_weekday(year, month, 3, THURSDAY)
 
 
 def _training_day(year: int, month: int, rules: PlatformRules) -> date:

@@ -160,13 +160,7 @@ def _prepare(agents, quarters, rules, options: PlanOptions):
     lunches = template_lunches(rules)
     lunch_len = lunches["A"][1] // QUARTER
     full_phone = template_phone_quarters(rules, opening, closing)
-    earliest = _minutes(options.lunch_earliest)
-    latest_end = _minutes(options.lunch_latest_end)
-    window = [
-        q
-        for q, m in enumerate(quarters)
-        if m >= earliest and m + lunch_len * QUARTER <= min(latest_end, closing)
-    ]
+    window = _lunch_starts(quarters, lunch_len * QUARTER, options)
     if not window:
         raise PlanningError("La fenêtre du déjeuner ne tient pas dans les heures d'ouverture.")
     prepared = []
@@ -188,6 +182,13 @@ def _prepare(agents, quarters, rules, options: PlanOptions):
         template = min(allowed, key=lambda q: (abs(q - target), q))
         prepared.append(_Agent(agent, training, allowed, phone, template))
     return prepared, lunch_len
+
+
+def _lunch_starts(quarters: list[int], length: int, options: PlanOptions) -> list[int]:
+    """Quarters a lunch of `length` minutes may start at: inside the window, before closing."""
+    earliest, latest_end = _minutes(options.lunch_earliest), _minutes(options.lunch_latest_end)
+    end = min(latest_end, quarters[-1] + QUARTER)
+    return [q for q, m in enumerate(quarters) if m >= earliest and m + length <= end]
 
 
 def _in(minute: int, window: tuple[time, time]) -> bool:
@@ -462,9 +463,7 @@ def lunch_options(
     options = options or PlanOptions()
     quarters = quarter_starts(slots)
     length = template_lunches(rules)["A"][1]
-    earliest, latest_end = _minutes(options.lunch_earliest), _minutes(options.lunch_latest_end)
-    closing = quarters[-1] + QUARTER
-    return [_time(m) for m in quarters if m >= earliest and m + length <= min(latest_end, closing)]
+    return [_time(quarters[q]) for q in _lunch_starts(quarters, length, options)]
 
 
 def move_lunch(plan: AgentPlan, start: time, slots, rules=None, options=None) -> AgentPlan:

@@ -380,13 +380,17 @@ def _fmt(value) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
+def _number(label: str, value) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise ErlangError(f"{label} doit être un nombre (reçu « {value} »).") from None
+
+
 def _check_positive(label: str, value) -> float:
     if value is None or isinstance(value, bool):
         raise ErlangError(f"{label} est obligatoire.")
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise ErlangError(f"{label} doit être un nombre (reçu « {value} »).") from None
+    number = _number(label, value)
     if not (number > 0 and math.isfinite(number)):
         raise ErlangError(f"{label} doit être strictement positif (reçu {_fmt(number)}).")
     return number
@@ -396,10 +400,7 @@ def _check_fraction(name: str, value) -> float | None:
     if value is None:
         return None
     label = TARGET_NAMES[name]
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise ErlangError(f"{label} doit être un nombre (reçu « {value} »).") from None
+    number = _number(label, value)
     if math.isnan(number):
         return None
     if number >= 1.0:
@@ -414,10 +415,7 @@ def _check_fraction(name: str, value) -> float | None:
 
 def _check_within(value) -> float:
     label = "Le délai de réponse du niveau de service (s)"
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise ErlangError(f"{label} doit être un nombre (reçu « {value} »).") from None
+    number = _number(label, value)
     if not (number >= 0 and math.isfinite(number)):
         raise ErlangError(f"{label} doit être positif ou nul (reçu {_fmt(number)}).")
     return number
@@ -784,9 +782,6 @@ def _as_column(name, value, size) -> np.ndarray:
 
 
 def _validate_batch(lam_h, aht, patience, within, targets, require_goal=True):
-    def bad(mask):
-        return int(np.flatnonzero(mask)[0])
-
     checks = [
         (
             ~(lam_h > 0) | ~np.isfinite(lam_h),
@@ -827,7 +822,7 @@ def _validate_batch(lam_h, aht, patience, within, targets, require_goal=True):
         checks.append((no_goal, "aucun objectif donné"))
     for mask, message in checks:
         if mask.any():
-            row = bad(mask)
+            row = int(np.flatnonzero(mask)[0])
             raise ErlangError(f"Intervalle n° {row + 1} : {message}.")
 
 
@@ -958,8 +953,9 @@ def metrics_batch(arrivals_per_hour, aht_s, agents, patience_s=None, answer_with
     with np.errstate(invalid="ignore"):
         no_targets = {name: np.full(size, np.nan) for name in (*_GOALS, "ivr_share")}
         _validate_batch(lam_h, aht, patience, within, no_targets, require_goal=False)
-    if ((n < 1) | (n > MAX_AGENTS)).any():
-        row = int(np.flatnonzero((n < 1) | (n > MAX_AGENTS))[0])
+    out_of_range = (n < 1) | (n > MAX_AGENTS)
+    if out_of_range.any():
+        row = int(np.flatnonzero(out_of_range)[0])
         raise ErlangError(
             f"Intervalle n° {row + 1} : le nombre d'agents doit être compris entre 1 et "
             f"{MAX_AGENTS}."
@@ -968,5 +964,4 @@ def metrics_batch(arrivals_per_hour, aht_s, agents, patience_s=None, answer_with
     mu = 1.0 / aht
     theta = np.where(np.isnan(patience), 0.0, 1.0 / patience)
     table = _log_d_table(lam / mu, int(n.max()))
-    figures = _core(lam, mu, theta, n, within, table[np.arange(size), n])
-    return figures
+    return _core(lam, mu, theta, n, within, table[np.arange(size), n])

@@ -97,8 +97,6 @@ ACTIVITY_DTYPES = {
     "email_s": pl.Float64,
 }
 
-CALL_COUNTS = ("offered", "answered", "ivr_handled", "abandoned", "short_abandons")
-
 
 # --- shared plumbing -------------------------------------------------------------------------
 
@@ -155,6 +153,20 @@ def _keys(by: str | None, group: str | None) -> list[str]:
     return (["period"] if by else []) + ([group] if group else [])
 
 
+def _output_keys(by: str | None, group: str | None) -> list[str]:
+    """Key columns of a result: the period and its label, then the group."""
+    return (["period", "label"] if by else []) + ([group] if group else [])
+
+
+def _with_label(frame: pl.LazyFrame, by: str | None) -> pl.LazyFrame:
+    """Adds the period's display label (e.g. 2026-W03) when results are per period."""
+    return (
+        frame.with_columns(pl.col("period").dt.strftime(PERIOD_LABELS[by]).alias("label"))
+        if by
+        else frame
+    )
+
+
 def _aggregate(lf: pl.LazyFrame, keys: list[str], aggs: list[pl.Expr]) -> pl.LazyFrame:
     """Group by `keys`; without keys one row for the whole frame, even an empty one."""
     if not keys:
@@ -193,8 +205,7 @@ def _finish(
     if by and group is None and start is not None and end is not None:
         agg = _period_skeleton(by, start, end).join(agg, on="period", how="left")
         agg = agg.with_columns(pl.col(name).fill_null(0) for name in counts)
-    if by:
-        agg = agg.with_columns(pl.col("period").dt.strftime(PERIOD_LABELS[by]).alias("label"))
+    agg = _with_label(agg, by)
     keys = _keys(by, group)
     return agg.sort(keys, nulls_last=True) if keys else agg
 
@@ -331,7 +342,7 @@ def call_indicators(
         pl.col(_threshold_name(params.service_level_threshold_s)).alias("service_level"),
         pl.col("_within_0").alias("answered_within_sl"),
     )
-    keys = (["period", "label"] if by else []) + ([group] if group else [])
+    keys = _output_keys(by, group)
     ordered = [
         *keys,
         "offered",
@@ -388,9 +399,8 @@ def half_hour_volumes(
     agg = agg.with_columns(
         (pl.col("answered") + pl.col("ivr_handled") + pl.col("abandoned")).alias("offered")
     ).filter(pl.col("offered") > 0)
-    if by:
-        agg = agg.with_columns(pl.col("period").dt.strftime(PERIOD_LABELS[by]).alias("label"))
-    columns = [*(["period", "label"] if by else []), *([group] if group else []), "slot"]
+    agg = _with_label(agg, by)
+    columns = [*_output_keys(by, group), "slot"]
     return (
         agg.select([*columns, "offered", "answered", "ivr_handled", "abandoned"])
         .sort(columns, nulls_last=True)
@@ -456,9 +466,8 @@ def agent_productivity(
         _ratio("answered_calls", "phone_hours").alias("calls_per_hour"),
         _ratio("answered_emails", "email_hours").alias("emails_per_hour"),
     )
-    if by:
-        result = result.with_columns(pl.col("period").dt.strftime(PERIOD_LABELS[by]).alias("label"))
-    columns = [*(["period", "label"] if by else []), group]
+    result = _with_label(result, by)
+    columns = _output_keys(by, group)
     return (
         result.select(
             [
@@ -574,7 +583,7 @@ def email_indicators(
         _ratio("level1_within", "level1_due").alias("level1_within_deadline_rate"),
         _ratio("complaint_within", "complaint_due").alias("complaint_within_deadline_rate"),
     )
-    keys = (["period", "label"] if by else []) + ([group] if group else [])
+    keys = _output_keys(by, group)
     ordered = [
         *keys,
         *counts[:4],
@@ -606,9 +615,8 @@ def satisfaction_rates(
         pl.col("satisfied").fill_null(False).sum().cast(pl.Int64).alias("satisfied"),
     )
     agg = agg.with_columns(_ratio("satisfied", "answers").alias("satisfaction_rate"))
-    if by:
-        agg = agg.with_columns(pl.col("period").dt.strftime(PERIOD_LABELS[by]).alias("label"))
-    columns = [*(["period", "label"] if by else []), "channel"]
+    agg = _with_label(agg, by)
+    columns = _output_keys(by, "channel")
     return (
         agg.select([*columns, "answers", "satisfied", "satisfaction_rate"])
         .sort(columns, nulls_last=True)

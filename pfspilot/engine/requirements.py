@@ -112,7 +112,7 @@ def interval_pickups(demand: Demand, staffed: list[int], *, shrinkage: float = 0
         if ready - whole > 1e-9:
             share = ready - whole
             p_abandon += share * (_p_abandon(demand, offered / hours, whole + 1) - p_abandon)
-        pickups.append(demand.ivr_share + (1 - demand.ivr_share) * (1 - p_abandon))
+        pickups.append(erlang.pickup_rate(p_abandon, demand.ivr_share))
     return pickups
 
 

@@ -15,10 +15,10 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
-import holidays
 import numpy as np
 import polars as pl
 
+from . import calendar as engine_calendar
 from . import simulation as sim
 from .records import (
     ABANDONED,
@@ -58,7 +58,6 @@ SICK = 0.07  # daily probability of an unplanned absence
 # Share of logged phone time an agent is not ready for calls (PIRA entry, urgencies, meetings).
 NOT_READY = 0.40
 TRAINING_SHARE = 0.45  # agents in training on a training Thursday
-TRAINING_MONTHS = (3, 5, 6, 9, 10, 11)
 
 IVR_SHARE = 0.10  # plus a payment-date surge (payment date asked to the IVR)
 PATIENCE_S = 100.0
@@ -157,23 +156,13 @@ def default_agents() -> list[SyntheticAgent]:
 
 def working_days(year: int) -> list[dt.date]:
     """Monday to Friday outside French public holidays."""
-    closed = holidays.France(years=year)
-    day = dt.date(year, 1, 1)
-    days = []
-    while day.year == year:
-        if day.weekday() < 5 and day not in closed:
-            days.append(day)
-        day += dt.timedelta(days=1)
-    return days
+    return engine_calendar.working_days(dt.date(year, 1, 1), dt.date(year, 12, 31))
 
 
 def training_days(days: list[dt.date]) -> set[dt.date]:
     """Third Thursday of the note's training months."""
-    out = set()
-    for day in days:
-        if day.month in TRAINING_MONTHS and day.weekday() == 3 and 15 <= day.day <= 21:
-            out.add(day)
-    return out
+    years = {day.year for day in days}
+    return {d for year in years for d in engine_calendar.training_days(year)}.intersection(days)
 
 
 def _payment_surge(day_of_month: np.ndarray) -> np.ndarray:

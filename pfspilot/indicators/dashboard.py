@@ -131,6 +131,7 @@ def _out_of_reach(needed, maximum: bool, best=None) -> bool:
 
 
 def _status_volume(value, target_to_date):
+    """A production against its pro-rated target or an hourly norm (a floor either way)."""
     if value is None or not target_to_date:
         return None
     if value >= target_to_date:
@@ -349,15 +350,18 @@ def _month_days(year: int, month: int, as_of: dt.date) -> int:
     return calendar.count_working_days(first, min(last, as_of))
 
 
+PRODUCTION_TARGETS = (
+    ("calls", gettext_lazy("Appels décrochés par ETP financé"), gettext_lazy("appels")),
+    ("emails", gettext_lazy("Courriels traités par ETP financé"), gettext_lazy("courriels")),
+)
+
+
 def _production_rows(totals, fte, targets, as_of, scope, elapsed, remaining, total_days):
     if scope.motif:
         return [
-            _not_attributable(key, label, None, False)
+            _not_attributable(f"{name}_per_fte", label, None, False)
             | {"kind": "volume", "target_label": "—", "note": str(NO_FTE_NOTE)}
-            for key, label in (
-                ("calls_per_fte", gettext_lazy("Appels décrochés par ETP financé")),
-                ("emails_per_fte", gettext_lazy("Courriels traités par ETP financé")),
-            )
+            for name, label, _unit in PRODUCTION_TARGETS
         ]
     production = engine.production_per_fte(
         answered_calls=totals.get("calls_answered") or 0,
@@ -367,10 +371,7 @@ def _production_rows(totals, fte, targets, as_of, scope, elapsed, remaining, tot
         targets=targets,
     )
     rows = []
-    for name, label, unit in (
-        ("calls", gettext_lazy("Appels décrochés par ETP financé"), gettext_lazy("appels")),
-        ("emails", gettext_lazy("Courriels traités par ETP financé"), gettext_lazy("courriels")),
-    ):
+    for name, label, unit in PRODUCTION_TARGETS:
         value = production[f"{name}_per_fte"]
         target = production[f"{name}_target"]
         if scope.month is None:
@@ -523,20 +524,12 @@ def agents_table(rows: list[dict], names: dict[str, str], norms: PlatformRules) 
             "agent_label": names.get(r["agent"], r["agent"]),
             "calls_norm": norms.calls_per_hour,
             "emails_norm": norms.emails_per_hour,
-            "calls_status": _norm_status(row["calls_per_hour"], norms.calls_per_hour),
-            "emails_status": _norm_status(row["emails_per_hour"], norms.emails_per_hour),
+            "calls_status": _status_volume(row["calls_per_hour"], norms.calls_per_hour),
+            "emails_status": _status_volume(row["emails_per_hour"], norms.emails_per_hour),
         }
         out.append(row)
     table.rows = sorted(out, key=lambda r: (r["team"].lower(), r["agent_label"].lower()))
     return table
-
-
-def _norm_status(value, norm):
-    if value is None:
-        return None
-    if value >= norm:
-        return MET
-    return AT_RISK if value >= RISK_SHARE * norm else MISSED
 
 
 def motifs_table(rows: list[dict]) -> Table:
@@ -772,20 +765,23 @@ def build(
     if as_of is None:
         return context | {"empty": True, "tables": {"cibles": targets_table([])}}
     elapsed, remaining, _total = calendar.year_progress(as_of, scope.year)
-    where = {"year": scope.year, "team": scope.team, "agent": scope.agent, "motif": scope.motif}
     periods = tuple(dict.fromkeys(("month", scope.by)))
     people = () if scope.motif else ("team", "agent")
-    year_rows = selectors.period_frame(**where, until=as_of, by=people + periods)
+    year_rows = selectors.period_frame(
+        year=scope.year,
+        team=scope.team,
+        agent=scope.agent,
+        motif=scope.motif,
+        until=as_of,
+        by=people + periods,
+    )
     in_period = {"month": scope.month} if scope.month else {}
     totals = (_regroup(year_rows, (), **in_period) or [{}])[0]
-    satisfaction = _by_channel(
-        selectors.satisfaction_sums(year=scope.year, month=scope.month, until=as_of)
-    )
+    # Like the calls, satisfaction is read once per month and regrouped in memory.
+    monthly = selectors.satisfaction_sums(year=scope.year, until=as_of, by=("month",))
+    satisfaction = _by_channel([r for r in monthly if r["month"] == scope.month or not scope.month])
     fte = selectors.funded_fte(year=scope.year, team=scope.team, agent=scope.agent)
-    best = best_months(
-        _regroup(year_rows, ("month",)),
-        selectors.satisfaction_sums(year=scope.year, until=as_of, by=("month",)),
-    )
+    best = best_months(_regroup(year_rows, ("month",)), monthly)
     rows = target_rows(
         totals=totals,
         satisfaction=satisfaction,
@@ -797,7 +793,9 @@ def build(
     )
     trend = trend_table(
         _regroup(year_rows, (scope.by,)),
-        selectors.satisfaction_sums(year=scope.year, until=as_of, by=(scope.by,)),
+        monthly
+        if scope.by == "month"
+        else selectors.satisfaction_sums(year=scope.year, until=as_of, by=(scope.by,)),
         by=scope.by,
         fte=0.0 if scope.motif else fte,  # no ETP per motif: production per ETP left blank
         targets=targets,
@@ -813,9 +811,10 @@ def build(
         names = selectors.agent_names([r["agent"] for r in agent_rows if r["agent"]])
         tables["agents"] = agents_table(agent_rows, names, rules)
     if not scope.team and not scope.agent:
-        motif_period = {**where, "month": scope.month, "until": as_of, "grain": Grain.MOTIF}
-        motif_period["motif"] = ""
-        tables["motifs"] = motifs_table(selectors.period_sums(**motif_period, by=("motif",)))
+        motif_sums = selectors.period_sums(
+            year=scope.year, month=scope.month, until=as_of, grain=Grain.MOTIF, by=("motif",)
+        )
+        tables["motifs"] = motifs_table(motif_sums)
     half_hours = None
     if not scope.team and not scope.agent and not scope.motif:
         # Half-hour sums are kept for the whole platform only.

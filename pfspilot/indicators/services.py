@@ -133,12 +133,8 @@ def on_records_imported(sender, *, kind=None, start=None, end=None, **kwargs):
     if start is None or end is None or getattr(_state, "paused", False):
         return
     try:
-        refresh_aggregates(_as_date(start), _as_date(end), kind=kind)
+        refresh_aggregates(start, end, kind=kind)
     except Exception:
         # The import is committed already: it must not be reported as failed; the page shows
         # when the sums were last computed.
         logger.exception("agrégats du tableau de bord non recalculés du %s au %s", start, end)
-
-
-def _as_date(value) -> dt.date:
-    return value.date() if isinstance(value, dt.datetime) else value

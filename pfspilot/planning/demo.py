@@ -48,8 +48,7 @@ def draw_absences(agents: list[User], today: dt.date, rng: np.random.Generator) 
     monday = today - dt.timedelta(days=today.weekday())
     weeks = [monday + dt.timedelta(weeks=k) for k in range(LEAVE_WEEKS)]
     horizon = weeks[-1] + dt.timedelta(days=4)
-    sick_days = [d for d in calendar.working_days(today, horizon) if d >= today]
-    sick_days = sick_days[:SICK_WORKING_DAYS]
+    sick_days = calendar.working_days(today, horizon)[:SICK_WORKING_DAYS]
     # A week's leave rate is its Friday's month's, as the synthetic year counts it.
     rates = LEAVE[[(w + dt.timedelta(days=4)).month - 1 for w in weeks]]
     leave = rng.random((len(agents), len(weeks))) < rates

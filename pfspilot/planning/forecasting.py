@@ -100,15 +100,16 @@ def _engine_error(exc: engine.ForecastInputError) -> ForecastUnavailable:
     return ForecastUnavailable(_("Prévision impossible : %(raison)s.") % {"raison": str(exc)})
 
 
+def _as_override(o: ForecastOverride) -> engine.Override:
+    return engine.Override(
+        slot=o.slot_start,
+        factor=float(o.factor) if o.factor is not None else None,
+        calls=float(o.calls) if o.calls is not None else None,
+    )
+
+
 def _overrides(day: dt.date) -> list[engine.Override]:
-    return [
-        engine.Override(
-            slot=o.slot_start,
-            factor=float(o.factor) if o.factor is not None else None,
-            calls=float(o.calls) if o.calls is not None else None,
-        )
-        for o in ForecastOverride.objects.filter(day=day)
-    ]
+    return [_as_override(o) for o in ForecastOverride.objects.filter(day=day)]
 
 
 @dataclass(frozen=True)
@@ -217,17 +218,10 @@ def forecast_report(day: dt.date) -> ForecastReport:
         backtest = engine.backtest(past)
     except engine.ForecastInputError as exc:
         raise _engine_error(exc) from exc
-    forecast = DayForecast(
-        slots=list(past.slots),
-        arrivals=[float(x) for x in arrivals],
-        aht_s=handling.day_aht(day.weekday(), arrivals),
-        patience_s=handling.patience_s,
-        ivr_share=handling.ivr_share,
-    )
     return ForecastReport(
         day=day,
         open=calendar.is_working_day(day),
-        forecast=forecast,
+        forecast=_day_forecast(day, past.slots, arrivals, handling),
         base_arrivals=[float(x) for x in base],
         actual=actual,
         handling=handling,
@@ -254,8 +248,12 @@ def day_forecast(day: dt.date) -> DayForecast:
         arrivals = engine.apply_overrides(past.slots, model.predict(day), _overrides(day))
     except engine.ForecastInputError as exc:
         raise _engine_error(exc) from exc
+    return _day_forecast(day, past.slots, arrivals, handling)
+
+
+def _day_forecast(day: dt.date, slots, arrivals, handling: engine.HandlingEstimates) -> DayForecast:
     return DayForecast(
-        slots=list(past.slots),
+        slots=list(slots),
         arrivals=[float(x) for x in arrivals],
         aht_s=handling.day_aht(day.weekday(), arrivals),
         patience_s=handling.patience_s,
@@ -277,15 +275,11 @@ def _parse_override(day, slot_start, factor, calls) -> tuple[Decimal | None, int
             _("Le %(jour)s est fermé (week-end ou jour férié).") % {"jour": f"{day:%d/%m/%Y}"}
         ]
     rules = platform_rules(day)
-    if slot_start is not None and slot_start not in engine.slot_starts(
-        rules.opening, rules.closing
-    ):
+    starts = engine.slot_starts(rules.opening, rules.closing)
+    if slot_start is not None and slot_start not in starts:
         errors["slot_start"] = [
             _("La demi-heure doit commencer entre %(debut)s et %(fin)s, à l'heure ou à la demie.")
-            % {
-                "debut": f"{rules.opening:%H:%M}",
-                "fin": f"{engine.slot_starts(rules.opening, rules.closing)[-1]:%H:%M}",
-            }
+            % {"debut": f"{rules.opening:%H:%M}", "fin": f"{starts[-1]:%H:%M}"}
         ]
     factor_value = calls_value = None
     if (factor in (None, "")) == (calls in (None, "")):
@@ -422,13 +416,7 @@ def _forecast_calls(
         raise _engine_error(exc) from exc
     corrections: dict[dt.date, list[engine.Override]] = {}
     for o in ForecastOverride.objects.filter(day__gte=split, day__lte=last):
-        corrections.setdefault(o.day, []).append(
-            engine.Override(
-                slot=o.slot_start,
-                factor=float(o.factor) if o.factor is not None else None,
-                calls=float(o.calls) if o.calls is not None else None,
-            )
-        )
+        corrections.setdefault(o.day, []).append(_as_override(o))
     offered = 0.0
     for day in calendar.working_days(split, last):
         arrivals = model.predict(day)
@@ -527,6 +515,7 @@ def capacity(year: int, *, today: dt.date | None = None) -> CapacityReport:
             % {"jours": engine.RECENT_DAYS}
         )
     agents, fte_available, phone_days = _agents_capacity(first, last, as_of, rules)
+    phone_hours_available = phone_days * rules.phone_hours_per_day
     columns, seen = [], set()
     for target_year in sorted({*NOTE_TARGET_YEARS, year}):
         targets = cog_targets(target_year)
@@ -544,7 +533,7 @@ def capacity(year: int, *, today: dt.date | None = None) -> CapacityReport:
                 phone_share=rules.phone_share,
                 email_share=rules.email_share,
                 fte_available=fte_available,
-                phone_hours_available=phone_days * rules.phone_hours_per_day,
+                phone_hours_available=phone_hours_available,
                 calls_per_hour=rules.calls_per_hour,
             )
         except capacity_engine.CapacityInputError as exc:
@@ -564,7 +553,7 @@ def capacity(year: int, *, today: dt.date | None = None) -> CapacityReport:
         emails_forecast=emails_forecast,
         agents=agents,
         fte_available=fte_available,
-        phone_hours_available=phone_days * rules.phone_hours_per_day,
+        phone_hours_available=phone_hours_available,
         phone_days=phone_days,
         rules=rules,
         columns=columns,

@@ -27,7 +27,7 @@ from pfspilot.engine.requirements import Demand, PlanningError, requirement
 from pfspilot.people.models import Role, User
 from pfspilot.reference.selectors import cog_targets, platform_rules
 
-from .forecasting import ForecastUnavailable, _history, day_forecast
+from .forecasting import DayForecast, ForecastUnavailable, _history, day_forecast
 from .models import Absence, DayPlan
 
 ACTIVITY_LABELS = {
@@ -92,6 +92,21 @@ def agents_on_duty(day: dt.date, *, training: bool = False) -> list[AgentInput]:
     ]
 
 
+def forecast_demand(day: dt.date) -> tuple[DayForecast, Demand]:
+    """The forecast of `day` and the queue demand it gives; PlanningError (French) if none."""
+    try:
+        forecast = day_forecast(day)
+    except ForecastUnavailable as exc:
+        raise PlanningError(str(exc)) from exc
+    demand = Demand(
+        arrivals=list(forecast.arrivals),
+        aht_s=forecast.aht_s,
+        patience_s=forecast.patience_s,
+        ivr_share=forecast.ivr_share,
+    )
+    return forecast, demand
+
+
 def day_inputs(day: dt.date) -> DayInputs:
     """Everything the plan of `day` needs; raises PlanningError with a French message."""
     if not calendar.is_working_day(day):
@@ -104,16 +119,7 @@ def day_inputs(day: dt.date) -> DayInputs:
     agents = agents_on_duty(day, training=training)
     if not agents:
         raise PlanningError(_("Aucun agent en service ce jour-là : rien à planifier."))
-    try:
-        forecast = day_forecast(day)
-    except ForecastUnavailable as exc:
-        raise PlanningError(str(exc)) from exc
-    demand = Demand(
-        arrivals=list(forecast.arrivals),
-        aht_s=forecast.aht_s,
-        patience_s=forecast.patience_s,
-        ivr_share=forecast.ivr_share,
-    )
+    forecast, demand = forecast_demand(day)
     target = cog_targets(day.year).pickup_rate
     estimate = shrinkage_estimate(day, patience_s=forecast.patience_s, rules=rules)
     return DayInputs(

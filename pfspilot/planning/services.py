@@ -29,7 +29,6 @@ from pfspilot.engine.requirements import (
 )
 
 from . import selectors
-from .forecasting import ForecastUnavailable, day_forecast
 from .models import DayPlan
 
 MAX_ADDED_AGENTS = 200
@@ -37,19 +36,6 @@ VOLUME_FACTOR_RANGE = (0.1, 5.0)
 VALIDATION_REPLICATIONS = 20
 VALIDATION_SEED = 2026
 QUARTER_S = 900.0
-
-
-def _forecast_demand(day: dt.date) -> Demand:
-    try:
-        forecast = day_forecast(day)
-    except ForecastUnavailable as exc:
-        raise PlanningError(str(exc)) from exc
-    return Demand(
-        arrivals=list(forecast.arrivals),
-        aht_s=forecast.aht_s,
-        patience_s=forecast.patience_s,
-        ivr_share=forecast.ivr_share,
-    )
 
 
 def _ready_agents(table: np.ndarray, shrinkage: float, rng: np.random.Generator) -> np.ndarray:
@@ -89,7 +75,7 @@ def validate_plan(
     of the same staffing, and per half-hour the simulated décroché and ready agents. Nothing
     is written.
     """
-    demand = demand or _forecast_demand(day)
+    demand = demand or selectors.forecast_demand(day)[1]
     shrinkage = float(payload.get("shrinkage") or 0.0)
     if len(payload["slots"]) != len(demand.arrivals):
         raise PlanningError(_("Le plan ne correspond pas aux demi-heures de la prévision."))

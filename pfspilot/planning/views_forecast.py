@@ -12,12 +12,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from pfspilot.engine import calendar
 from pfspilot.engine.forecast import slot_starts
 from pfspilot.people.access import requires
 from pfspilot.reference.selectors import platform_rules
 
 from . import forecasting
+from .selectors import next_working_day
 from .views import parse_day
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
@@ -44,15 +44,10 @@ class OverrideForm(forms.Form):
         ]
 
 
-def _default_day() -> dt.date:
-    day = timezone.localdate()
-    while not calendar.is_working_day(day):
-        day += dt.timedelta(days=1)
-    return day
-
-
 def _parse_day(value: str | None) -> tuple[dt.date, str | None]:
-    return parse_day(value, _default_day())
+    """Defaults to today if it is a working day, else to the next one."""
+    today = timezone.localdate()
+    return parse_day(value, next_working_day(today - dt.timedelta(days=1)))
 
 
 def _forecast_url(day: dt.date) -> str:

@@ -19,6 +19,10 @@ def _check_free_date(model, valid_from: dt.date) -> None:
         )
 
 
+def _copy_comment(source_date: dt.date) -> str:
+    return _("Copie de la version du %(date)s.") % {"date": source_date.strftime("%d/%m/%Y")}
+
+
 @transaction.atomic
 def routing_matrix_copy(
     *, source: RoutingMatrix, valid_from: dt.date, comment: str = ""
@@ -27,8 +31,7 @@ def routing_matrix_copy(
     _check_free_date(RoutingMatrix, valid_from)
     matrix = RoutingMatrix.objects.create(
         valid_from=valid_from,
-        comment=comment
-        or _("Copie de la version du %(date)s.") % {"date": source.valid_from.strftime("%d/%m/%Y")},
+        comment=comment or _copy_comment(source.valid_from),
     )
     for motif in source.motifs.order_by("position", "id"):
         motif.pk = None
@@ -50,9 +53,7 @@ def platform_rules_copy(
     rules.pk = None
     rules._state.adding = True
     rules.valid_from = valid_from
-    rules.comment = comment or _("Copie de la version du %(date)s.") % {
-        "date": source_date.strftime("%d/%m/%Y")
-    }
+    rules.comment = comment or _copy_comment(source_date)
     rules.save()
     for row in slots + steps:
         row.pk = None

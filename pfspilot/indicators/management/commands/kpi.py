@@ -18,6 +18,7 @@ from pfspilot.contacts.reader import read_records
 from pfspilot.contacts.selectors import calls_frame
 from pfspilot.engine import indicators
 from pfspilot.engine.parameters import IndicatorParams
+from pfspilot.indicators.formatting import fr_number
 
 MAX_SHOWN_ERRORS = 20
 MAX_WINDOW_DAYS = 366
@@ -57,10 +58,8 @@ TEXT_LINES = (
 
 def default_params(day: dt.date) -> IndicatorParams:
     """The referential's parameters in force on `day`, or domain.md's defaults without it."""
-    try:
-        from pfspilot.reference.selectors import indicator_params
-    except ImportError:
-        return IndicatorParams()
+    from pfspilot.reference.selectors import indicator_params
+
     try:
         return indicator_params(day)
     except DatabaseError:
@@ -238,9 +237,9 @@ def _text_line(values: dict, key: str, label: str, fmt: str) -> str:
     if value is None:
         shown = "—"
     elif fmt == "int":
-        shown = f"{value:,d}".replace(",", "\u202f")
+        shown = fr_number(value)
     elif fmt == "pct":
-        shown = f"{value * 100:.2f} %".replace(".", ",")
+        shown = f"{fr_number(value * 100, 2)} %"
     else:
         shown = f"{value:.1f}".replace(".", ",")
     return _("%(label)s : %(value)s") % {"label": label, "value": shown}
