@@ -27,5 +27,6 @@ urlpatterns = [
     path("contacts/", include("pfspilot.contacts.urls")),
     path("indicateurs/", include("pfspilot.indicators.urls")),
     path("planification/", include("pfspilot.planning.urls")),
+    path("personnes/", include("pfspilot.people.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -17,6 +17,7 @@ PERSONAS = {
     "diane": (Role.DIRECTION, ""),
     "adam": (Role.ADMIN, ""),
     "rita": (Role.REINFORCEMENT, Profile.CONFIRMED),
+    "eric": (Role.EXPERT, ""),
 }
 
 

@@ -1,20 +1,49 @@
-"""Every page of the project, for every role: login required, capability enforced server-side."""
+"""Every URL of the project, for every role and for GET and POST: a decision, enforced server-side.
+
+The decision of a view is what it declares with `@requires` (a capability per accepted method,
+see `pfspilot.people.access`); this file derives the expected status from that declaration and
+the capability table, and fails on any URL without one. A 405 passes only for a method the view
+does not declare. Object scopes (own / team / all) are tested in tests/people/test_scopes.py.
+"""
+
+import re
 
 import pytest
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils.crypto import get_random_string
 
 from pfspilot.people.access import CAPABILITIES
 from pfspilot.people.models import Role
-from tests.conftest import PERSONAS
+from tests.conftest import PERSONAS, make_user
 
-# Pages outside the capability table: authentication itself and Django's admin (admin role only).
-UNPROTECTED = {"login", "logout"}
-# Sample arguments for URLs that take some; keys are "namespace:name".
-SAMPLE_KWARGS: dict[str, dict] = {}
+METHODS = ("GET", "POST")
+
+# Authentication itself, outside the capability table: expected status per (visitor, method).
+PUBLIC = {
+    "login": {
+        ("anonymous", "GET"): 200,
+        ("anonymous", "POST"): 200,  # the form again, with its French errors
+        ("user", "GET"): 302,  # already logged in: sent home
+        ("user", "POST"): 302,
+    },
+    "logout": {
+        ("anonymous", "GET"): 302,  # to the login page, like every page
+        ("anonymous", "POST"): 302,
+        ("user", "GET"): 405,  # logging out is a POST (CSRF-protected)
+        ("user", "POST"): 302,
+    },
+}
+
+# Factories of URL arguments: given the user who makes the request, the arguments naming a
+# record visible to them, so that the role decision is tested and not the scope.
+URL_ARGS = {
+    "people:detail": lambda user: {"pk": user.pk},
+}
 
 
 def project_urls():
-    """(qualified name, view callback) for every named, non-admin URL of the project."""
+    """(qualified name, URLPattern) for every non-admin URL of the project, named or not."""
     found = []
 
     def walk(patterns, namespace):
@@ -24,38 +53,119 @@ def project_urls():
                     continue
                 ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
                 walk(p.url_patterns, ns)
-            elif isinstance(p, URLPattern) and p.name:
-                found.append((f"{namespace}{p.name}", p.callback))
+            elif isinstance(p, URLPattern):
+                found.append((f"{namespace}{p.name}" if p.name else None, p))
 
     walk(get_resolver().url_patterns, "")
     return found
 
 
-PAGES = [(name, cb) for name, cb in project_urls() if name not in UNPROTECTED]
+URLS = project_urls()
+PAGES = {name: p.callback for name, p in URLS if name and name not in PUBLIC}
 
 
-def test_every_page_declares_a_capability():
-    missing = [name for name, cb in PAGES if not hasattr(cb, "required_capability")]
-    assert missing == [], f"pages sans capacité déclarée : {missing}"
+def takes_arguments(pattern: URLPattern) -> bool:
+    return bool(pattern.pattern.converters) or bool(re.compile(str(pattern.pattern)).groups)
 
 
-@pytest.mark.parametrize("name", [n for n, _ in PAGES])
-def test_anonymous_is_sent_to_login(client, db, name):
-    response = client.get(reverse(name, kwargs=SAMPLE_KWARGS.get(name)))
-    assert response.status_code == 302
+def csrf_client(user=None) -> Client:
+    """A client that enforces CSRF like a browser and holds a valid token (cookie and header)."""
+    client = Client(enforce_csrf_checks=True)
+    if user is not None:
+        client.force_login(user)
+    token = get_random_string(32)
+    client.cookies["csrftoken"] = token
+    client.defaults["HTTP_X_CSRFTOKEN"] = token
+    return client
+
+
+def url_for(name, user):
+    factory = URL_ARGS.get(name)
+    return reverse(name, kwargs=factory(user) if factory else None)
+
+
+def send(client, method, url):
+    # POST with an empty body: the view must answer with a French form error, not a crash.
+    return client.get(url) if method == "GET" else client.post(url, {})
+
+
+def expected(role, callback, method) -> set[int]:
+    """Statuses the declaration allows for `role` sending `method` to the view."""
+    declared = callback.capabilities
+    if not any(role in CAPABILITIES[c].roles for c in declared.values()):
+        return {403}
+    if method not in declared:
+        return {405}
+    if role not in CAPABILITIES[declared[method]].roles:
+        return {403}
+    return {200, 302} if method == "GET" else {200, 302, 400}
+
+
+def test_every_url_has_a_decision():
+    unnamed = [str(p.pattern) for name, p in URLS if name is None]
+    assert unnamed == [], f"URL sans nom, donc non testée : {unnamed}"
+    undecided = [name for name, cb in PAGES.items() if not hasattr(cb, "capabilities")]
+    assert undecided == [], f"vues sans décision d'accès (@requires) : {undecided}"
+    for name, callback in PAGES.items():
+        assert set(callback.capabilities) <= {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"}
+        assert all(c in CAPABILITIES for c in callback.capabilities.values()), name
+
+
+def test_every_url_with_arguments_has_a_factory():
+    with_args = {name for name, p in URLS if name and takes_arguments(p)}
+    assert with_args == set(URL_ARGS), "URL_ARGS doit couvrir exactement les URL à arguments"
+
+
+def test_every_capability_has_a_french_label_and_known_roles():
+    for name, capability in CAPABILITIES.items():
+        assert str(capability.label).strip(), name
+        assert capability.roles <= set(Role.values), name
+
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_anonymous_is_sent_to_login(db, name, method):
+    response = send(csrf_client(), method, url_for(name, make_user("zoe", Role.AGENT)))
+    assert response.status_code == 302, (name, method, response.status_code)
     assert response.url.startswith(reverse("login"))
 
 
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("name", sorted(PAGES))
 @pytest.mark.parametrize("persona", sorted(PERSONAS))
-@pytest.mark.parametrize("name,callback", PAGES, ids=[n for n, _ in PAGES])
-def test_role_access(client_for, persona, name, callback):
-    role = PERSONAS[persona][0]
-    allowed = role in CAPABILITIES[callback.required_capability]
-    response = client_for(persona).get(reverse(name, kwargs=SAMPLE_KWARGS.get(name)))
-    if allowed:
-        assert response.status_code in (200, 405), (name, persona, response.status_code)
-    else:
-        assert response.status_code == 403, (name, persona, response.status_code)
+def test_role_gets_what_the_view_declares(personas, persona, name, method):
+    callback = PAGES[name]
+    user = personas[persona]
+    response = send(csrf_client(user), method, url_for(name, user))
+    allowed = expected(user.role, callback, method)
+    assert response.status_code in allowed, (name, persona, method, response.status_code)
+    if response.status_code == 400:
+        assert b"errorlist" in response.content, "400 sans message d'erreur de formulaire"
+        assert b"This field" not in response.content, "message d'erreur non traduit"
+    if response.status_code == 405:
+        assert set(response["Allow"].split(", ")) == set(callback.capabilities)
+
+
+@pytest.mark.parametrize(
+    "name", sorted(n for n, cb in PAGES.items() if "POST" in getattr(cb, "capabilities", {}))
+)
+def test_post_without_csrf_token_is_refused(personas, name):
+    capability = PAGES[name].capabilities["POST"]
+    user = next(u for u in personas.values() if u.role in CAPABILITIES[capability].roles)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    assert client.post(url_for(name, user), {}).status_code == 403
+
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("visitor", ["anonymous", "user"])
+@pytest.mark.parametrize("name", sorted(PUBLIC))
+def test_authentication_views(personas, name, visitor, method):
+    user = personas["alice"] if visitor == "user" else None
+    response = send(csrf_client(user), method, reverse(name))
+    assert response.status_code == PUBLIC[name][(visitor, method)]
+    if name == "login" and visitor == "anonymous" and method == "POST":
+        assert b"Ce champ est obligatoire" in response.content
 
 
 @pytest.mark.parametrize("persona", sorted(PERSONAS))

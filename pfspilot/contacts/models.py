@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from pfspilot.engine import records
+from pfspilot.people.access import ScopedQuerySet
 
 
 class Outcome(models.TextChoices):
@@ -30,7 +31,18 @@ class Channel(models.TextChoices):
     EMAIL = records.EMAIL, _("Courriel")
 
 
-class CallQuerySet(models.QuerySet):
+class RecordQuerySet(ScopedQuerySet):
+    """Records handled by an agent: the agent sees theirs, the team's supervisor the team's.
+
+    The team is the record's own (the agent's team when it was handled), so moving an agent to
+    another team does not move their history with them.
+    """
+
+    owner_field = "agent"
+    team_field = "team"
+
+
+class CallQuerySet(RecordQuerySet):
     def get_by_call_id(self, call_id: str, *, source: str | None = None) -> "Call":
         """The telephony record of a call, by its source identifier.
 
@@ -111,6 +123,8 @@ class Email(models.Model):
     answered_at = models.DateTimeField(_("répondu le"), null=True)
     template = models.CharField(_("modèle de réponse"), max_length=200, null=True)
 
+    objects = RecordQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("courriel")
         verbose_name_plural = _("courriels")
@@ -160,6 +174,8 @@ class AgentActivity(models.Model):
     day = models.DateField(_("jour"))
     phone_s = models.FloatField(_("temps au téléphone (s)"))
     email_s = models.FloatField(_("temps sur les courriels (s)"))
+
+    objects = RecordQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("activité d'agent")

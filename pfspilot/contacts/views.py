@@ -15,7 +15,7 @@ from .uploads import SizeLimitHandler
 FORM_OVERHEAD = 1024 * 1024
 
 
-@requires("imports")
+@requires({"GET": "imports", "POST": "contacts.import"})
 @csrf_exempt
 def imports(request):
     """Upload page; the size is checked before the body is read (handlers must be set first)."""

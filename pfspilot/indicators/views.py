@@ -42,7 +42,7 @@ def dashboard_page(request):
     return render(request, "indicators/dashboard.html", context)
 
 
-@requires("dashboard")
+@requires("indicators.export")
 def export(request):
     """One table of the dashboard (same parameters) as CSV for Excel-FR or XLSX."""
     form = ExportForm(request.GET)

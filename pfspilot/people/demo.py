@@ -19,6 +19,7 @@ DEMO_ACCOUNTS = [
     ("direction", "Delphine", "Direction", Role.DIRECTION, ""),
     ("admin", "Alain", "Administrateur", Role.ADMIN, ""),
     ("renfort", "Rachid", "Renfort", Role.REINFORCEMENT, Profile.CONFIRMED),
+    ("expert", "Élise", "Expertise", Role.EXPERT, ""),
 ]
 DEMO_TEAMS = ["Arras", "Béthune", "Calais", "Lens", "Lille", "Roubaix", "Boulogne", "Dunkerque"]
 DEMO_AGENTS = 124  # about 120 funded ETP once part-time quotités are counted
@@ -76,7 +77,8 @@ def load(stdout=None):
                 "last_name": last,
                 "role": role,
                 "profile": profile,
-                "team": teams[0],
+                # Level-2 experts work in the back office, outside the platform's teams.
+                "team": None if role == Role.EXPERT else teams[0],
                 "start_date": dt.date(2020, 1, 6),
             },
         )

@@ -2,21 +2,17 @@
 
 from decimal import Decimal
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .access import ScopedQuerySet
+from .roles import Role
 
-class Role(models.TextChoices):
-    AGENT = "teleconseiller", _("Téléconseiller")
-    SUPERVISOR = "assistant_superviseur", _("Assistant superviseur")
-    MANAGER = "manager", _("Manager")
-    DIRECTION = "direction", _("Direction")
-    ADMIN = "administrateur", _("Administrateur")
-    REINFORCEMENT = "renfort_national", _("Renfort national")
+__all__ = ["LunchGroup", "Profile", "Role", "Team", "User"]
 
 
 class Profile(models.TextChoices):
@@ -47,6 +43,16 @@ class Team(models.Model):
         return self.name
 
 
+class UserQuerySet(ScopedQuerySet):
+    # An agent sees their own account, an assistant superviseur their team, managers everyone.
+    owner_field = "pk"
+    team_field = "team"
+
+
+class ScopedUserManager(UserManager.from_queryset(UserQuerySet)):
+    """Django's user manager with `visible_to`; a named class so that migrations can refer to it."""
+
+
 class User(AbstractUser):
     role = models.CharField(_("rôle"), max_length=32, choices=Role.choices, default=Role.AGENT)
     profile = models.CharField(
@@ -73,6 +79,8 @@ class User(AbstractUser):
     start_date = models.DateField(_("date d'entrée"), null=True, blank=True)
     end_date = models.DateField(_("date de fin"), null=True, blank=True)
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    objects = ScopedUserManager()
 
     class Meta:
         verbose_name = _("utilisateur")

@@ -9,7 +9,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from pfspilot.engine.requirements import PlanningError
 from pfspilot.people.access import requires
@@ -151,8 +150,7 @@ def day(request):
     return render(request, "planning/day.html", context)
 
 
-@requires("planning")
-@require_POST
+@requires({"POST": "plan.reoptimise"})
 def optimise(request):
     day, day_error = _parse_day(request.POST.get("jour"))
     if day_error:

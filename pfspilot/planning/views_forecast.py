@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
 
 from pfspilot.engine.forecast import slot_starts
 from pfspilot.people.access import requires
@@ -54,8 +53,7 @@ def _forecast_url(day: dt.date) -> str:
     return f"{reverse('planning:forecast')}?jour={day.isoformat()}"
 
 
-@requires("planning")
-@require_http_methods(["GET", "POST"])
+@requires({"GET": "planning", "POST": "forecast.override"})
 def forecast(request):
     day, day_error = _parse_day(request.GET.get("jour"))
     rules = platform_rules(day)
@@ -100,8 +98,7 @@ def forecast(request):
     return render(request, "planning/forecast.html", context, status=status)
 
 
-@requires("planning")
-@require_POST
+@requires({"POST": "forecast.override"})
 def forecast_override_delete(request):
     try:
         day = forecasting.forecast_override_delete(override_id=request.POST.get("override"))
