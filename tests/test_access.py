@@ -9,7 +9,9 @@ does not declare. Object scopes (own / team / all) are tested in tests/people/te
 import re
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.crypto import get_random_string
 
@@ -18,6 +20,7 @@ from pfspilot.people.models import Role
 from tests.conftest import PERSONAS, make_user
 
 METHODS = ("GET", "POST")
+WRITE = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
 
 # Authentication itself, outside the capability table: expected status per (visitor, method).
 PUBLIC = {
@@ -136,7 +139,9 @@ def test_anonymous_is_sent_to_login(db, name, method):
 def test_role_gets_what_the_view_declares(personas, persona, name, method):
     callback = PAGES[name]
     user = personas[persona]
-    response = send(csrf_client(user), method, url_for(name, user))
+    client, url = csrf_client(user), url_for(name, user)
+    with CaptureQueriesContext(connection) as queries:
+        response = send(client, method, url)
     allowed = expected(user.role, callback, method)
     assert response.status_code in allowed, (name, persona, method, response.status_code)
     if response.status_code == 400:
@@ -144,6 +149,10 @@ def test_role_gets_what_the_view_declares(personas, persona, name, method):
         assert b"This field" not in response.content, "message d'erreur non traduit"
     if response.status_code == 405:
         assert set(response["Allow"].split(", ")) == set(callback.capabilities)
+    if method == "GET":
+        # A GET is safe: a view that writes must be declared for POST (CSRF-protected).
+        writes = [q["sql"] for q in queries.captured_queries if WRITE.match(q["sql"])]
+        assert writes == [], (name, persona, writes)
 
 
 @pytest.mark.parametrize(
