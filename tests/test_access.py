@@ -144,6 +144,8 @@ def test_role_gets_what_the_view_declares(personas, persona, name, method):
         response = send(client, method, url)
     allowed = expected(user.role, callback, method)
     assert response.status_code in allowed, (name, persona, method, response.status_code)
+    if response.status_code == 403:
+        assert "Votre rôle ne" in response.content.decode(), "refus sans raison en français"
     if response.status_code == 400:
         assert b"errorlist" in response.content, "400 sans message d'erreur de formulaire"
         assert b"This field" not in response.content, "message d'erreur non traduit"
