@@ -107,6 +107,7 @@ def expected(role, callback, method) -> set[int]:
 def test_every_url_has_a_decision():
     unnamed = [str(p.pattern) for name, p in URLS if name is None]
     assert unnamed == [], f"URL sans nom, donc non testée : {unnamed}"
+    assert set(PUBLIC) <= {name for name, _p in URLS}, "PUBLIC nomme une URL disparue"
     undecided = [name for name, cb in PAGES.items() if not hasattr(cb, "capabilities")]
     assert undecided == [], f"vues sans décision d'accès (@requires) : {undecided}"
     for name, callback in PAGES.items():
