@@ -198,7 +198,8 @@ def reading_expr(column: pl.Expr, clock: Clock, holidays: list[date]) -> pl.Expr
     """The columnar `reading`: seconds of running clock at each instant of `column`.
 
     `column` holds aware Datetime values (any zone; records are `records.INSTANT`); `holidays`
-    must cover 1970 to the instants' last year (`holidays_until`). Same formula as the scalar `reading`.
+    must cover 1970 to the instants' last year (`holidays_until`). Same formula as the scalar
+    `reading`.
     """
     local = column.dt.convert_time_zone(PARIS.key)
     if clock.kind == "calendar":
