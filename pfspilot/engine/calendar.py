@@ -4,11 +4,7 @@ Pure Python (no Django). Days are `datetime.date`, instants naive Europe/Paris w
 `datetime.datetime` (records.py). A working day is Monday to Friday and not a French public
 holiday (`holidays.France`, metropolitan calendar as in the Nord and the Pas-de-Calais).
 
-Two deadline clocks besides calendar time (domain.md, "business time on the platform calendar"):
-- working-day time: only working days run, 24 h each, so "48 h ouvrées" is two working days
-  and "10 jours ouvrés" ten working days (`working_seconds_between`, `working_days_between`);
-- opening time: only the platform's opening hours of working days run, 9:00–16:30 by default
-  (`opening_seconds_between`, `business_hours_between`).
+Deadline clocks (calendar, working-day and opening time) are in `engine/deadlines.py`.
 """
 
 from collections.abc import Iterable, Iterator
@@ -117,65 +113,6 @@ def half_hour_slots(day: date, rules: PlatformRules | None = None) -> list[datet
 def seconds_of_day(moment: time) -> float:
     """Seconds from midnight to `moment`."""
     return moment.hour * 3600 + moment.minute * 60 + moment.second + moment.microsecond / 1e6
-
-
-def _clock_reading(
-    instant: datetime, origin: date, day_start_s: float, day_length_s: float
-) -> float:
-    """Seconds of running clock from `origin` (midnight) to `instant`, on working days only."""
-    day = instant.date()
-    before = _working_days_before(origin, day)
-    if not is_working_day(day):
-        return before * day_length_s
-    into = seconds_of_day(instant.time()) - day_start_s
-    return before * day_length_s + min(max(into, 0.0), day_length_s)
-
-
-def _working_days_before(origin: date, day: date) -> int:
-    """Working days in [origin, day): whole weeks at once, then the holidays and the rest."""
-    total_days = (day - origin).days
-    weeks, rest = divmod(total_days, 7)
-    weekdays = weeks * 5 + sum(
-        1 for offset in range(rest) if (origin + timedelta(days=weeks * 7 + offset)).weekday() < 5
-    )
-    off = sum(
-        1
-        for holiday in public_holidays(range(origin.year, day.year + 1))
-        if origin <= holiday < day and holiday.weekday() < 5
-    )
-    return weekdays - off
-
-
-def _elapsed(start: datetime, end: datetime, day_start_s: float, day_length_s: float) -> float:
-    origin = min(start, end).date()
-    return _clock_reading(end, origin, day_start_s, day_length_s) - _clock_reading(
-        start, origin, day_start_s, day_length_s
-    )
-
-
-def working_seconds_between(start: datetime, end: datetime) -> float:
-    """Seconds elapsed from `start` to `end` counting only working days (24 h each)."""
-    return _elapsed(start, end, 0.0, DAY_S)
-
-
-def working_days_between(start: datetime, end: datetime) -> float:
-    """Working days elapsed from `start` to `end` (fractional: 12 h of a working day is 0.5)."""
-    return working_seconds_between(start, end) / DAY_S
-
-
-def opening_seconds_between(
-    start: datetime, end: datetime, rules: PlatformRules | None = None
-) -> float:
-    """Seconds of the platform's opening hours (working days only) from `start` to `end`."""
-    rules = rules or PlatformRules()
-    return _elapsed(start, end, seconds_of_day(rules.opening), opening_seconds(rules))
-
-
-def business_hours_between(
-    start: datetime, end: datetime, rules: PlatformRules | None = None
-) -> float:
-    """Opening hours of working days elapsed from `start` to `end`."""
-    return opening_seconds_between(start, end, rules) / 3600.0
 
 
 def year_progress(as_of: date, year: int | None = None) -> tuple[int, int, int]:

@@ -1,7 +1,5 @@
 from datetime import date, datetime, time
 
-import pytest
-
 from pfspilot.engine import calendar
 from pfspilot.engine.parameters import PlatformRules
 
@@ -81,34 +79,6 @@ def test_it_cuts_the_opening_hours_into_15_half_hours():
     assert calendar.half_hour_slots(date(2026, 3, 1)) == []
     rules = PlatformRules(opening=time(8, 30), closing=time(17, 0))
     assert len(calendar.half_hour_slots(date(2026, 3, 2), rules)) == 17
-
-
-def test_it_counts_working_time_across_a_weekend():
-    # Friday 15:00 → Tuesday 14:00: Friday 9 h + Monday 24 h + Tuesday 14 h.
-    start, end = datetime(2026, 11, 6, 15), datetime(2026, 11, 10, 14)
-    assert calendar.working_seconds_between(start, end) == 47 * 3600
-    assert calendar.working_days_between(start, end) == pytest.approx(47 / 24)
-
-
-def test_it_skips_11_november_on_the_working_clock():
-    start, end = datetime(2026, 11, 10, 10), datetime(2026, 11, 12, 10)
-    assert calendar.working_days_between(start, end) == 1.0
-
-
-def test_it_starts_the_working_clock_on_the_next_working_day():
-    # Received on Saturday, answered Monday 08:00: 8 h of working time.
-    assert calendar.working_seconds_between(
-        datetime(2026, 11, 7, 11), datetime(2026, 11, 9, 8)
-    ) == (8 * 3600)
-
-
-def test_it_counts_opening_hours_across_a_weekend_and_a_holiday():
-    # Friday 6/11 15:00 → Thursday 12/11 10:00: 1.5 h + Mon 7.5 + Tue 7.5 + (Wed off) + 1 h.
-    start, end = datetime(2026, 11, 6, 15), datetime(2026, 11, 12, 10)
-    assert calendar.business_hours_between(start, end) == 17.5
-    # Before opening and after closing nothing runs.
-    assert calendar.business_hours_between(datetime(2026, 3, 2, 7), datetime(2026, 3, 2, 8)) == 0
-    assert calendar.business_hours_between(datetime(2026, 3, 2, 17), datetime(2026, 3, 3, 9)) == 0
 
 
 def test_it_gives_the_progress_of_the_year_in_working_days():

@@ -5,7 +5,7 @@ from datetime import date, datetime, time, timedelta
 import polars as pl
 import pytest
 
-from pfspilot.engine import calendar, indicators
+from pfspilot.engine import deadlines, indicators
 from pfspilot.engine.parameters import CogTargets, IndicatorParams
 
 D = datetime
@@ -422,12 +422,11 @@ def test_it_agrees_with_the_calendar_module_on_every_clock(clock):
     rows = indicators.email_indicators(
         emails, at=D(2027, 1, 1), params=IndicatorParams(deadline_clock=clock), group="email_id"
     )
-    elapsed = (
-        calendar.working_seconds_between
-        if clock == "business"
-        else calendar.opening_seconds_between
-    )
-    expected = [int(elapsed(r, a) <= 48 * 3600) for r, a in zip(received, answered, strict=True)]
+    kind = deadlines.Clock(clock)
+    expected = [
+        int(deadlines.elapsed(r, a, kind) <= 48 * 3600)
+        for r, a in zip(received, answered, strict=True)
+    ]
     by_id = dict(zip(rows["email_id"], rows["level1_within"], strict=True))
     assert [by_id[str(i)] for i in range(len(received))] == expected
     assert 0 < sum(expected) < len(expected)
