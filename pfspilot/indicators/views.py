@@ -1,7 +1,7 @@
 import dataclasses
 import datetime as dt
 
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -44,11 +44,20 @@ def dashboard_page(request):
 
 @requires("dashboard")
 def export(request):
-    """One table of the dashboard (same parameters) as CSV for Excel-FR or XLSX."""
+    """One table of the dashboard (same parameters) as CSV for Excel-FR or XLSX.
+
+    A request naming an unknown table or format, or an invalid parameter, gets a 400 with a
+    French message, never another file.
+    """
     form = ExportForm(request.GET)
+    if not form.is_valid():
+        return HttpResponseBadRequest(
+            _("Export impossible : %(erreurs)s") % {"erreurs": _form_errors(form)},
+            content_type="text/plain; charset=utf-8",
+        )
     scope = form.scope(default_year=timezone.localdate().year)
-    name = (form.cleaned_data.get("table") if form.is_valid() else "") or "cibles"
-    fmt = (form.cleaned_data.get("format") if form.is_valid() else "") or "csv"
+    name = form.cleaned_data.get("table") or "cibles"
+    fmt = form.cleaned_data.get("format") or "csv"
     table = _build(scope).get("tables", {}).get(name)
     if table is None:
         raise Http404(_("Ce tableau n'existe pas pour cette sélection."))
@@ -62,3 +71,12 @@ def export(request):
         response = HttpResponse(to_csv(table), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
     return response
+
+
+def _form_errors(form) -> str:
+    """« champ : message » for each invalid field, in French."""
+    parts = []
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else field
+        parts.append(f"{label} : {' '.join(str(e) for e in errors)}")
+    return " ; ".join(parts)
