@@ -71,6 +71,8 @@ NOT_ATTRIBUTABLE_NOTE = gettext_lazy(
 )
 NO_FTE_NOTE = gettext_lazy("Non attribuable : les ETP financés ne sont pas répartis par motif.")
 UNATTRIBUTED_LABEL = gettext_lazy("Non attribués (SVI, abandons)")
+UNATTRIBUTED_AGENT_LABEL = gettext_lazy("Sans téléconseiller connu")
+TEAM_LABEL = gettext_lazy("Toute l'équipe")
 PLATFORM_LABEL = gettext_lazy("Toute la plateforme")
 
 
@@ -479,23 +481,56 @@ def teams_table(rows: list[dict]) -> Table:
 def _breakdown_rows(rows: list[dict], key: str, label: str) -> list[dict]:
     """Groups, then the calls no group gets (IVR, abandons), then the platform's total.
 
-    Queue-level columns are blank for the groups: their calls are answered calls only.
+    Every count column adds up to the total: a group (team, agent or motif) is credited with
+    the calls its agents answered only, so its calls offered are its answered calls; every
+    IVR-handled or abandoned call, whatever team or motif it carries, sits in the
+    non-attributable row with the answered calls of no group. Queue-level rates are blank
+    for the groups and for the non-attributable row (their calls are not a queue).
     """
-    out, unattributed = [], []
+    out = []
+    unattributed = dict.fromkeys(selectors.SUM_FIELDS, 0)
     for r in sorted(rows, key=lambda r: r[key].lower()):
+        queue_calls = {name: r.get(name) or 0 for name in ("calls_ivr", "calls_abandoned")}
+        unattributed["calls_ivr"] += queue_calls["calls_ivr"]
+        unattributed["calls_abandoned"] += queue_calls["calls_abandoned"]
         if r[key]:
-            out.append(rates(r) | {label: r[key]} | dict.fromkeys(QUEUE_LEVEL))
-        else:
-            unattributed.append(r)
-    for r in unattributed:
-        out.append(rates(r) | {label: str(UNATTRIBUTED_LABEL), "pickup_rate": None})
+            answered = r.get("calls_answered") or 0
+            out.append(
+                rates(r)
+                | {label: r[key]}
+                | dict.fromkeys(QUEUE_LEVEL)
+                | {"calls_offered": answered}
+            )
+            continue
+        for name in selectors.SUM_FIELDS:
+            if name not in ("calls_offered", "calls_ivr", "calls_abandoned"):
+                unattributed[name] += r.get(name) or 0
+    unattributed["calls_offered"] = (
+        unattributed["calls_answered"] + unattributed["calls_ivr"] + unattributed["calls_abandoned"]
+    )
+    if any(unattributed.values()):
+        out.append(
+            rates(unattributed)
+            | {key: "", label: str(UNATTRIBUTED_LABEL), "pickup_rate": None, "service_level": None}
+        )
     if rows:
-        total = {name: sum(r.get(name) or 0 for r in rows) for name in selectors.SUM_FIELDS}
-        out.append(rates(total) | {key: "", label: str(PLATFORM_LABEL), "total": True})
+        out.append(_total_row(rows, key, label, PLATFORM_LABEL))
     return out
 
 
-def agents_table(rows: list[dict], names: dict[str, str], norms: PlatformRules) -> Table:
+def _total_row(rows: list[dict], key: str, label: str, title) -> dict:
+    total = {name: sum(r.get(name) or 0 for r in rows) for name in selectors.SUM_FIELDS}
+    return rates(total) | {key: "", label: str(title), "total": True}
+
+
+def agents_table(
+    rows: list[dict], names: dict[str, str], norms: PlatformRules, *, total_label=PLATFORM_LABEL
+) -> Table:
+    """One row per agent (and team), then what no agent did, then the total of the scope.
+
+    The agents' columns add up to the total: answered calls, emails and hours of no known
+    agent sit in the non-attributable row (IVR-handled and abandoned calls have no column).
+    """
     table = Table(
         "agents",
         gettext_lazy("Productivité par téléconseiller"),
@@ -515,10 +550,11 @@ def agents_table(rows: list[dict], names: dict[str, str], norms: PlatformRules) 
             Column(gettext_lazy("Taux de réitération"), "repeat_rate", "percent"),
         ],
     )
-    out = []
+    out, unattributed = [], []
     for r in rows:
         if not r["agent"]:
-            continue  # IVR-handled and abandoned calls belong to no agent
+            unattributed.append(r)  # IVR-handled and abandoned calls belong to no agent
+            continue
         row = rates(r)
         row |= {
             "agent_label": names.get(r["agent"], r["agent"]),
@@ -528,7 +564,14 @@ def agents_table(rows: list[dict], names: dict[str, str], norms: PlatformRules) 
             "emails_status": _status_volume(row["emails_per_hour"], norms.emails_per_hour),
         }
         out.append(row)
-    table.rows = sorted(out, key=lambda r: (r["team"].lower(), r["agent_label"].lower()))
+    out.sort(key=lambda r: (r["team"].lower(), r["agent_label"].lower()))
+    counted = ("calls_answered", "phone_hours", "emails_answered", "email_hours")
+    if any(r.get(name) for r in unattributed for name in counted):
+        row = _total_row(unattributed, "agent", "agent_label", UNATTRIBUTED_AGENT_LABEL)
+        out.append(row | {"team": "", "total": False, "repeat_rate": None})
+    if rows:
+        out.append(_total_row(rows, "agent", "agent_label", total_label) | {"team": ""})
+    table.rows = out
     return table
 
 
@@ -809,7 +852,9 @@ def build(
             tables["equipes"] = teams_table(_regroup(year_rows, ("team",), **in_period))
         agent_rows = _regroup(year_rows, ("team", "agent"), **in_period)
         names = selectors.agent_names([r["agent"] for r in agent_rows if r["agent"]])
-        tables["agents"] = agents_table(agent_rows, names, rules)
+        tables["agents"] = agents_table(
+            agent_rows, names, rules, total_label=TEAM_LABEL if scope.team else PLATFORM_LABEL
+        )
     if not scope.team and not scope.agent:
         motif_sums = selectors.period_sums(
             year=scope.year, month=scope.month, until=as_of, grain=Grain.MOTIF, by=("motif",)
