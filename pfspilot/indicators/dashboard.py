@@ -142,15 +142,26 @@ def _status_volume(value, target_to_date):
 
 
 def _needed_sentence(label, needed, target, remaining, maximum: bool, best=None) -> str:
+    """What the remaining working days must achieve, in words.
+
+    A rate needed above 100 % (below 0 % for a maximum) cannot be reached: the sentence says
+    so instead of quoting an impossible percentage; one below 0 % (above 100 % for a maximum)
+    means the target is already secured.
+    """
     if needed is None:
         return ""
     days = _("sur les %(n)s jours ouvrés restants") % {"n": remaining}
     bound = (_("sous %(t)s") if maximum else _("à %(t)s")) % {"t": fr_percent(target)}
     if _out_of_reach(needed, maximum):
-        return _("%(label)s : cible hors d'atteinte (il faudrait %(v)s %(days)s)") % {
+        return _(
+            "%(label)s : cible hors d'atteinte cette année (même à %(limit)s %(days)s, "
+            "l'année finirait %(side)s %(t)s)"
+        ) % {
             "label": label,
-            "v": fr_percent(needed),
+            "limit": fr_percent(0.0 if maximum else 1.0, 0),
             "days": days,
+            "side": _("au-dessus de") if maximum else _("sous"),
+            "t": fr_percent(target),
         }
     if _out_of_reach(needed, maximum, best):
         return _(
@@ -158,7 +169,7 @@ def _needed_sentence(label, needed, target, remaining, maximum: bool, best=None)
             "meilleur mois de l'année : %(best)s)"
         ) % {"label": label, "v": fr_percent(needed), "days": days, "best": fr_percent(best)}
     if (not maximum and needed <= 0) or (maximum and needed >= 1):
-        return _("%(label)s : cible assurée quel que soit le résultat %(days)s") % {
+        return _("%(label)s : cible déjà assurée, quel que soit le résultat %(days)s") % {
             "label": label,
             "days": days,
         }
@@ -170,6 +181,17 @@ def _needed_sentence(label, needed, target, remaining, maximum: bool, best=None)
         "bound": bound,
         "v": fr_percent(needed),
     }
+
+
+def _needed_label(needed, maximum: bool) -> str:
+    """The needed rate for tables: a percentage only when it is between 0 and 100 %."""
+    if needed is None:
+        return "—"
+    if _out_of_reach(needed, maximum):
+        return _("hors d'atteinte")
+    if (not maximum and needed <= 0) or (maximum and needed >= 1):
+        return _("déjà assurée")
+    return fr_percent(needed)
 
 
 RATE_TARGETS = (
@@ -313,7 +335,7 @@ def target_rows(
                 "projection": value if year_view else None,
                 "projection_label": fr_percent(value) if year_view else "—",
                 "needed": needed,
-                "needed_label": fr_percent(needed),
+                "needed_label": _needed_label(needed, maximum),
                 "sentence": _needed_sentence(
                     NEEDED_LABELS[key], needed, target, remaining, maximum, best.get(key)
                 ),
@@ -708,16 +730,22 @@ def chart_data(trend: Table, target_rows: list[dict]) -> list[dict]:
 
 
 def axis_range(values: list, goal: list, percent: bool) -> dict:
-    """Y-axis bounds holding the values and the target line with a margin (never on the edge)."""
+    """Y-axis bounds holding the values and the target line with a margin (never on the edge).
+
+    `min` is a hard lower bound, never negative: counts (production per ETP) start at 0, rates
+    at most the margin below their lowest point; `suggested_max` leaves room above.
+    """
     points = [v for v in (*values, *goal) if v is not None]
     if not points:
-        return {"suggested_min": None, "suggested_max": None}
+        return {"min": 0.0, "suggested_max": None}
     low, high = min(points), max(points)
     margin = max((high - low) * 0.1, 1.0 if percent else abs(high) * 0.05 or 1.0)
     low, high = low - margin, high + margin
     if percent:
-        low, high = max(low, 0.0), min(high, 100.0)
-    return {"suggested_min": round(max(low, 0.0), 1), "suggested_max": round(high, 1)}
+        high = min(high, 100.0)
+    else:
+        low = 0.0  # a count is read against zero
+    return {"min": round(max(low, 0.0), 1), "suggested_max": round(high, 1)}
 
 
 def half_hours_table(days: int, rows: list[dict], rules: PlatformRules) -> Table:
