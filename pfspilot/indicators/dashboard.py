@@ -12,11 +12,12 @@ import polars as pl
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from pfspilot.engine import calendar
+from pfspilot.engine import calendar, employment
 from pfspilot.engine import forecast as forecast_engine
 from pfspilot.engine import indicators as engine
 from pfspilot.engine.parameters import CogTargets, IndicatorParams, PlatformRules
 from pfspilot.engine.records import EMAIL, PHONE
+from pfspilot.people import selectors as people_selectors
 
 from . import selectors
 from .exports import Column, Table
@@ -406,7 +407,12 @@ def _production_rows(totals, fte, targets, as_of, scope, elapsed, remaining, tot
         needed = production[f"{name}_needed_per_fte_per_day"] if scope.month is None else None
         pace = _div(value, elapsed) if value is not None else None
         sentence = ""
-        if needed is not None and remaining:
+        if needed is not None and remaining and needed <= 0:
+            sentence = _(
+                "%(label)s : cible annuelle de %(target)s déjà atteinte (rythme actuel : "
+                "%(pace)s par jour ouvré)"
+            ) % {"label": label, "target": fr_number(target), "pace": fr_number(pace, 1)}
+        elif needed is not None and remaining:
             sentence = _(
                 "%(label)s : %(needed)s %(unit)s par ETP et par jour ouvré sur les %(n)s jours "
                 "restants pour atteindre %(target)s (rythme actuel : %(pace)s)"
@@ -439,6 +445,10 @@ def _production_rows(totals, fte, targets, as_of, scope, elapsed, remaining, tot
                 "needed_label": fr_number(needed, 1),
                 "sentence": sentence,
                 "note": "",
+                "detail": _(
+                    "%(fte)s ETP financés sur la période (quotité × jours ouvrés sous contrat)"
+                )
+                % {"fte": fr_number(fte, 2)},
             }
         )
     return rows
@@ -613,12 +623,25 @@ def _period_label(value, by: str) -> str:
     return _("sem. du %(d)s") % {"d": value.strftime("%d/%m")}
 
 
-def _period_working_days(value, by: str, year: int, as_of: dt.date) -> int:
+def _trend_bounds(value, by: str, year: int, as_of: dt.date) -> tuple[dt.date, dt.date]:
+    """First and last day of a trend period (a month number or a week's Monday) counted."""
     if by == "month":
-        return _month_days(year, value, as_of)
-    return calendar.count_working_days(
-        max(value, dt.date(year, 1, 1)), min(value + dt.timedelta(days=6), as_of)
-    )
+        first = dt.date(year, value, 1)
+        last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+    else:
+        first, last = value, value + dt.timedelta(days=6)
+    return max(first, dt.date(year, 1, 1)), min(last, dt.date(year, 12, 31), as_of)
+
+
+def _period_working_days(value, by: str, year: int, as_of: dt.date) -> int:
+    return calendar.count_working_days(*_trend_bounds(value, by, year, as_of))
+
+
+def _period_bounds(scope: Scope, as_of: dt.date) -> tuple[dt.date, dt.date]:
+    """First and last day counted of the scope's period: the year or the month, to `as_of`."""
+    if scope.month is None:
+        return dt.date(scope.year, 1, 1), as_of
+    return _trend_bounds(scope.month, "month", scope.year, as_of)
 
 
 def trend_table(
@@ -626,12 +649,14 @@ def trend_table(
     satisfaction: list[dict],
     *,
     by: str,
-    fte: float,
+    contracts: list[employment.Contract],
     targets: CogTargets,
     year: int,
     as_of: dt.date,
     narrowed: bool = False,
 ) -> Table:
+    """One row per month or week; production per funded ETP of that period (days under
+    contract in the period, `engine.employment.funded_fte`)."""
     table = Table(
         "tendance",
         gettext_lazy("Tendance"),
@@ -667,6 +692,7 @@ def trend_table(
         period = r[by]
         sat = by_period.get(period, {})
         days = _period_working_days(period, by, year, as_of)
+        fte = employment.funded_fte(contracts, *_trend_bounds(period, by, year, as_of))
         row = rates(r)
         row |= {
             "period": period,
@@ -851,7 +877,11 @@ def build(
     # Like the calls, satisfaction is read once per month and regrouped in memory.
     monthly = selectors.satisfaction_sums(year=scope.year, until=as_of, by=("month",))
     satisfaction = _by_channel([r for r in monthly if r["month"] == scope.month or not scope.month])
-    fte = selectors.funded_fte(year=scope.year, team=scope.team, agent=scope.agent)
+    # Funded ETP of the period, each agent pro-rated by working days under contract.
+    contracts = people_selectors.contracts(
+        start=dt.date(scope.year, 1, 1), end=as_of, team=scope.team, agent=scope.agent
+    )
+    fte = employment.funded_fte(contracts, *_period_bounds(scope, as_of))
     best = best_months(_regroup(year_rows, ("month",)), monthly)
     rows = target_rows(
         totals=totals,
@@ -868,7 +898,7 @@ def build(
         if scope.by == "month"
         else selectors.satisfaction_sums(year=scope.year, until=as_of, by=(scope.by,)),
         by=scope.by,
-        fte=0.0 if scope.motif else fte,  # no ETP per motif: production per ETP left blank
+        contracts=[] if scope.motif else contracts,  # no ETP per motif: production left blank
         targets=targets,
         year=scope.year,
         as_of=as_of,
