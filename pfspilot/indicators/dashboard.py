@@ -6,9 +6,10 @@ per funded ETP and the rate needed on the remaining working days.
 """
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import polars as pl
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -18,6 +19,7 @@ from pfspilot.engine import indicators as engine
 from pfspilot.engine.parameters import CogTargets, IndicatorParams, PlatformRules
 from pfspilot.engine.records import EMAIL, PHONE
 from pfspilot.people import selectors as people_selectors
+from pfspilot.people.models import Role
 
 from . import selectors
 from .exports import Column, Table
@@ -61,6 +63,39 @@ class Scope:
     def narrowed(self) -> bool:
         """A team, agent or motif is selected: queue-level indicators do not apply."""
         return bool(self.team or self.agent or self.motif)
+
+
+def visible_scope(user, scope: Scope) -> Scope:
+    """The part of `scope` that `user` may see, checked server-side on every page and export.
+
+    An assistant superviseur supervises their own team (note §E): the scope is forced to that
+    team, and another team, an agent of another team or a motif (motif sums are kept for the
+    whole platform only) is refused. Other roles holding the capability see everything.
+    Raises PermissionDenied (message in French).
+    """
+    if user.role != Role.SUPERVISOR:
+        return scope
+    team = user.team.name if user.team else ""
+    if not team:
+        raise PermissionDenied(
+            _("Aucune équipe ne vous est rattachée : le tableau de bord ne peut rien vous montrer.")
+        )
+    if scope.motif:
+        raise PermissionDenied(
+            _("Les indicateurs par motif portent sur toute la plateforme, pas sur votre équipe.")
+        )
+    if scope.agent:
+        if selectors.agent_team(scope.agent) != team:
+            raise PermissionDenied(_("Ce téléconseiller n'est pas dans votre équipe."))
+        return scope
+    if scope.team and scope.team != team:
+        raise PermissionDenied(_("Vous ne voyez que les indicateurs de votre équipe."))
+    return replace(scope, team=team)
+
+
+def team_locked(user) -> bool:
+    """The user sees one team only (the filters offer no other)."""
+    return user.role == Role.SUPERVISOR
 
 
 # IVR-handled and abandoned calls reach no team, agent or motif: these columns only make sense

@@ -1,6 +1,7 @@
 import dataclasses
 import datetime as dt
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils import timezone
@@ -30,12 +31,16 @@ def _params(scope: dashboard.Scope) -> dict:
 def dashboard_page(request):
     """COG dashboard; htmx requests get the content only (drill-down, period change)."""
     scope = ScopeForm(request.GET).scope(default_year=timezone.localdate().year)
+    scope = dashboard.visible_scope(request.user, scope)
+    locked = dashboard.team_locked(request.user)
     context = _build(scope) | {
         "params": _params(scope),
         "years": sorted({*selectors.years(), scope.year}),
         "months": list(enumerate(dashboard.MONTHS, start=1)),
-        "motif_choices": selectors.motifs(scope.year),
-        "team_choices": selectors.teams(scope.year),
+        # One team only for an assistant superviseur: theirs, and no motif (platform-wide).
+        "team_locked": locked,
+        "motif_choices": [] if locked else selectors.motifs(scope.year),
+        "team_choices": [request.user.team.name] if locked else selectors.teams(scope.year),
     }
     if request.headers.get("HX-Request"):
         return render(request, "indicators/_content.html", context)
@@ -55,10 +60,15 @@ def export(request):
             _("Export impossible : %(erreurs)s") % {"erreurs": _form_errors(form)},
             content_type="text/plain; charset=utf-8",
         )
-    scope = form.scope(default_year=timezone.localdate().year)
+    scope = dashboard.visible_scope(
+        request.user, form.scope(default_year=timezone.localdate().year)
+    )
     name = form.cleaned_data.get("table") or "cibles"
     fmt = form.cleaned_data.get("format") or "csv"
     table = _build(scope).get("tables", {}).get(name)
+    if table is None and dashboard.team_locked(request.user):
+        # Platform-wide tables (teams, motifs, half-hours) are not a team's to see.
+        raise PermissionDenied(_("Ce tableau porte sur toute la plateforme, pas sur votre équipe."))
     if table is None:
         raise Http404(_("Ce tableau n'existe pas pour cette sélection."))
     stem = f"pfspilot-{table.name}-{scope.year}" + (f"-{scope.month:02d}" if scope.month else "")

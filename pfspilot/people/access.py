@@ -22,7 +22,8 @@ STEERING = frozenset({Role.DIRECTION, Role.MANAGER, Role.ADMIN})
 CAPABILITIES: dict[str, frozenset[str]] = {
     "home": EVERYONE,
     "guide": EVERYONE,
-    "dashboard": STEERING,
+    # Assistants superviseurs: their own team only, enforced by the dashboard's views.
+    "dashboard": STEERING | {Role.SUPERVISOR},
     "imports": MANAGEMENT,
     "planning": frozenset({Role.SUPERVISOR, Role.MANAGER, Role.ADMIN, Role.DIRECTION}),
 }
