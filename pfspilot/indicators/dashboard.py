@@ -136,9 +136,14 @@ def rates(s: dict) -> dict:
 
 
 def as_of_day(year: int, today: dt.date) -> dt.date | None:
-    """Last day counted: today for the current year, else the last day with data."""
+    """Last day counted: the last day with data, never after today.
+
+    The dashboard shows what happened: days to come have no actual figures (records dated in
+    the future are not facts), their volumes are forecast by planning. None for a year
+    without data or not yet begun.
+    """
     last = selectors.last_day(year)
-    if last is None:
+    if last is None or today < dt.date(year, 1, 1):
         return None
     return min(last, today)
 
@@ -652,10 +657,17 @@ def motifs_table(rows: list[dict]) -> Table:
     return table
 
 
-def _period_label(value, by: str) -> str:
-    if by == "month":
-        return f"{MONTHS[value - 1]}"
-    return _("sem. du %(d)s") % {"d": value.strftime("%d/%m")}
+def _period_label(value, by: str, year: int | None = None, as_of: dt.date | None = None) -> str:
+    """« novembre », « sem. du 23/11 »; a period with working days still to come says up to
+    which day it counts: « novembre (au 27/11) »."""
+    label = (
+        f"{MONTHS[value - 1]}" if by == "month" else _("sem. du %(d)s") % {"d": f"{value:%d/%m}"}
+    )
+    if year is not None and as_of is not None:
+        counted = _period_working_days(value, by, year, as_of)
+        if counted < _period_working_days(value, by, year, dt.date(year, 12, 31)):
+            label += " " + _("(au %(d)s)") % {"d": f"{as_of:%d/%m}"}
+    return label
 
 
 def _trend_bounds(value, by: str, year: int, as_of: dt.date) -> tuple[dt.date, dt.date]:
@@ -731,7 +743,7 @@ def trend_table(
         row = rates(r)
         row |= {
             "period": period,
-            "label": _period_label(period, by),
+            "label": _period_label(period, by, year, as_of),
             "phone_satisfaction": _div(
                 sat.get(PHONE, {}).get("satisfied"), sat.get(PHONE, {}).get("answers")
             ),
@@ -895,7 +907,8 @@ def build(
             "agent_team": selectors.agent_team(scope.agent),
         }
     if as_of is None:
-        return context | {"empty": True, "tables": {"cibles": targets_table([])}}
+        future = today < dt.date(scope.year, 1, 1)
+        return context | {"empty": True, "future": future, "tables": {"cibles": targets_table([])}}
     elapsed, remaining, _total = calendar.year_progress(as_of, scope.year)
     periods = tuple(dict.fromkeys(("month", scope.by)))
     people = () if scope.motif else ("team", "agent")

@@ -207,7 +207,10 @@ def forecast_report(day: dt.date) -> ForecastReport:
     rules = platform_rules(day)
     history = _history(day - dt.timedelta(days=HISTORY_DAYS), day + dt.timedelta(days=1), rules)
     index = history.day_index(day)
-    actual = history.offered[index].tolist() if index is not None else None
+    # A day to come has no actual calls, whatever the history holds (records dated in the
+    # future are not facts): the page shows the forecast only.
+    known = index is not None and day <= timezone.localdate()
+    actual = history.offered[index].tolist() if known else None
     past = history.between(end=day)
     if past.empty:
         raise _no_history()

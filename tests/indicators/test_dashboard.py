@@ -160,7 +160,7 @@ def test_it_drills_down_to_a_team_as_an_htmx_partial(client_for, year_loaded):
     trend = response.context["tables"]["tendance"].rows
     assert [(row["label"], row["calls_answered"], row["pickup_rate"]) for row in trend] == [
         ("janvier", 1, None),
-        ("novembre", 1, None),
+        ("novembre (au 27/11)", 1, None),  # data up to Friday 27/11
     ]
     agents = response.context["tables"]["agents"].rows
     assert [row["agent"] for row in agents] == ["tc001", ""]  # then the team's total
@@ -232,7 +232,7 @@ def test_it_counts_an_unreachable_target_as_missed():
 def test_it_draws_the_trend_against_the_target(client_for, year_loaded):
     response = client_for("diane").get(reverse("indicators:dashboard"))
     pickup = response.context["charts"][0]
-    assert pickup["labels"] == ["janvier", "février", "novembre"]
+    assert pickup["labels"] == ["janvier", "février", "novembre (au 27/11)"]
     assert pickup["values"] == [75.0, None, 100.0]  # February holds emails only
     assert pickup["target"] == [87.0, 87.0, 87.0]
 
@@ -360,3 +360,48 @@ def test_it_sends_the_axis_range_with_each_chart(client_for, year_loaded):
     assert repeat["values"] == [33.33, None, 0.0]  # c2 of c1–c3 in January; c5 alone
     # 0 to 33,33 % with the 21 % line inside; margin 10 % of the range: 0,0 to 36,7.
     assert (repeat["min"], repeat["suggested_max"]) == (0.0, 36.7)
+
+
+def test_days_to_come_never_show_actual_figures(client_for, year_loaded):
+    from pfspilot.indicators.models import DailyStats, Grain
+
+    # A record dated 15/12/2026 while today is 28/11/2026 is not a fact: it is left out.
+    DailyStats.objects.create(
+        day=dt.date(2026, 12, 15),
+        year=2026,
+        month=12,
+        week=dt.date(2026, 12, 14),
+        grain=Grain.AGENT,
+        team="Arras",
+        agent="tc001",
+        calls_offered=1000,
+        calls_answered=1000,
+    )
+    response = client_for("diane").get(reverse("indicators:dashboard"))
+    assert response.context["as_of"] == dt.date(2026, 11, 28)
+    assert response.context["totals"]["calls_offered"] == 5  # the factories' 5 calls only
+    labels = [row["label"] for row in response.context["tables"]["tendance"].rows]
+    assert labels == ["janvier", "février", "novembre (au 28/11)"]
+    december = client_for("diane").get(reverse("indicators:dashboard") + "?month=12")
+    assert december.context["totals"].get("calls_offered") in (None, 0)
+
+
+def test_a_year_to_come_has_nothing_realised(client_for, year_loaded):
+    response = client_for("diane").get(reverse("indicators:dashboard") + "?year=2027")
+    assert response.context["empty"] and response.context["future"]
+    assert "L'année 2027 n'a pas commencé : aucun chiffre réalisé à montrer." in (
+        response.content.decode().replace("&#x27;", "'")
+    )
+
+
+def test_a_finished_period_has_no_date_in_its_label():
+    assert dashboard._period_label(11, "month", 2026, dt.date(2026, 11, 30)) == "novembre"
+    assert dashboard._period_label(11, "month", 2026, dt.date(2026, 11, 27)) == (
+        "novembre (au 27/11)"
+    )
+    # The week of 23/11 is complete on Friday 27/11 (no working day left in it).
+    week = dt.date(2026, 11, 23)
+    assert dashboard._period_label(week, "week", 2026, dt.date(2026, 11, 27)) == "sem. du 23/11"
+    assert dashboard._period_label(week, "week", 2026, dt.date(2026, 11, 25)) == (
+        "sem. du 23/11 (au 25/11)"
+    )

@@ -311,3 +311,17 @@ def test_capacity_counts_funded_etp_by_days_under_contract(personas):
     assert calendar.count_working_days(dt.date(2026, 1, 1), dt.date(2026, 6, 30)) == 123
     assert report.fte_available == pytest.approx((107 + 123) / 252)
     assert report.agents == 1  # bob, under contract on 31/12/2026
+
+
+@pytest.mark.django_db
+def test_a_day_to_come_shows_the_forecast_never_actual_calls():
+    import time_machine
+
+    make_history()  # 45 calls on each working day of February 2026
+    day = dt.date(2026, 2, 27)  # in the history
+    with time_machine.travel(dt.datetime(2026, 2, 27, 12), tick=False):
+        assert forecasting.forecast_report(day).actual_total == 45.0
+    # The same day seen on the 26th is still to come: records dated then are not facts.
+    with time_machine.travel(dt.datetime(2026, 2, 26, 12), tick=False):
+        report = forecasting.forecast_report(day)
+    assert report.actual is None and report.actual_total is None
