@@ -641,6 +641,9 @@ def production_per_fte(
 ) -> dict:
     """Production per funded ETP of the year to `as_of` (included) against the year's target.
 
+    `funded_fte`: funded ETP of the year to date, each agent pro-rated by working days under
+    contract (`engine.employment.funded_fte`).
+
     The target to date is pro-rated by working days elapsed / working days of the year; the
     year-end projection keeps the daily pace so far; `*_needed_per_day` is the production per
     ETP and remaining working day that finishes the year exactly on target.

@@ -240,3 +240,21 @@ def test_it_draws_the_same_agents_as_the_demo_accounts():
             user.lunch_group,
             user.start_date,
         )
+
+
+def test_a_year_still_running_has_no_record_after_its_last_day():
+    frames = generate_year(2026, seed=2026, scale=0.05, until=dt.date(2026, 3, 31))
+    cutoff = dt.datetime(2026, 4, 1)
+    assert frames["calls"]["arrival"].max() < cutoff
+    for column in ("ivr_exit", "queue_exit", "answered_at", "ended_at"):
+        last = frames["calls"][column].max()
+        assert last is None or last < cutoff, column
+    emails = frames["emails"]
+    assert emails["received_at"].max() < cutoff and emails["answered_at"].max() < cutoff
+    # Emails received by the 31st and answered later are pending, with no answering agent.
+    pending = emails.filter(pl.col("answered_at").is_null())
+    assert pending.height > 0 and pending["agent"].null_count() == pending.height
+    assert frames["surveys"]["answered_on"].max() <= dt.date(2026, 3, 31)
+    assert frames["activity"]["day"].max() <= dt.date(2026, 3, 31)
+    with pytest.raises(ValueError, match="aucun jour ouvré"):
+        generate_year(2026, scale=0.05, until=dt.date(2026, 1, 1))  # a holiday
