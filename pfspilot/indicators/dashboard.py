@@ -19,7 +19,8 @@ from pfspilot.engine import indicators as engine
 from pfspilot.engine.parameters import CogTargets, IndicatorParams, PlatformRules
 from pfspilot.engine.records import EMAIL, PHONE
 from pfspilot.people import selectors as people_selectors
-from pfspilot.people.models import Role
+from pfspilot.people.access import SCOPES
+from pfspilot.people.access import Scope as ViewScope
 
 from . import selectors
 from .exports import Column, Table
@@ -73,7 +74,7 @@ def visible_scope(user, scope: Scope) -> Scope:
     whole platform only) is refused. Other roles holding the capability see everything.
     Raises PermissionDenied (message in French).
     """
-    if user.role != Role.SUPERVISOR:
+    if not team_locked(user):
         return scope
     team = user.team.name if user.team else ""
     if not team:
@@ -95,7 +96,7 @@ def visible_scope(user, scope: Scope) -> Scope:
 
 def team_locked(user) -> bool:
     """The user sees one team only (the filters offer no other)."""
-    return user.role == Role.SUPERVISOR
+    return SCOPES.get(user.role) == ViewScope.TEAM
 
 
 # IVR-handled and abandoned calls reach no team, agent or motif: these columns only make sense
