@@ -117,7 +117,7 @@ def _shrinkage(view) -> dict:
         figures |= {
             "ready_hours": estimate.ready_s / 3600,
             "logged_hours": estimate.logged_s / 3600,
-            "occupancy_percent": 100 * estimate.occupancy,
+            "occupancy_percent": _percent(estimate.occupancy),
         }
     return figures
 
