@@ -158,7 +158,7 @@ def half_hour_counts(calls: pl.DataFrame) -> pl.DataFrame:
     """
     outcome = pl.col("outcome")
     queued = outcome.is_in([records.ANSWERED, records.ABANDONED]) & pl.col("wait_s").is_not_null()
-    handled = (outcome == records.ANSWERED) & pl.col("talk_s").is_not_null()
+    handled = (outcome == records.ANSWERED) & records.handle_seconds().is_not_null()
     return (
         calls.lazy()
         .group_by(start=pl.col("arrival").dt.truncate(f"{SLOT_MINUTES}m"))
@@ -168,10 +168,7 @@ def half_hour_counts(calls: pl.DataFrame) -> pl.DataFrame:
             answered=(outcome == records.ANSWERED).sum(),
             abandoned=(outcome == records.ABANDONED).sum(),
             handled=handled.sum(),
-            handle_s=pl.when(handled)
-            .then(pl.col("talk_s") + pl.col("wrap_s").fill_null(0.0))
-            .otherwise(0.0)
-            .sum(),
+            handle_s=pl.when(handled).then(records.handle_seconds()).otherwise(0.0).sum(),
             queued=queued.sum(),
             wait_s=pl.when(queued).then(pl.col("wait_s")).otherwise(0.0).sum(),
             abandon_known=(queued & (outcome == records.ABANDONED)).sum(),

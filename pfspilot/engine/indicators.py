@@ -19,8 +19,8 @@ Definitions (domain.md "Indicators: exact definitions"):
 - An empty value is unknown, never 0 (domain.md): means and rates use the known values only and
   say how many were known. A call's wait is known from `wait_s`, else from its queue timestamps
   (queue entry to answer or queue exit); its handle time is known when its talk time is (a
-  missing wrap-up counts 0: many switches record no after-call work, see
-  `engine.forecast.half_hour_counts`, the same definition).
+  missing wrap-up counts 0: many switches record no after-call work; `records.handle_seconds`,
+  the forecast's definition too).
 - asa_s = mean queue wait of the answered calls whose wait is known, over asa_known of them;
   aht_s = mean talk + wrap-up seconds of the answered calls whose handle time is known, over
   aht_known of them; service_level_<T>s = answered with a known wait of at most T seconds /
@@ -51,6 +51,7 @@ from pfspilot.engine.records import (
     EMAIL_COMPLAINT,
     EMAIL_LEVEL1,
     IVR,
+    handle_seconds,
 )
 
 Frame = pl.DataFrame | pl.LazyFrame
@@ -265,7 +266,7 @@ def _call_facts(calls: Frame, params: IndicatorParams, start: Bound, end: Bound)
         _S=outcome == IVR,
         _X=abandoned,
         _answered_wait=answered_wait,
-        _handle=pl.when(answered).then(pl.col("talk_s") + pl.col("wrap_s").fill_null(0.0)),
+        _handle=pl.when(answered).then(handle_seconds()),
         _sl_known=abandoned | answered_wait.is_not_null(),
     )
 
