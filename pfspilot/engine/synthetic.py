@@ -7,6 +7,9 @@ with part-time, leave and sickness. Abandonment is not drawn: each day's calls g
 queue simulator with that day's staffing, so waits, abandons and who answered are consistent
 with the agents on the phone. Everything is vectorised with NumPy except the queue itself.
 Deterministic for a given seed. Pure Python + NumPy + Polars, no Django.
+
+Like a real switch, a small share of answered calls lose their detail record (`LOST_DETAIL`):
+their wait and talk are unknown (empty), never 0, so the demo shows means over known values.
 """
 
 from __future__ import annotations
@@ -66,6 +69,7 @@ WRAP_BASE_S, WRAP_MEAN_S = 15.0, 30.0
 REPEAT_SHARE = 0.205  # calls whose caller called within the previous 7 days
 HIDDEN_CALLER = 0.04  # calls without a caller identifier
 SURVEY_SHARE = {PHONE: 0.05, EMAIL: 0.08}
+LOST_DETAIL = 0.004  # answered calls whose switch detail (queue and talk times) was lost
 
 # Note §B.1 table (labels as in the note), weight within the ~15 % of calls they represent.
 NOTE_MOTIFS = {
@@ -327,6 +331,8 @@ def generate_year(
     if until is not None:
         frames["surveys"] = frames["surveys"].filter(pl.col("answered_on") <= until)
     frames["activity"] = _activity_frame(agents, days, selected, on_phone, phone_s, email_s, rng)
+    # Drawn from a stream of its own, so the rest of the year stays the same for a given seed.
+    frames["calls"] = _lose_details(frames["calls"], np.random.default_rng([seed, 1]))
     return frames
 
 
@@ -337,6 +343,19 @@ def _emails_until(emails: pl.DataFrame, until: dt.date) -> pl.DataFrame:
     return emails.filter(pl.col("received_at") < cutoff).with_columns(
         pl.when(pending).then(None).otherwise(pl.col(name)).alias(name)
         for name in ("answered_at", "agent", "team", "template")
+    )
+
+
+def _lose_details(calls: pl.DataFrame, rng) -> pl.DataFrame:
+    """Blanks the queue and talk times of `LOST_DETAIL` of the answered calls (unknown values).
+
+    The answer itself is still known (`answered_at`, agent): only the durations and the
+    timestamps they could be rebuilt from are lost, as when a switch drops a detail record.
+    """
+    lost = pl.Series(rng.random(calls.height) < LOST_DETAIL) & (pl.col("outcome") == ANSWERED)
+    return calls.with_columns(
+        pl.when(lost).then(None).otherwise(pl.col(name)).alias(name)
+        for name in ("queue_entry", "queue_exit", "ended_at", "wait_s", "talk_s", "wrap_s")
     )
 
 

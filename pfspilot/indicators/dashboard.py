@@ -118,17 +118,27 @@ def _div(numerator, denominator):
 
 
 def rates(s: dict) -> dict:
-    """Indicators of one row of sums (engine definitions: ratios of counts and of sums)."""
+    """Indicators of one row of sums (engine definitions: ratios of counts and of sums).
+
+    ASA, AHT and the service level are over the known values only (`engine.indicators`):
+    `asa_known` and `aht_known` say how many calls they were computed over.
+    """
     answered, abandoned = s.get("calls_answered") or 0, s.get("calls_abandoned") or 0
     queued = answered + abandoned
+    wait_known = s.get("calls_wait_known") or 0
+    handle_known = s.get("calls_handle_known") or 0
     return {
         **s,
         "pickup_rate": _div(answered + (s.get("calls_ivr") or 0), s.get("calls_offered")),
         "agent_answer_rate": _div(answered, queued),
         "repeat_rate": _div(s.get("calls_repeat"), s.get("calls_identified")),
-        "asa_s": _div(s.get("wait_answered_s"), answered),
-        "aht_s": _div(s.get("handle_s"), answered),
-        "service_level": _div(s.get("calls_within_sl"), queued),
+        "asa_s": _div(s.get("wait_answered_s"), wait_known),
+        "asa_known": wait_known,
+        "aht_s": _div(s.get("handle_s"), handle_known),
+        "aht_known": handle_known,
+        # An abandon is never answered within T; an answered call of unknown wait is left out.
+        "service_level": _div(s.get("calls_within_sl"), wait_known + abandoned),
+        "service_level_known": wait_known + abandoned,
         "calls_per_hour": _div(answered, s.get("phone_hours")),
         "emails_per_hour": _div(s.get("emails_answered"), s.get("email_hours")),
         "level1_rate": _div(s.get("level1_within"), s.get("level1_due")),
@@ -505,7 +515,9 @@ CALL_COLUMNS = [
     Column(gettext_lazy("Taux de décroché"), "pickup_rate", "percent"),
     Column(gettext_lazy("Taux de réitération"), "repeat_rate", "percent"),
     Column(gettext_lazy("ASA (s)"), "asa_s", "float", screen=False),
+    Column(gettext_lazy("ASA : attentes connues"), "asa_known", "int", screen=False),
     Column(gettext_lazy("DMT (s)"), "aht_s", "float"),
+    Column(gettext_lazy("DMT : durées connues"), "aht_known", "int"),
     Column(gettext_lazy("Niveau de service"), "service_level", "percent", screen=False),
 ]
 EMAIL_COLUMNS = [
@@ -620,6 +632,7 @@ def agents_table(
             Column(gettext_lazy("Courriels / heure"), "emails_per_hour", "float"),
             Column(gettext_lazy("Norme courriels / heure"), "emails_norm", "float", screen=False),
             Column(gettext_lazy("DMT (s)"), "aht_s", "float"),
+            Column(gettext_lazy("DMT : durées connues"), "aht_known", "int"),
             Column(gettext_lazy("Taux de réitération"), "repeat_rate", "percent"),
         ],
     )

@@ -80,16 +80,16 @@ def test_it_shows_fewer_columns_than_it_exports(client_for, year_loaded):
     response = client.get(reverse("indicators:dashboard"))
     content = response.content.decode()
     table = response.context["tables"]["equipes"]
-    assert (len(table.columns), len(table.screen_columns), table.export_only) == (16, 12, 4)
+    assert (len(table.columns), len(table.screen_columns), table.export_only) == (18, 13, 5)
     head = content.split('<table id="table-equipes">')[1].split("</thead>")[0]
     assert "Niveau de service" not in head and "ASA (s)" not in head
-    assert "4 colonnes de plus dans les exports CSV et XLSX." in content
+    assert "5 colonnes de plus dans les exports CSV et XLSX." in content
     exported = client.get(reverse("indicators:export"), {"table": "equipes", "format": "csv"})
     header = exported.content.decode("utf-8-sig").splitlines()[0].split(";")
-    assert len(header) == 16
+    assert len(header) == 18
     assert "Niveau de service (%)" in header
     agents = response.context["tables"]["agents"]
-    assert (len(agents.columns), len(agents.screen_columns)) == (13, 10)
+    assert (len(agents.columns), len(agents.screen_columns)) == (14, 11)
     assert response.context["tables"]["tendance"].export_only == 2
 
 

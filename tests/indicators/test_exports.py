@@ -76,7 +76,7 @@ def test_it_exports_numbers_as_numbers_in_xlsx(client_for, year_loaded):
     pickup = rows["Toute la plateforme"][header.index("Taux de décroché")]
     assert pickup.value == 0.8  # (3 answered + 1 IVR) / 5
     assert pickup.number_format == "0.0%"
-    assert len(header) == 16  # every column, including the ones hidden on screen
+    assert len(header) == 18  # every column, including the ones hidden on screen
 
 
 def test_it_exports_every_table_of_the_page(client_for, year_loaded):

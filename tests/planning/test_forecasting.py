@@ -274,6 +274,7 @@ def test_it_reads_the_half_hour_sums_like_the_engine_on_loaded_calls():
         "handle_s": 60.0,
         "queued": 2.0,
         "wait_s": 6.0,
+        "abandon_known": 1.0,
         "abandon_wait_s": 5.0,
     }
     history = engine.history_from_counts(stored)
