@@ -17,9 +17,9 @@ from pfspilot.engine import forecast as forecast_engine
 from pfspilot.engine import indicators as engine
 from pfspilot.engine.parameters import CogTargets, IndicatorParams, PlatformRules
 from pfspilot.engine.records import EMAIL, PHONE
+from pfspilot.lists.exports import Column, Table
 
 from . import selectors
-from .exports import Column, Table
 from .formatting import fr_number, fr_percent, fr_points, fr_signed
 from .models import Grain
 

@@ -6,10 +6,10 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pfspilot.lists.exports import to_csv, to_xlsx
 from pfspilot.people.access import requires
 
 from . import dashboard, selectors
-from .exports import to_csv, to_xlsx
 from .forms import ExportForm, ScopeForm
 from .services import reference_parameters
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from .formatting import fr_number
+from pfspilot.indicators.formatting import fr_number
 
 
 @dataclass
