@@ -157,6 +157,11 @@ class ListPage:
 
     def query(self, user, data) -> "Query":
         """Validate `data` (a QueryDict) and read, filter and sort the rows for `user`."""
+        data = data.copy() if hasattr(data, "copy") else dict(data)
+        for param in self.params:
+            if param.default is not None and not data.get(param.name):
+                # Shown in its field, so the page says which period (or else) it lists.
+                data[param.name] = param.default() if callable(param.default) else param.default
         form = self.form_class()(data)
         form.is_valid()  # fills cleaned_data with the valid fields; errors stay on the form
         values = form.cleaned_data
