@@ -495,26 +495,26 @@ def _breakdown_rows(rows: list[dict], key: str, label: str) -> list[dict]:
     return out
 
 
+AGENT_COLUMNS = (
+    Column(gettext_lazy("Téléconseiller"), "agent_label"),
+    Column(gettext_lazy("Identifiant"), "agent", screen=False),
+    Column(gettext_lazy("Équipe"), "team"),
+    Column(gettext_lazy("Appels décrochés"), "calls_answered", "int"),
+    Column(gettext_lazy("Heures au téléphone"), "phone_hours", "float"),
+    Column(gettext_lazy("Appels / heure"), "calls_per_hour", "float"),
+    Column(gettext_lazy("Norme appels / heure"), "calls_norm", "float", screen=False),
+    Column(gettext_lazy("Courriels traités"), "emails_answered", "int"),
+    Column(gettext_lazy("Heures sur les courriels"), "email_hours", "float"),
+    Column(gettext_lazy("Courriels / heure"), "emails_per_hour", "float"),
+    Column(gettext_lazy("Norme courriels / heure"), "emails_norm", "float", screen=False),
+    Column(gettext_lazy("DMT (s)"), "aht_s", "float"),
+    Column(gettext_lazy("Taux de réitération"), "repeat_rate", "percent"),
+)
+
+
 def agents_table(rows: list[dict], names: dict[str, str], norms: PlatformRules) -> Table:
-    table = Table(
-        "agents",
-        gettext_lazy("Productivité par téléconseiller"),
-        [
-            Column(gettext_lazy("Téléconseiller"), "agent_label"),
-            Column(gettext_lazy("Identifiant"), "agent", screen=False),
-            Column(gettext_lazy("Équipe"), "team"),
-            Column(gettext_lazy("Appels décrochés"), "calls_answered", "int"),
-            Column(gettext_lazy("Heures au téléphone"), "phone_hours", "float"),
-            Column(gettext_lazy("Appels / heure"), "calls_per_hour", "float"),
-            Column(gettext_lazy("Norme appels / heure"), "calls_norm", "float", screen=False),
-            Column(gettext_lazy("Courriels traités"), "emails_answered", "int"),
-            Column(gettext_lazy("Heures sur les courriels"), "email_hours", "float"),
-            Column(gettext_lazy("Courriels / heure"), "emails_per_hour", "float"),
-            Column(gettext_lazy("Norme courriels / heure"), "emails_norm", "float", screen=False),
-            Column(gettext_lazy("DMT (s)"), "aht_s", "float"),
-            Column(gettext_lazy("Taux de réitération"), "repeat_rate", "percent"),
-        ],
-    )
+    """Calls and emails per hour of each agent against the note's norms (the agents list)."""
+    table = Table("agents", gettext_lazy("Productivité par téléconseiller"), list(AGENT_COLUMNS))
     out = []
     for r in rows:
         if not r["agent"]:
@@ -804,12 +804,9 @@ def build(
         narrowed=scope.narrowed,
     )
     tables = {"cibles": targets_table(rows), "tendance": trend}
-    if not scope.motif and not scope.agent:
-        if not scope.team:
-            tables["equipes"] = teams_table(_regroup(year_rows, ("team",), **in_period))
-        agent_rows = _regroup(year_rows, ("team", "agent"), **in_period)
-        names = selectors.agent_names([r["agent"] for r in agent_rows if r["agent"]])
-        tables["agents"] = agents_table(agent_rows, names, rules)
+    # The agents' table is its own list page (pfspilot/indicators/lists.py), linked from here.
+    if not scope.motif and not scope.agent and not scope.team:
+        tables["equipes"] = teams_table(_regroup(year_rows, ("team",), **in_period))
     if not scope.team and not scope.agent:
         motif_sums = selectors.period_sums(
             year=scope.year, month=scope.month, until=as_of, grain=Grain.MOTIF, by=("motif",)

@@ -1,8 +1,10 @@
 import dataclasses
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,6 +28,12 @@ def _params(scope: dashboard.Scope) -> dict:
     return {key: value for key, value in dataclasses.asdict(scope).items() if value}
 
 
+def _agents_url(scope: dashboard.Scope, **extra) -> str:
+    """The agents' list page for the dashboard's period and team."""
+    params = {key: getattr(scope, key) for key in ("year", "month", "team") if getattr(scope, key)}
+    return reverse("indicators:agents") + "?" + urlencode(params | extra)
+
+
 @requires("dashboard")
 def dashboard_page(request):
     """COG dashboard; htmx requests get the content only (drill-down, period change)."""
@@ -36,6 +44,7 @@ def dashboard_page(request):
         "months": list(enumerate(dashboard.MONTHS, start=1)),
         "motif_choices": selectors.motifs(scope.year),
         "team_choices": selectors.teams(scope.year),
+        "agents_url": "" if scope.motif or scope.agent else _agents_url(scope),
     }
     if request.headers.get("HX-Request"):
         return render(request, "indicators/_content.html", context)
@@ -49,6 +58,9 @@ def export(request):
     scope = form.scope(default_year=timezone.localdate().year)
     name = (form.cleaned_data.get("table") if form.is_valid() else "") or "cibles"
     fmt = (form.cleaned_data.get("format") if form.is_valid() else "") or "csv"
+    if name == "agents":
+        # The agents' table is a list page: its export, with the same period and team.
+        return redirect(_agents_url(scope, export=fmt))
     table = _build(scope).get("tables", {}).get(name)
     if table is None:
         raise Http404(_("Ce tableau n'existe pas pour cette sélection."))
