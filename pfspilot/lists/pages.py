@@ -20,6 +20,7 @@ filtered, sorted row with `?export=csv|xlsx` through `pfspilot.lists.exports`. A
 scoping (`visible_to(user)`) holds for the list, the export and the detail alike.
 """
 
+import datetime as dt
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -31,6 +32,7 @@ from django.db.models import F, QuerySet
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -100,7 +102,8 @@ class ListPage:
     statuses: column key → row key holding `met`/`at_risk`/`missed` (cell colour);
     link: `callable(row, params) → URL` for the first cell (default: the detail page);
     intro: a French sentence under the title, or `callable(params) → str`;
-    file_stem: `callable(params) → str`, the exports' file name (default `pfspilot-<name>`).
+    file_stem: `callable(params) → str`, the exports' file name (default `pfspilot-<name>`);
+    unsortable: column keys a QuerySet cannot order by (a method, a computed label).
     """
 
     name: str
@@ -117,6 +120,7 @@ class ListPage:
     link: Callable | None = None
     detail: Detail | None = None
     intro: str | Callable = ""
+    unsortable: Sequence[str] = ()
     file_stem: Callable | None = None
 
     def __post_init__(self):
@@ -140,7 +144,7 @@ class ListPage:
 
     @property
     def sort_keys(self) -> list[str]:
-        return [column.key for column in self.screen_columns]
+        return [c.key for c in self.screen_columns if c.key not in self.unsortable]
 
     def form_class(self) -> type[forms.Form]:
         """The filters, parameters and sort as one Django form (all optional)."""
@@ -398,15 +402,21 @@ def cell_text(row, column: Column) -> str:
         return fr_number(value, 0)
     if column.kind == "float":
         return fr_number(value, column.decimals)
+    if isinstance(value, dt.datetime):
+        return _local(value).strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
     return "—" if value in (None, "") else str(value)
 
 
 def _sort_key(value):
-    """Text compares without case or accents (« Équipe » beside « equipe »); others as they are."""
+    """Text compares without case or accents (« Équipe » beside « equipe »); unknown last."""
+    if value is None:
+        return (1, "")
     if isinstance(value, str):
         decomposed = unicodedata.normalize("NFKD", value.casefold())
-        return "".join(c for c in decomposed if not unicodedata.combining(c))
-    return value
+        value = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return (0, value)
 
 
 def _narrow(rows, item: Filter, value):
@@ -426,11 +436,15 @@ def _as_dicts(page: ListPage, rows: Iterable):
     if isinstance(rows, QuerySet):
         rows = rows.iterator()
     for row in rows:
-        yield (
-            row
-            if isinstance(row, dict)
-            else {c.key: value_of(row, c.key, display=True) for c in page.columns}
-        )
+        values = {c.key: value_of(row, c.key, display=True) for c in page.columns}
+        yield {key: _local(value) for key, value in values.items()}
+
+
+def _local(value):
+    """An instant as Paris wall-clock time: what the user reads (XLSX holds no time zone)."""
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return timezone.localtime(value).replace(tzinfo=None)
+    return value
 
 
 def _encode(values: dict, **changes) -> str:

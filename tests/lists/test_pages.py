@@ -1,9 +1,11 @@
 """The declared list pages: filter, sort, tie-break, pagination, bad input, export, access."""
 
 import csv
+import datetime as dt
 import io
 
 import pytest
+import time_machine
 from django import forms
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
@@ -210,14 +212,41 @@ def test_it_lists_a_scoped_queryset_with_labels_filters_and_sort(client_for, per
     agents = _get(client, "essai:accounts", role=Role.AGENT)
     assert [user.username for user in agents.context["query"].rows] == ["alice", "bob"]
     exported = _get(client, "essai:accounts", role=Role.AGENT, export="csv")
-    assert exported.content.decode("utf-8-sig").splitlines()[1:] == [
-        "alice;Téléconseiller",
-        "bob;Téléconseiller",
+    assert [line.split(";")[:4] for line in exported.content.decode("utf-8-sig").splitlines()] == [
+        ["Identifiant", "Nom", "Rôle", "Entrée"],
+        ["alice", "Alice", "Téléconseiller", "2020-01-01"],
+        ["bob", "Bob", "Téléconseiller", "2020-01-01"],
     ]
+    # A column that is no field cannot be sorted by: a French error, not a 500.
+    unsortable = _get(client, "essai:accounts", sort="get_full_name")
+    assert unsortable.status_code == 200
+    assert unsortable.context["query"].errors[0]["text"].startswith("Tri : Sélectionnez")
     detail = client.get(reverse("essai:accounts_detail", args=["bob"]))
     assert "<dt>Équipe</dt><dd>Équipe Arras</dd>" in detail.content.decode()
     # Another team's account is not found for maud (404, not another's page).
     assert client.get(reverse("essai:accounts_detail", args=["zoe"])).status_code == 404
+
+
+def test_it_shows_and_exports_instants_in_paris_time(client_for, personas):
+    # 15/06/2026 08:00 UTC is 10:00 in Paris (summer time, UTC+2).
+    with time_machine.travel(dt.datetime(2026, 6, 15, 8, 0, tzinfo=dt.UTC), tick=False):
+        make_user("yann", Role.AGENT, team=personas["maud"].team)
+    client = client_for("maud")
+    content = _get(client, "essai:accounts", role=Role.AGENT).content.decode()
+    assert "<td>15/06/2026 10:00</td>" in content
+    assert "<td>01/01/2020</td>" in content  # a date stays a date
+    csv_text = _get(client, "essai:accounts", role=Role.AGENT, export="csv").content.decode()
+    assert csv_text.splitlines()[-1].endswith(";2026-06-15 10:00:00")
+    xlsx = _get(client, "essai:accounts", role=Role.AGENT, export="xlsx")
+    rows = list(load_workbook(io.BytesIO(xlsx.content)).active.iter_rows(values_only=True))
+    assert rows[-1][0] == "yann"
+    assert rows[-1][4] == dt.datetime(2026, 6, 15, 10, 0)  # Excel holds no time zone
+
+
+def test_it_breaks_ties_on_unknown_values_without_failing():
+    page = _declare(tie_break=("team",))
+    rows = [{"name": "Léa", "team": None}, {"name": "léa", "team": "Lens"}, {"name": "Abel"}]
+    assert page._sorted(rows, "-name") == [rows[1], rows[0], rows[2]]
 
 
 def _declare(**changes):

@@ -80,8 +80,15 @@ ACCOUNTS = ListPage(
     title="Comptes de l'équipe",
     capability="dashboard",
     source=team_accounts,
-    columns=[Column("Identifiant", "username"), Column("Rôle", "role")],
+    columns=[
+        Column("Identifiant", "username"),
+        Column("Nom", "get_full_name"),
+        Column("Rôle", "role"),
+        Column("Entrée", "start_date"),
+        Column("Compte créé", "date_joined"),
+    ],
     default_sort="username",
+    unsortable=("get_full_name",),
     filters=[
         Filter(
             "role",
