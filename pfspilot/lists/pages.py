@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django import forms
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import F, QuerySet
 from django.http import Http404, HttpResponse, QueryDict
@@ -258,7 +258,7 @@ class ListPage:
         if isinstance(rows, QuerySet):
             try:
                 return rows.get(**{lookup: pk})
-            except (rows.model.DoesNotExist, ValueError, TypeError) as error:
+            except (rows.model.DoesNotExist, ValidationError, ValueError, TypeError) as error:
                 raise Http404(_("Cette ligne n'existe pas ou ne vous est pas visible.")) from error
         for row in rows:
             if str(value_of(row, lookup)) == str(pk):
@@ -314,6 +314,9 @@ class ListPage:
         key, descending = query.sort.lstrip("-"), query.sort.startswith("-")
         headers = []
         for column in self.screen_columns:
+            if column.key not in self.sort_keys:
+                headers.append({"column": column, "aria_sort": "", "href": "", "next": ""})
+                continue
             current = column.key == key
             # A click on the sorted column flips it; on another one sorts it ascending.
             target = f"-{column.key}" if current and not descending else column.key

@@ -217,6 +217,7 @@ def test_it_lists_a_scoped_queryset_with_labels_filters_and_sort(client_for, per
         ["alice", "Alice", "Téléconseiller", "2020-01-01"],
         ["bob", "Bob", "Téléconseiller", "2020-01-01"],
     ]
+    assert '<th scope="col">Nom</th>' in content  # not sortable: no sort link
     # A column that is no field cannot be sorted by: a French error, not a 500.
     unsortable = _get(client, "essai:accounts", sort="get_full_name")
     assert unsortable.status_code == 200
