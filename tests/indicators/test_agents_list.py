@@ -8,8 +8,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from pfspilot.indicators.lists import AGENTS
-from pfspilot.people.access import CAPABILITIES
-from pfspilot.people.models import Profile, User
+from pfspilot.people.access import can
+from pfspilot.people.models import Profile, Role, Team, User
 from tests.conftest import PERSONAS
 
 KEYS = (
@@ -139,10 +139,31 @@ def test_the_dashboard_links_to_the_list_for_its_period(client_for, year_loaded)
 
 
 @pytest.mark.parametrize("persona", sorted(PERSONAS))
-def test_who_sees_the_dashboard_sees_the_list(client_for, year_loaded, persona):
+def test_who_sees_the_dashboard_sees_the_list(client_for, personas, year_loaded, persona):
     client = client_for(persona)
     dashboard = client.get(reverse("indicators:dashboard")).status_code
     listing = _list(client).status_code
     export = _list(client, export="csv").status_code
-    expected = 200 if PERSONAS[persona][0] in CAPABILITIES["dashboard"] else 403
+    expected = 200 if can(personas[persona], "dashboard") else 403
     assert (dashboard, listing, export) == (expected, expected, expected)
+
+
+def test_an_assistant_superviseur_never_sees_another_teams_agents(
+    client_for, personas, year_loaded
+):
+    # Whether or not the role holds the dashboard, its team's agents are all it may see.
+    sam = personas["sam"]
+    assert sam.role == Role.SUPERVISOR
+    sam.team = Team.objects.get(name="Arras")
+    sam.save()
+    client = client_for("sam")
+    for params in ({}, {"team": "Lens"}, {"export": "csv"}):
+        response = _list(client, **params)
+        if response.status_code == 403:
+            continue
+        assert response.status_code == 200, params
+        if "export" in params:
+            lines = response.content.decode("utf-8-sig").splitlines()[1:]
+            assert [line.split(";")[1] for line in lines] == ["tc001"]
+        else:
+            assert {row["team"] for row in _rows(response)} <= {"Arras"}, params
