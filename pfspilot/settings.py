@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "pfspilot.background.apps.BackgroundTasksConfig",  # django_tasks_db, labelled in French
     "pfspilot.people",
+    "pfspilot.lists",
     "pfspilot.reference",
     "pfspilot.desk",
     "pfspilot.contacts",
