@@ -14,17 +14,29 @@ AGENT_OF_PROFILE = {"fi": "alice", "confirme": "bob"}
 
 
 def article(page: str, code: str) -> str:
-    found = re.search(rf'<article class="motif" data-code="{code}">(.*?)</article>', page, re.S)
+    found = re.search(
+        rf'<article class="motif kind-\w+" data-code="{code}">(.*?)</article>', page, re.S
+    )
     assert found, f"motif {code} absent de la page"
     return found.group(1)
 
 
 def decisions(block: str) -> dict[str, tuple[str, str]]:
-    """profile → (action, instruction) as displayed."""
+    """profile → (action, instruction) as displayed, for a decision without pending question."""
     found = re.findall(
         r'data-profile="(\w+)" data-action="(\w+)">.*?<p class="instruction">(.*?)</p>', block, re.S
     )
     return {profile: (action, html.unescape(text)) for profile, action, text in found}
+
+
+def outcomes(block: str) -> list[tuple[str, str, str]]:
+    """(answer « oui »/« non », action, instruction) of each outcome shown side by side."""
+    found = re.findall(
+        r'data-dossier="(\w+)" data-action="(\w+)">.*?<p class="instruction">(.*?)</p>',
+        block,
+        re.S,
+    )
+    return [(answer, action, html.unescape(text)) for answer, action, text in found]
 
 
 @pytest.mark.parametrize("profile", ["fi", "confirme"])
@@ -37,11 +49,22 @@ def test_it_shows_the_agent_the_instruction_of_their_profile(
     client = client_for(AGENT_OF_PROFILE[profile])
     cell = fi if profile == "fi" else confirme
     for dossier in (False, True):
-        params = {"q": label, **({"dossier": code} if dossier else {})}
+        answer = {"dossier": code} if dossier else {"sans_dossier": code}
         for url in (GUIDE, SEARCH):
-            block = article(client.get(url, params).content.decode(), code)
+            block = article(client.get(url, {"q": label, **answer}).content.decode(), code)
             assert f"<h3>{html.escape(label)}</h3>" in block
             assert decisions(block) == {profile: expected(cell, dossier)}, (url, dossier)
+    # Before any answer, a motif that asks « Dossier en cours ? » shows both outcomes.
+    block = article(client.get(SEARCH, {"q": label}).content.decode(), code)
+    if cell == FILE:
+        assert decisions(block) == {profile: ("a_determiner", expected(cell, True)[1])}
+        assert outcomes(block) == [
+            ("oui", *expected(cell, True)),
+            ("non", *expected(cell, False)),
+        ]
+    else:
+        assert decisions(block) == {profile: expected(cell, False)}
+        assert outcomes(block) == []
 
 
 @pytest.mark.parametrize("code,label,parcours,fi,confirme", NOTE_TABLE)
@@ -98,7 +121,7 @@ def test_it_shows_the_renfort_their_own_confirmed_profile(client_for):
         ("créance", ["CREANCE", "CONTESTATIONS", "RECOUVREMENT"]),
         ("surendetement", ["SURENDETTEMENT"]),
         ("L’ASF", ["ASF"]),
-        ("rsa", ["RSA-JEUNE"]),
+        ("rsa", ["RSA", "RSA-JEUNE"]),  # « Le RSA » (level 1) before « Le RSA jeune »
         ("detresse", ["DETRESSE"]),
     ],
 )
@@ -107,9 +130,10 @@ def test_it_finds_motifs_despite_typos_accents_and_acronyms(client_for, query, c
     assert re.findall(r'data-code="([\w-]+)"', page) == codes
 
 
-def test_it_answers_level_1_for_a_motif_outside_the_table(client_for):
-    page = client_for("alice").get(SEARCH, {"q": "changement d'adresse"}).content.decode()
-    assert "Aucun motif du tableau ne correspond à « changement d&#x27;adresse »." in page
+def test_it_answers_level_1_for_a_motif_outside_the_guide(client_for):
+    page = client_for("alice").get(SEARCH, {"q": "piscine d'été"}).content.decode()
+    assert "<strong>Motif hors tableau : traiter au niveau 1</strong>" in page
+    assert "Aucun motif du guide ne correspond à « piscine d&#x27;été »." in page
     assert "Motif hors tableau : traiter l&#x27;appel au niveau 1." in page
     assert 'data-code="' not in page
 
@@ -143,9 +167,9 @@ def test_the_partial_keeps_the_address_bar_on_the_guide(client_for):
 
 def test_it_ignores_a_file_answer_given_for_another_motif(client_for):
     page = client_for("alice").get(SEARCH, {"q": "aripa", "dossier": "AJPP"}).content.decode()
-    assert decisions(article(page, "ARIPA")) == {
-        "fi": ("traiter", "Pas de dossier en cours : traiter l'appel au niveau 1.")
-    }
+    block = article(page, "ARIPA")
+    assert [action for _answer, action, _text in outcomes(block)] == ["rappel_differe", "traiter"]
+    assert 'aria-pressed="true"' not in block
 
 
 def test_it_escapes_the_query(client_for):
