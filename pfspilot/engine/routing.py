@@ -133,6 +133,7 @@ class RoutingRow:
     norm_label: str = field(init=False, repr=False, compare=False)
     compact: frozenset[str] = field(init=False, repr=False, compare=False)
     phrases: frozenset[tuple[str, ...]] = field(init=False, repr=False, compare=False)
+    label_phrases: frozenset[tuple[str, ...]] = field(init=False, repr=False, compare=False)
     label_words: frozenset[str] = field(init=False, repr=False, compare=False)
     words: frozenset[str] = field(init=False, repr=False, compare=False)
 
@@ -153,6 +154,7 @@ class RoutingRow:
         phrases = label_phrases | {_phrase(k) for k in self.keywords}
         phrases.discard(())
         set_(self, "phrases", frozenset(phrases))
+        set_(self, "label_phrases", frozenset(label_phrases))
         set_(self, "label_words", frozenset(w for p in label_phrases for w in p))
         set_(self, "words", frozenset(w for p in phrases for w in p))
 
@@ -223,8 +225,8 @@ def search(rows: list[RoutingRow], query: str, limit: int = 10) -> list[RoutingR
     with it (the agent is still typing), or — only for a word the guide does not know — is one
     typo away (two for words of 8 letters or more; a 3-letter acronym only with its letters
     swapped). Query words that match no row anywhere are ignored ("question paiement"); only
-    the rows matching the most query words are kept. Ranking: the whole query equal to a label,
-    code or keyword; then better word matches; then words hit in the label; then the share of a
+    the rows matching the most query words are kept. Ranking: the whole query equal to a label
+    or code, else to a keyword; then better word matches; then words hit in the label; then the share of a
     label or keyword covered ("rsa": « Le RSA » before « Le RSA jeune »); then procedures and
     the distress transfer, catalogue, table; then position.
     """
@@ -239,7 +241,12 @@ def search(rows: list[RoutingRow], query: str, limit: int = 10) -> list[RoutingR
         matched = tuple(w for w in words if qualities[w])
         if not matched:
             continue
-        exact = tuple(fold(w) for w in words) in row.phrases or _compact(query) in row.compact
+        folded = tuple(fold(w) for w in words)
+        # 0: the query is the label or code; 1: it is one of the keywords; 2: neither.
+        if folded in row.label_phrases or _compact(query) in row.compact:
+            exact = 0
+        else:
+            exact = 1 if folded in row.phrases else 2
         label_hits = sum(1 for w in matched if _match(w, row.label_words, typo=False))
         coverage = max(
             sum(1 for p in phrase if any(_match(w, frozenset({p}), typo=False) for w in words))
@@ -248,7 +255,7 @@ def search(rows: list[RoutingRow], query: str, limit: int = 10) -> list[RoutingR
         )
         key = (
             -len(matched),
-            not exact,
+            exact,
             -sum(qualities.values()),
             -label_hits,
             -coverage,

@@ -6,10 +6,11 @@ d'activité, RSA, family allowances…): the guide must recognise them as level 
 table row to cover them. » Benefit names and acronyms are the CAF's public ones (caf.fr).
 Procedures: note §D (incivility) and §C (urgency).
 
-Three keywords of the table stretched a row over everyday calls and are corrected here, with
-their history entry: « aide au logement » on the accession row (housing aid is level 1),
-« RSA » and « revenu de solidarité active » on the RSA jeune row (the RSA is level 1), and
-« urgence » on the users-in-distress row (an urgency goes to the supervision mailbox, note §C).
+Keywords of the table that stretched a row over everyday calls are corrected here, with their
+history entry: « aide au logement » on the accession row (housing aid is level 1), « RSA » and
+« revenu de solidarité active » on the RSA jeune row (the RSA is level 1), « urgence » on the
+users-in-distress row (an urgency goes to the supervision mailbox, note §C); the CMG row gains
+« garde d'enfant » and « mode de garde », which a bare « enfant » otherwise sent to placement.
 """
 
 import datetime as dt
@@ -82,7 +83,7 @@ CATALOGUE = [
     (ACCOUNT, "COMPTE-CAF", "Le compte caf.fr et le mot de passe",
      "caf.fr, mon compte, compte, espace personnel, espace allocataire, mot de passe, code "
      "confidentiel, code, identifiant, connexion, se connecter, application, appli, "
-     "FranceConnect, mot de passe oublié, numéro allocataire, numéro d'allocataire"),
+     "FranceConnect, mot de passe oublié, mdp, numéro allocataire, numéro d'allocataire"),
     (ACCOUNT, "COORDONNEES", "La mise à jour des coordonnées (téléphone, courriel, RIB)",
      "coordonnées, téléphone, numéro de téléphone, portable, mail, e-mail, courriel, adresse "
      "mail, adresse électronique, RIB, IBAN, coordonnées bancaires, compte bancaire, "
@@ -111,6 +112,8 @@ TABLE_KEYWORDS = {
     "ACCESSION": "accession, propriétaire, achat, achat immobilier, prêt accession, "
     "prêt immobilier, devenir propriétaire",
     "RSA-JEUNE": "RSA jeune, RSA jeune actif, jeune, jeune actif, moins de 25 ans",
+    "CMG": "CMG, complément de libre choix du mode de garde, garde, garde d'enfant, mode de "
+    "garde, assistante maternelle, crèche, Pajemploi",
     "DETRESSE": "détresse, suicide, suicidaire, se suicider, idées suicidaires, danger, "
     "en danger, mise en danger, violence, violences conjugales, violences intrafamiliales, "
     "désespoir, désespéré",
@@ -119,6 +122,8 @@ OLD_TABLE_KEYWORDS = {
     "ACCESSION": "accession, propriétaire, achat, prêt, aide au logement",
     "RSA-JEUNE": "RSA, revenu de solidarité active, jeune, moins de 25 ans",
     "DETRESSE": "détresse, urgence, suicide, danger, violence, désespoir",
+    "CMG": "CMG, complément de libre choix du mode de garde, garde, assistante maternelle, "
+    "crèche, Pajemploi",
 }
 
 
