@@ -222,9 +222,9 @@ def search(rows: list[RoutingRow], query: str, limit: int = 10) -> list[RoutingR
     """Rows matching `query`, best first; [] when no row really matches.
 
     A row matches a query word when one of its words (label, code, keywords) equals it, begins
-    with it (the agent is still typing), or — only for a word the guide does not know — is one
-    typo away (two for words of 8 letters or more; a 3-letter acronym only with its letters
-    swapped). Query words that match no row anywhere are ignored ("question paiement"); only
+    with it (the agent is still typing), or — only for a word the guide does not know — is its
+    nearest word one typo away (two for words of 9 letters or more; a 3-letter acronym only with
+    its letters swapped). Query words that match no row anywhere are ignored ("question paiement"); only
     the rows matching the most query words are kept. Ranking: the whole query equal to a label
     or code, else to a keyword; then better word matches; then words hit in the label; then the share of a
     label or keyword covered ("rsa": « Le RSA » before « Le RSA jeune »); then procedures and
@@ -234,10 +234,10 @@ def search(rows: list[RoutingRow], query: str, limit: int = 10) -> list[RoutingR
     if not words:
         return []
     vocabulary = frozenset(w for row in rows for w in row.words)
-    known = {w: _is_known(w, vocabulary) for w in words}
+    typos = {w: 0 if _is_known(w, vocabulary) else _closest_typo(w, vocabulary) for w in words}
     scored = []
     for row in rows:
-        qualities = {w: _match(w, row.words, typo=not known[w]) for w in words}
+        qualities = {w: _match(w, row.words, typo=typos[w]) for w in words}
         matched = tuple(w for w in words if qualities[w])
         if not matched:
             continue
@@ -247,10 +247,9 @@ def search(rows: list[RoutingRow], query: str, limit: int = 10) -> list[RoutingR
             exact = 0
         else:
             exact = 1 if folded in row.phrases else 2
-        label_hits = sum(1 for w in matched if _match(w, row.label_words, typo=False))
+        label_hits = sum(1 for w in matched if _match(w, row.label_words))
         coverage = max(
-            sum(1 for p in phrase if any(_match(w, frozenset({p}), typo=False) for w in words))
-            / len(phrase)
+            sum(1 for p in phrase if any(_match(w, frozenset({p})) for w in words)) / len(phrase)
             for phrase in row.phrases
         )
         key = (
@@ -317,10 +316,11 @@ def _compact(text: str) -> str:
 
 
 def _max_edits(word: str) -> int:
-    # Words of 4–7 letters tolerate one typo, longer words two; 3-letter acronyms see _match.
+    # Words of 4–8 letters tolerate one typo, longer words two; 3-letter acronyms see _match.
+    # Two edits already turn "paiement" into "placement": short words get one.
     if len(word) <= 3:
         return 0
-    return 1 if len(word) <= 7 else 2
+    return 1 if len(word) <= 8 else 2
 
 
 def _is_known(word: str, vocabulary: frozenset[str]) -> bool:
@@ -334,27 +334,41 @@ def _is_prefix(word: str, candidate: str) -> bool:
     return len(word) >= 2 and candidate.startswith(word)
 
 
-def _match(word: str, candidates: frozenset[str], *, typo: bool) -> int:
+def _match(word: str, candidates: frozenset[str], *, typo: int = 0) -> int:
     """Quality of the best match of `word` (as typed, normalised) among `candidates` (folded):
-    exact, prefix, typo or 0."""
+    exact, prefix, a typo of at most `typo` edits (0: none), or 0."""
     if fold(word) in candidates:
         return _EXACT
     if any(_is_prefix(word, c) for c in candidates):
         return _PREFIX
-    if not typo:
-        return 0
-    word = fold(word)
-    edits = _max_edits(word)
-    for candidate in candidates:
-        if len(word) == 3 and len(candidate) == 3:
-            # A 3-letter acronym only tolerates swapped letters (cgm → cmg, not asf → ass).
-            if sorted(word) == sorted(candidate) and OSA.distance(word, candidate) <= 1:
-                return _TYPO
-        elif edits:
-            if OSA.distance(word, candidate, score_cutoff=edits) <= edits:
-                return _TYPO
-            # The agent is still typing a misspelt beginning ("surandet" → surendettement).
-            if len(word) >= 5 and len(candidate) > len(word):
-                if OSA.distance(word, candidate[: len(word)], score_cutoff=1) <= 1:
-                    return _TYPO
+    if typo and any((_typo_distance(word, c) or typo + 1) <= typo for c in candidates):
+        return _TYPO
     return 0
+
+
+def _closest_typo(word: str, vocabulary: frozenset[str]) -> int:
+    """Edits to the vocabulary's nearest word within tolerance (0: none): only the nearest
+    words count as the intended one ("familliales" is familiale, not familial)."""
+    distances = [d for c in vocabulary if (d := _typo_distance(word, c))]
+    return min(distances, default=0)
+
+
+def _typo_distance(word: str, candidate: str) -> int | None:
+    """Edits between `word` and `candidate` when within the typo tolerance, else None."""
+    word = fold(word)
+    if len(word) == 3 and len(candidate) == 3:
+        # A 3-letter acronym only tolerates swapped letters (cgm → cmg, not asf → ass).
+        if sorted(word) == sorted(candidate) and OSA.distance(word, candidate) == 1:
+            return 1
+        return None
+    edits = _max_edits(word)
+    if not edits:
+        return None
+    distance = OSA.distance(word, candidate, score_cutoff=edits)
+    if 0 < distance <= edits:
+        return distance
+    # The agent is still typing a misspelt beginning ("surandet" → surendettement).
+    if len(word) >= 5 and len(candidate) > len(word):
+        if OSA.distance(word, candidate[: len(word)], score_cutoff=1) == 1:
+            return 1
+    return None
