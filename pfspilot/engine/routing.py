@@ -107,7 +107,9 @@ def fold(word: str) -> str:
     return word
 
 
-def _phrase(text: str) -> tuple[str, ...]:
+def phrase(text: str) -> tuple[str, ...]:
+    """The words that identify `text` when matching (folded, no stop words, hyphens split):
+    « Le RSA jeune », « RSA-JEUNE » and « rsa jeune » are one phrase."""
     words = (fold(w) for w in tokens(text.replace("-", " ").replace("_", " ")))
     return tuple(w for w in words if w not in QUERY_STOPWORDS)
 
@@ -150,8 +152,8 @@ class RoutingRow:
         set_(self, "norm_code", normalize(self.code))
         set_(self, "norm_label", normalize(self.label))
         set_(self, "compact", frozenset({_compact(self.code), _compact(self.label)}))
-        label_phrases = {_phrase(self.label), _phrase(self.code)}
-        phrases = label_phrases | {_phrase(k) for k in self.keywords}
+        label_phrases = {phrase(self.label), phrase(self.code)}
+        phrases = label_phrases | {phrase(k) for k in self.keywords}
         phrases.discard(())
         set_(self, "phrases", frozenset(phrases))
         set_(self, "label_phrases", frozenset(label_phrases))

@@ -17,7 +17,6 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from pfspilot.engine import routing
-from pfspilot.engine.text import normalize
 
 
 def _percent(verbose_name, help_text=""):
@@ -411,19 +410,19 @@ def _keyword_list(keywords: str) -> tuple[str, ...]:
     return tuple(k.strip() for k in keywords.split(",") if k.strip())
 
 
-def _table_names() -> dict[str, str]:
-    """Normalised codes, labels and acronyms of the note's table → the label they belong to."""
+def _table_names() -> dict[tuple[str, ...], str]:
+    """Codes and labels of the note's table, as matching phrases → the label they belong to."""
     names = {}
     for code, label in Motif.objects.values_list("code", "label"):
-        names.setdefault(normalize(code), label)
-        names.setdefault(normalize(label), label)
+        names.setdefault(routing.phrase(code), label)
+        names.setdefault(routing.phrase(label), label)
     return names
 
 
-def _refuse_table_names(errors: dict, field: str, values, names: dict[str, str]) -> None:
+def _refuse_table_names(errors: dict, field: str, values, names: dict) -> None:
     # A catalogue word equal to a table motif would steal its calls (« CMG », « RSA jeune »).
     for value in values:
-        label = names.get(normalize(value))
+        label = names.get(routing.phrase(value))
         if label:
             errors[field] = _(
                 "« %(value)s » désigne un motif du tableau de la note (« %(label)s ») : "
