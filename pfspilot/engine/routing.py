@@ -225,25 +225,25 @@ def search(rows: list[RoutingRow], query: str, limit: int = 10) -> list[RoutingR
 
     A row matches a query word when one of its words (label, code, keywords) equals it, begins
     with it (the agent is still typing), or — only for a word the guide does not know — is its
-    nearest word one typo away (two for words of 9 letters or more; a 3-letter acronym only with
-    its letters swapped). Query words that match no row anywhere are ignored ("question paiement"); only
-    the rows matching the most query words are kept. Ranking: the whole query equal to a label
-    or code, else to a keyword; then better word matches; then words hit in the label; then the share of a
-    label or keyword covered ("rsa": « Le RSA » before « Le RSA jeune »); then procedures and
-    the distress transfer, catalogue, table; then position.
+    nearest word one typo away (two for words of 9 letters or more; a 3-letter acronym only
+    with its letters swapped). Query words that match no row anywhere are ignored ("question
+    paiement"); only the rows matching the most query words are kept. Ranking: the whole query
+    equal to a label or code, else to a keyword; then better word matches; then words hit in
+    the label; then the share of a label or keyword covered ("rsa": « Le RSA » before « Le RSA
+    jeune »); then procedures and the distress transfer, catalogue, table; then position.
     """
     words = query_words(query)
     if not words:
         return []
     vocabulary = frozenset(w for row in rows for w in row.words)
     typos = {w: 0 if _is_known(w, vocabulary) else _closest_typo(w, vocabulary) for w in words}
+    folded = tuple(fold(w) for w in words)
     scored = []
     for row in rows:
         qualities = {w: _match(w, row.words, typo=typos[w]) for w in words}
         matched = tuple(w for w in words if qualities[w])
         if not matched:
             continue
-        folded = tuple(fold(w) for w in words)
         # 0: the query is the label or code; 1: it is one of the keywords; 2: neither.
         if folded in row.label_phrases or _compact(query) in row.compact:
             exact = 0
@@ -251,8 +251,12 @@ def search(rows: list[RoutingRow], query: str, limit: int = 10) -> list[RoutingR
             exact = 1 if folded in row.phrases else 2
         label_hits = sum(1 for w in matched if _match(w, row.label_words))
         coverage = max(
-            sum(1 for p in phrase if any(_match(w, frozenset({p})) for w in words)) / len(phrase)
-            for phrase in row.phrases
+            (
+                sum(1 for p in phrase if any(_match(w, frozenset({p})) for w in words))
+                / len(phrase)
+                for phrase in row.phrases
+            ),
+            default=0.0,
         )
         key = (
             -len(matched),
@@ -283,9 +287,7 @@ def suggest(rows: list[RoutingRow], query: str, n: int = 3) -> list[RoutingRow]:
         if len(word) < 3:
             continue
         for row in rows:
-            best = max(
-                Levenshtein.normalized_similarity(word, candidate) for candidate in row.words
-            )
+            best = max((Levenshtein.normalized_similarity(word, c) for c in row.words), default=0.0)
             if best < SUGGESTION_SIMILARITY:
                 continue
             key = (-best, _priority(row), row.position)
