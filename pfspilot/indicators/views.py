@@ -1,7 +1,7 @@
 import dataclasses
 import datetime as dt
 
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,23 +29,32 @@ def _params(scope: dashboard.Scope) -> dict:
 @requires("dashboard")
 def dashboard_page(request):
     """COG dashboard; htmx requests get the content only (drill-down, period change)."""
-    scope = ScopeForm(request.GET).scope(default_year=timezone.localdate().year)
+    form = ScopeForm(request.GET)
+    scope = form.scope(default_year=timezone.localdate().year)
+    period_errors = form.period_errors()
     context = _build(scope) | {
+        "period_errors": period_errors,
         "params": _params(scope),
         "years": sorted({*selectors.years(), scope.year}),
         "months": list(enumerate(dashboard.MONTHS, start=1)),
         "motif_choices": selectors.motifs(scope.year),
         "team_choices": selectors.teams(scope.year),
     }
+    status = 400 if period_errors else 200
     if request.headers.get("HX-Request"):
-        return render(request, "indicators/_content.html", context)
-    return render(request, "indicators/dashboard.html", context)
+        return render(request, "indicators/_content.html", context, status=status)
+    return render(request, "indicators/dashboard.html", context, status=status)
 
 
 @requires("dashboard")
 def export(request):
     """One table of the dashboard (same parameters) as CSV for Excel-FR or XLSX."""
     form = ExportForm(request.GET)
+    period_errors = form.period_errors()
+    if period_errors:
+        return HttpResponseBadRequest(
+            " ".join(period_errors), content_type="text/plain; charset=utf-8"
+        )
     scope = form.scope(default_year=timezone.localdate().year)
     name = (form.cleaned_data.get("table") if form.is_valid() else "") or "cibles"
     fmt = (form.cleaned_data.get("format") if form.is_valid() else "") or "csv"

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from pfspilot.engine import calendar
 from pfspilot.engine.requirements import PlanningError
 from pfspilot.people.access import requires
 
@@ -20,15 +21,27 @@ VOLUME_STEPS = (-30, -20, -10, 0, 10, 20, 30)  # volume change offered in the wh
 
 
 def parse_day(value: str | None, default: dt.date) -> tuple[dt.date, str | None]:
-    """The `jour` parameter as a date, else `default` and, when it is malformed, a French error."""
+    """The `jour` parameter (AAAA-MM-JJ or JJ/MM/AAAA) as a date, else `default` and a French error.
+
+    Malformed dates, impossible ones (2026-02-30) and dates outside the supported years
+    (`calendar.FIRST_YEAR`–`LAST_YEAR`, e.g. 31/12/9999 or 01/01/0001) give the error.
+    """
     if not value:
         return default, None
-    try:
-        return dt.date.fromisoformat(value), None
-    except ValueError:
-        return default, _("Date invalide « %(valeur)s » : utilisez le format AAAA-MM-JJ.") % {
-            "valeur": value
-        }
+    text = value.strip()
+    day = None
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            day = dt.datetime.strptime(text, fmt).date()
+            break
+        except ValueError:
+            continue
+    if day is None or not calendar.in_supported_range(day):
+        return default, _(
+            "Date invalide « %(valeur)s » : indiquez une date existante entre le "
+            "01/01/%(premiere)s et le 31/12/%(derniere)s (format AAAA-MM-JJ ou JJ/MM/AAAA)."
+        ) % {"valeur": value, "premiere": calendar.FIRST_YEAR, "derniere": calendar.LAST_YEAR}
+    return day, None
 
 
 def _parse_day(value: str | None) -> tuple[dt.date, str | None]:
@@ -148,7 +161,7 @@ def day(request):
         "previous_day": day - dt.timedelta(days=1),
         "next_day": day + dt.timedelta(days=1),
     }
-    return render(request, "planning/day.html", context)
+    return render(request, "planning/day.html", context, status=400 if day_error else 200)
 
 
 @requires("planning")
@@ -219,7 +232,8 @@ def what_if(request):
                 )
             ],
         }
-    return render(request, "planning/partials/what_if.html", context)
+    status = 400 if day_error else 200
+    return render(request, "planning/partials/what_if.html", context, status=status)
 
 
 @requires("planning")
@@ -245,4 +259,4 @@ def week(request):
         "previous_week": day - dt.timedelta(days=7),
         "next_week": day + dt.timedelta(days=7),
     }
-    return render(request, "planning/week.html", context)
+    return render(request, "planning/week.html", context, status=400 if day_error else 200)

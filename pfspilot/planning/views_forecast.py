@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from pfspilot.engine import calendar
 from pfspilot.engine.forecast import slot_starts
 from pfspilot.people.access import requires
 from pfspilot.reference.selectors import platform_rules
@@ -19,8 +20,6 @@ from pfspilot.reference.selectors import platform_rules
 from . import forecasting
 from .selectors import next_working_day
 from .views import parse_day
-
-MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
 class OverrideForm(forms.Form):
@@ -96,7 +95,7 @@ def forecast(request):
         "previous_day": day - dt.timedelta(days=1),
         "next_day": day + dt.timedelta(days=1),
     }
-    status = 400 if request.method == "POST" else 200
+    status = 400 if request.method == "POST" or day_error else 200
     return render(request, "planning/forecast.html", context, status=status)
 
 
@@ -121,7 +120,7 @@ def capacity(request):
     if value:
         try:
             year = int(value)
-            if not MIN_YEAR <= year <= MAX_YEAR:
+            if not calendar.FIRST_YEAR <= year <= calendar.LAST_YEAR:
                 raise ValueError
         except ValueError:
             year = today.year
@@ -129,8 +128,8 @@ def capacity(request):
                 "Année invalide « %(valeur)s » : indiquez une année entre %(min)s et %(max)s."
             ) % {
                 "valeur": value,
-                "min": MIN_YEAR,
-                "max": MAX_YEAR,
+                "min": calendar.FIRST_YEAR,
+                "max": calendar.LAST_YEAR,
             }
     report = error = None
     try:
@@ -144,5 +143,7 @@ def capacity(request):
         "error": error,
         "previous_year": year - 1,
         "next_year": year + 1,
+        "first_year": calendar.FIRST_YEAR,
+        "last_year": calendar.LAST_YEAR,
     }
-    return render(request, "planning/capacity.html", context)
+    return render(request, "planning/capacity.html", context, status=400 if year_error else 200)

@@ -80,7 +80,7 @@ def test_it_explains_a_missing_forecast(client_for, personas):
 
 def test_it_rejects_a_bad_date_in_french(client_for, platform):
     response = client_for("maud").get(reverse("planning:day"), {"jour": "2026-13-45"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Date invalide « 2026-13-45 »" in response.content.decode()
 
 

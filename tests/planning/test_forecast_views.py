@@ -42,7 +42,7 @@ def test_it_says_there_is_no_history(client_for):
 
 def test_it_reports_an_invalid_date_in_french(client_for):
     response = client_for("maud").get(URL, {"jour": "2026-13-45"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Date invalide « 2026-13-45 »" in response.content.decode()
 
 
@@ -131,7 +131,7 @@ def test_it_shows_the_capacity_at_both_targets(client_for):
 
 def test_it_reports_an_invalid_year_in_french(client_for):
     response = client_for("maud").get(CAPACITY_URL, {"annee": "deux-mille"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Année invalide « deux-mille »" in response.content.decode()
 
 
