@@ -333,6 +333,38 @@ def plan_day(
     return result
 
 
+def template_staffing(
+    agents: list[AgentInput],
+    slots: list[time],
+    rules: PlatformRules | None = None,
+    options: PlanOptions | None = None,
+) -> list[int]:
+    """Agents on the phone per quarter in the note's A/B day of `agents` (no solver).
+
+    The same day `plan_day(optimise=False)` gives, computed once per kind of agent (ETP,
+    lunch group, training), so that a year of days stays quick.
+    """
+    rules = rules or PlatformRules()
+    options = options or PlanOptions()
+    quarters = quarter_starts(slots)
+    kinds: dict[tuple, int] = defaultdict(int)
+    for agent in agents:
+        kinds[(agent.fte, agent.lunch_group, agent.training)] += 1
+    staffed = [0] * len(quarters)
+    if not kinds:
+        return staffed
+    models = [
+        AgentInput(id=i, name=str(i), fte=fte, lunch_group=group, training=training)
+        for i, (fte, group, training) in enumerate(kinds)
+    ]
+    prepared, lunch_len = _prepare(models, quarters, rules, options)
+    for agent, count in zip(prepared, kinds.values(), strict=True):
+        for q, code in enumerate(_template_codes(agent, lunch_len)):
+            if code == "P":
+                staffed[q] += count
+    return staffed
+
+
 def _pattern(agent: _Agent, lunch_len: int, lunch: int, offset: int) -> str:
     """Codes of an agent lunching at `lunch` whose phone stretch skips `offset` free quarters."""
     codes, free = [], 0

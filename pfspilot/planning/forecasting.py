@@ -533,8 +533,6 @@ def capacity(year: int, *, today: dt.date | None = None) -> CapacityReport:
                 phone_share=rules.phone_share,
                 email_share=rules.email_share,
                 fte_available=fte_available,
-                phone_hours_available=phone_hours_available,
-                calls_per_hour=rules.calls_per_hour,
             )
         except capacity_engine.CapacityInputError as exc:
             raise ForecastUnavailable(

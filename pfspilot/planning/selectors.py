@@ -13,22 +13,27 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from pfspilot.contacts.models import AgentActivity
 from pfspilot.engine import calendar, shrinkage
+from pfspilot.engine import capacity as capacity_engine
+from pfspilot.engine import forecast as forecast_engine
 from pfspilot.engine.dayplan import (
     AgentInput,
     DayPlanResult,
     PlanOptions,
+    half_hour_means,
     lunch_options,
     plan_day,
     result_from_payload,
+    template_staffing,
     timeline,
 )
 from pfspilot.engine.parameters import PlatformRules
-from pfspilot.engine.requirements import Demand, PlanningError, requirement
+from pfspilot.engine.requirements import SLOT_HOURS, Demand, PlanningError, requirement
 from pfspilot.people.models import Role, User
 from pfspilot.reference.selectors import cog_targets, platform_rules
 
+from . import forecasting
 from .forecasting import DayForecast, ForecastUnavailable, _history, day_forecast
-from .models import Absence, DayPlan
+from .models import Absence, DayPlan, ForecastOverride
 
 ACTIVITY_LABELS = {
     "phone": _lazy("Téléphone"),
@@ -303,3 +308,143 @@ def week_view(day: dt.date) -> list[WeekDay]:
         except PlanningError as exc:
             days.append(WeekDay(current, None, str(exc)))
     return days
+
+
+# --------------------------------------------------------------------------- hourly capacity
+
+
+@dataclass(frozen=True)
+class CapacityPage:
+    """The capacity page: COG productions (`report`) and the hourly view at the target."""
+
+    report: forecasting.CapacityReport
+    need: capacity_engine.HourlyNeed | None
+    shrinkage_estimate: shrinkage.ShrinkageEstimate | None
+    error: str | None  # why the hourly view is missing, in French
+
+    @property
+    def total(self) -> capacity_engine.NeedRow | None:
+        return self.need.total if self.need else None
+
+    @property
+    def months(self) -> list[capacity_engine.NeedRow]:
+        return self.need.by_month() if self.need else []
+
+    @property
+    def bands(self) -> list[capacity_engine.NeedRow]:
+        return self.need.by_slot() if self.need else []
+
+
+def capacity_page(year: int, *, today: dt.date) -> CapacityPage:
+    """Capacity of `year` (see `forecasting.capacity`) and its hourly view.
+
+    Hourly view, per working day and half-hour: calls offered (actual before the report's
+    split, forecast with the managers' corrections after), the requirement at the year's
+    décroché target (Erlang A, AHT of the day, patience and IVR share of the history, the
+    « taux d'indisponibilité » estimated over the `SHRINKAGE_DAYS` before the split) against
+    the agents on the phone in the note's A/B day of the agents in post that day (contract
+    running, recorded absences out, training Thursdays' morning off the phone).
+    Raises `ForecastUnavailable` without any call history.
+    """
+    report = forecasting.capacity(year, today=today)
+    try:
+        need, estimate = _hourly_need(report)
+    except (PlanningError, capacity_engine.CapacityInputError) as exc:
+        return CapacityPage(report, None, None, str(exc))
+    return CapacityPage(report, need, estimate, None)
+
+
+def _hourly_need(report: forecasting.CapacityReport):
+    first, last = dt.date(report.year, 1, 1), dt.date(report.year, 12, 31)
+    rules = report.rules
+    split = report.split
+    history = _history(
+        min(first, split - dt.timedelta(days=forecasting.HISTORY_DAYS)), split, rules
+    )
+    past = history.between(split - dt.timedelta(days=forecasting.HISTORY_DAYS), split)
+    if past.empty:
+        raise PlanningError(
+            _("Prévision impossible : aucun historique d'appels importé avant cette date.")
+        )
+    try:
+        model = forecast_engine.fit_arrivals(past)
+        handling = forecast_engine.estimate_handling(past)
+    except forecast_engine.ForecastInputError as exc:
+        raise PlanningError(str(exc)) from exc
+    corrections: dict[dt.date, list] = {}
+    for o in ForecastOverride.objects.filter(day__gte=split, day__lte=last):
+        corrections.setdefault(o.day, []).append(forecasting._as_override(o))
+    days = calendar.working_days(first, last)
+    slots = list(past.slots)
+    offered = np.zeros((len(days), len(slots)))
+    for i, day in enumerate(days):
+        index = history.day_index(day) if day < split else None
+        if index is not None:
+            offered[i] = history.offered[index]
+        elif day >= split:
+            arrivals = model.predict(day)
+            if day in corrections:
+                arrivals = forecast_engine.apply_overrides(past.slots, arrivals, corrections[day])
+            offered[i] = arrivals
+    aht = [handling.day_aht(day.weekday(), offered[i]) for i, day in enumerate(days)]
+    staffed = _staff_in_post(days, slots, rules, split)
+    estimate = shrinkage_estimate(split, patience_s=handling.patience_s, rules=rules)
+    need = capacity_engine.hourly_need(
+        days,
+        slots,
+        offered=offered,
+        aht_s=aht,
+        staffed=staffed,
+        patience_s=handling.patience_s,
+        ivr_share=handling.ivr_share,
+        pickup_target=cog_targets(report.year).pickup_rate,
+        shrinkage=estimate.shrinkage if estimate else 0.0,
+        phone_hours_per_fte_day=rules.phone_hours_per_day,
+    )
+    return need, estimate
+
+
+def _staff_in_post(
+    days: list[dt.date], slots: list[dt.time], rules: PlatformRules, split: dt.date
+) -> np.ndarray:
+    """Agents on the phone per (day, half-hour): the A/B day of the agents in post that day.
+
+    Before `split`, a day whose agents' phone time is imported keeps the A/B day's shape
+    scaled to the hours really logged on the phone (leave, sickness and late arrivals that no
+    absence records are in the logs); from `split` on, only recorded absences are known.
+    """
+    first, last = days[0], days[-1]
+    logged = dict(
+        AgentActivity.objects.filter(
+            day__gte=first, day__lt=min(split, last + dt.timedelta(days=1))
+        )
+        .values("day")
+        .annotate(phone=Sum("phone_s"))
+        .values_list("day", "phone")
+    )
+    users = list(
+        User.objects.filter(role=Role.AGENT, is_active=True)
+        .filter(Q(start_date__isnull=True) | Q(start_date__lte=last))
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
+    )
+    absences: dict[int, list[tuple[dt.date, dt.date]]] = {}
+    for a in Absence.objects.filter(agent__in=users, start__lte=last, end__gte=first):
+        absences.setdefault(a.agent_id, []).append((a.start, a.end))
+    staffed = np.zeros((len(days), len(slots)))
+    for i, day in enumerate(days):
+        training = TRAINING_HOURS if calendar.is_training_day(day, rules) else None
+        on_duty = [
+            AgentInput(
+                id=u.pk, name="", fte=float(u.fte), lunch_group=u.lunch_group, training=training
+            )
+            for u in users
+            if (u.start_date is None or u.start_date <= day)
+            and (u.end_date is None or day <= u.end_date)
+            and not any(s <= day <= e for s, e in absences.get(u.pk, ()))
+        ]
+        staffed[i] = half_hour_means(template_staffing(on_duty, slots, rules))
+        planned_h = staffed[i].sum() * SLOT_HOURS
+        logged_h = (logged.get(day) or 0) / 3600
+        if day < split and logged_h > 0 and planned_h > 0:
+            staffed[i] *= logged_h / planned_h
+    return staffed
