@@ -124,10 +124,26 @@ class NeedRow:
     expected_pickup: float  # décroché with the staff in post, weighted by the offered calls
     fte_missing: float  # hours missing / (phone hours of one ETP a day × days): at least this
 
+    def _per_interval(self, hours: float) -> float:
+        return hours / (SLOT_HOURS * self.days) if self.days else 0.0
+
     @property
     def agents_missing(self) -> float:
         """Mean agents missing at a time: per half-hour band, hours missing / (0.5 h × days)."""
-        return self.hours_missing / (SLOT_HOURS * self.days) if self.days else 0.0
+        return self._per_interval(self.hours_missing)
+
+    @property
+    def agents_needed(self) -> float:
+        """Mean agents needed per half-hour of a band (days of the band)."""
+        return self._per_interval(self.hours_needed)
+
+    @property
+    def agents_staffed(self) -> float:
+        return self._per_interval(self.hours_staffed)
+
+    @property
+    def calls_per_day(self) -> float:
+        return self.offered / self.days if self.days else 0.0
 
 
 @dataclass(frozen=True)

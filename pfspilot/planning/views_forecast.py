@@ -18,7 +18,7 @@ from pfspilot.people.access import requires
 from pfspilot.reference.selectors import platform_rules
 
 from . import forecasting
-from .selectors import next_working_day
+from .selectors import SHRINKAGE_DAYS, capacity_page, next_working_day
 from .views import parse_day
 
 
@@ -112,6 +112,30 @@ def forecast_override_delete(request):
     return redirect(_forecast_url(day))
 
 
+def _row(row, **extra) -> dict:
+    return {
+        "row": row,
+        "pickup_percent": 100 * row.expected_pickup,
+        "missed": row.hours_missing > 0,
+        **extra,
+    }
+
+
+def _hourly(page) -> dict:
+    """The hourly view's figures for the page (percentages, months as dates, bands)."""
+    need, total = page.need, page.total
+    year = page.report.year
+    return {
+        "total": _row(total),
+        "target_percent": 100 * need.target,
+        "shrinkage_percent": 100 * need.shrinkage,
+        "shrinkage_days": SHRINKAGE_DAYS,
+        "hourly_status": "met" if total.expected_pickup >= need.target else "missed",
+        "months": [_row(r, month=dt.date(year, r.key, 1)) for r in page.months],
+        "bands": [_row(r) for r in page.bands],
+    }
+
+
 @requires("planning")
 def capacity(request):
     today = timezone.localdate()
@@ -131,14 +155,17 @@ def capacity(request):
                 "min": calendar.FIRST_YEAR,
                 "max": calendar.LAST_YEAR,
             }
-    report = error = None
+    page = report = error = None
     try:
-        report = forecasting.capacity(year, today=today)
+        page = capacity_page(year, today=today)
+        report = page.report
     except forecasting.ForecastUnavailable as exc:
         error = str(exc)
     context = {
         "year": year,
         "year_error": year_error,
+        "page": page,
+        **(_hourly(page) if page and page.need else {}),
         "report": report,
         "error": error,
         "previous_year": year - 1,
