@@ -374,21 +374,26 @@ def _hourly_need(report: forecasting.CapacityReport):
     corrections: dict[dt.date, list] = {}
     for o in ForecastOverride.objects.filter(day__gte=split, day__lte=last):
         corrections.setdefault(o.day, []).append(forecasting._as_override(o))
-    days = calendar.working_days(first, last)
+    # A past day without any call imported is unknown, not a day without calls: left out.
+    known = set(history.days)
+    days = [d for d in calendar.working_days(first, last) if d >= split or d in known]
+    if not days:
+        raise PlanningError(_("Aucun jour ouvré de l'année avec des appels importés ou à prévoir."))
     slots = list(past.slots)
     offered = np.zeros((len(days), len(slots)))
     for i, day in enumerate(days):
-        index = history.day_index(day) if day < split else None
-        if index is not None:
-            offered[i] = history.offered[index]
-        elif day >= split:
+        if day < split:
+            offered[i] = history.offered[history.day_index(day)]
+        else:
             arrivals = model.predict(day)
             if day in corrections:
                 arrivals = forecast_engine.apply_overrides(past.slots, arrivals, corrections[day])
             offered[i] = arrivals
     aht = [handling.day_aht(day.weekday(), offered[i]) for i, day in enumerate(days)]
     staffed = _staff_in_post(days, slots, rules, split)
-    estimate = shrinkage_estimate(split, patience_s=handling.patience_s, rules=rules)
+    # Unavailability of the last weeks of the history (a past year's ends with its last day).
+    latest = min(split, past.days[-1] + dt.timedelta(days=1))
+    estimate = shrinkage_estimate(latest, patience_s=handling.patience_s, rules=rules)
     need = capacity_engine.hourly_need(
         days,
         slots,

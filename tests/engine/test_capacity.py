@@ -92,9 +92,11 @@ def _need(offered, staffed, *, days=(MONDAY,), shrinkage=0.0, aht=180.0, **queue
 
 
 def test_the_staffing_search_gives_the_agents_the_cases_use():
-    assert [
-        erlang.required_agents(lam, 180, 120, target_pickup=0.9) for lam in (40, 120, 200)
-    ] == [4, 8, 11]
+    assert [erlang.required_agents(lam, 180, 120, target_pickup=0.9) for lam in (40, 120, 200)] == [
+        4,
+        8,
+        11,
+    ]
 
 
 def test_hours_needed_are_the_sum_of_the_half_hours_needs_not_the_average():

@@ -125,8 +125,10 @@ def test_it_shows_the_capacity_at_both_targets(client_for):
     assert '<td class="num">483</td>' in html  # 87 % × 900 − 300 IVR
     assert "ETP financés présents au 31/12/2026 (2 téléconseillers)" in html
     assert "les courriels comptent pour 0" in html
-    # 2 agents × 6 h × (252 working days − 6 training Thursdays).
-    assert "2\xa0952 h" in html
+    # The hourly view: 20 February days known, each half-hour at the target against the A/B
+    # day of the 2 agents (no phone time imported: unavailability not estimated).
+    assert "Besoin à la cible et effectif en poste, par mois" in html
+    assert "Taux d'indisponibilité non estimé" in html
 
 
 def test_it_reports_an_invalid_year_in_french(client_for):
