@@ -18,11 +18,14 @@ from pfspilot.engine import forecast as forecast_engine
 from pfspilot.engine.dayplan import (
     AgentInput,
     DayPlanResult,
+    LunchMove,
     PlanOptions,
     half_hour_means,
+    lunch_moves,
     lunch_options,
     plan_day,
     result_from_payload,
+    template_lunches,
     template_staffing,
     timeline,
 )
@@ -192,6 +195,7 @@ class DayView:
     computed_at: dt.datetime | None = None
     simulation: dict | None = None  # stored with the optimised plan (services.validate_plan)
     shrinkage: float = 0.0  # the one the plan's expected décroché counts
+    note_lunches_only: bool = False  # the manager required the note's A/B lunch slots
     teams: OrderedDict = field(default_factory=OrderedDict)
     gantt_columns: int = 0
     gantt_hours: list = field(default_factory=list)
@@ -212,8 +216,18 @@ class DayView:
         ]
 
 
+def plan_options(inputs: DayInputs, *, note_lunches_only: bool = False) -> PlanOptions:
+    """The plan's options: the day's unavailability; lunches in the note's A/B slots only
+    when a manager requires it."""
+    return PlanOptions(shrinkage=inputs.shrinkage, note_lunches_only=note_lunches_only)
+
+
 def plan_inputs(
-    inputs: DayInputs, *, optimise: bool = True, time_limit_s: float = 10.0
+    inputs: DayInputs,
+    *,
+    optimise: bool = True,
+    time_limit_s: float = 10.0,
+    note_lunches_only: bool = False,
 ) -> DayPlanResult:
     """Plans the day of `inputs`: the optimised plan, or the A/B template with `optimise=False`."""
     return plan_day(
@@ -222,7 +236,7 @@ def plan_inputs(
         inputs.slots,
         inputs.rules,
         demand=inputs.demand,
-        options=PlanOptions(shrinkage=inputs.shrinkage),
+        options=plan_options(inputs, note_lunches_only=note_lunches_only),
         time_limit_s=time_limit_s,
         optimise=optimise,
     )
@@ -247,6 +261,7 @@ def day_view(day: dt.date) -> DayView:
             computed_at=stored.computed_at,
             simulation=stored.payload.get("simulation"),
             shrinkage=float(stored.payload.get("shrinkage") or 0.0),
+            note_lunches_only=bool(stored.payload.get("note_lunches_only")),
         )
     else:
         result = plan_inputs(inputs, optimise=False)
@@ -286,8 +301,24 @@ def _day_bounds(rules: PlatformRules) -> tuple[int, int]:
     return min(_minute(s.start) for s in slots), max(_minute(s.end) for s in slots)
 
 
-def day_lunch_options(inputs: DayInputs) -> list[dt.time]:
-    return lunch_options(inputs.slots, inputs.rules, PlanOptions())
+def day_lunch_options(view: DayView) -> list[dt.time]:
+    """Lunch starts the day's plan allows (the what-if may move a lunch to them)."""
+    options = plan_options(view.inputs, note_lunches_only=view.note_lunches_only)
+    return lunch_options(view.inputs.slots, view.inputs.rules, options)
+
+
+def day_lunch_window(view: DayView) -> tuple[dt.time, dt.time]:
+    """(earliest start, latest end) of the lunches the day's plan allows."""
+    options = plan_options(view.inputs, note_lunches_only=view.note_lunches_only)
+    starts = lunch_options(view.inputs.slots, view.inputs.rules, options)
+    length = template_lunches(view.inputs.rules)["A"][1]
+    last = starts[-1].hour * 60 + starts[-1].minute + length
+    return starts[0], dt.time(last // 60, last % 60)
+
+
+def day_lunch_moves(view: DayView) -> list[LunchMove]:
+    """Agents of the day's plan whose lunch left their group's slot of the note, and why."""
+    return lunch_moves(view.result, view.inputs.rules)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pfspilot.engine import calendar
+from pfspilot.engine.dayplan import template_lunches
 from pfspilot.engine.requirements import PlanningError
 from pfspilot.people.access import requires
 
@@ -133,6 +134,48 @@ def _shrinkage(view) -> dict:
     return figures
 
 
+def _note_slots(view) -> list[dict]:
+    """The note's lunch slots (§F), per group: A 11:45–12:45 and B 12:45–13:45 by default."""
+    return [
+        {"group": group, "start": _clock(start), "end": _clock(start + length)}
+        for group, (start, length) in sorted(template_lunches(view.inputs.rules).items())
+    ]
+
+
+def _clock(minutes: int) -> dt.time:
+    return dt.time(minutes // 60, minutes % 60)
+
+
+def _lunch_moves(view) -> list[dict]:
+    """Each lunch outside the agent's slot of the note's day, with its reason in French."""
+    rows = []
+    for move in selectors.day_lunch_moves(view):
+        if move.covered:
+            reason = _(
+                "couvre %(demi_heures)s, où la journée type A/B laissait le besoin à découvert"
+            ) % {
+                "demi_heures": ", ".join(
+                    _(
+                        "%(heure)s (besoin %(besoin)s agents, %(type)s dans la journée type, %(plan)s dans le plan)"
+                    )
+                    % {
+                        "heure": f"{slot:%H}h{slot:%M}",
+                        "besoin": need,
+                        "type": f"{before:g}".replace(".", ","),
+                        "plan": f"{after:g}".replace(".", ","),
+                    }
+                    for slot, need, before, after in move.covered
+                )
+            }
+        else:
+            reason = _(
+                "aucune demi-heure à découvert n'est couverte : choix équivalent du solveur "
+                "(même manque, autre répartition des déjeuners)"
+            )
+        rows.append({"move": move, "reason": reason})
+    return rows
+
+
 @requires("planning")
 def day(request):
     day, day_error = _parse_day(request.GET.get("jour"))
@@ -156,7 +199,10 @@ def day(request):
         "template_percent": _percent(view.result.template_expected_pickup) if view else None,
         "target_percent": _percent(view.inputs.target) if view else None,
         "training_hours": selectors.TRAINING_HOURS,
-        "lunch_options": selectors.day_lunch_options(view.inputs) if view else [],
+        "lunch_options": selectors.day_lunch_options(view) if view else [],
+        "lunch_window": selectors.day_lunch_window(view) if view else None,
+        "lunch_moves": _lunch_moves(view) if view else [],
+        "note_slots": _note_slots(view) if view else [],
         "volume_steps": VOLUME_STEPS,
         "previous_day": day - dt.timedelta(days=1),
         "next_day": day + dt.timedelta(days=1),
@@ -172,7 +218,7 @@ def optimise(request):
         messages.error(request, day_error)
         return redirect(_day_url(day))
     try:
-        plan = services.plan_day_for(day)
+        plan = services.plan_day_for(day, note_lunches_only=bool(request.POST.get("creneaux_note")))
     except PlanningError as exc:
         messages.error(request, str(exc))
     else:
