@@ -121,3 +121,26 @@ def test_the_limits_and_the_french_format_are_accepted(client_for, value):
     assert "Date invalide" not in response.content.decode()
     expected = dt.date(2000, 1, 3) if value.endswith("2000") or value.startswith("2000") else None
     assert response.context["day"] == (expected or dt.date(2100, 12, 31))
+
+
+@pytest.mark.parametrize("command", ["kpi", "aggregates"])
+@pytest.mark.parametrize("option", ["--from", "--to"])
+@pytest.mark.parametrize("value", ["9999-12-31", "0001-01-01", "1999-12-31", "2101-01-01"])
+def test_commands_refuse_a_date_out_of_range_in_french(capsys, monkeypatch, command, option, value):
+    from django.db import connections
+
+    from pfspilot.indicators.management.commands import aggregates, kpi
+
+    # run_from_argv closes the connections when it ends: the test's transaction needs its own.
+    monkeypatch.setattr(connections, "close_all", lambda: None)
+    other = "--to" if option == "--from" else "--from"
+    args = [option, value, other, "2026-01-01"]
+    module = {"kpi": kpi, "aggregates": aggregates}[command]
+    with pytest.raises(SystemExit) as exit_info:
+        module.Command().run_from_argv(["pfspilot", command, *args, "--json"])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert err == (
+        f"Erreur : {option} doit être une date entre le 2000-01-01 et le 2100-12-31 "
+        f"(reçu « {value} »).\n"
+    )

@@ -383,7 +383,6 @@ class CapacityReport:
     emails_forecast: float
     agents: int
     fte_available: float
-    phone_hours_available: float
     phone_days: float  # Σ ETP × working days present
     rules: PlatformRules
     columns: list[CapacityColumn]
@@ -515,7 +514,6 @@ def capacity(year: int, *, today: dt.date | None = None) -> CapacityReport:
             % {"jours": engine.RECENT_DAYS}
         )
     agents, fte_available, phone_days = _agents_capacity(first, last, as_of, rules)
-    phone_hours_available = phone_days * rules.phone_hours_per_day
     columns, seen = [], set()
     for target_year in sorted({*NOTE_TARGET_YEARS, year}):
         targets = cog_targets(target_year)
@@ -551,7 +549,6 @@ def capacity(year: int, *, today: dt.date | None = None) -> CapacityReport:
         emails_forecast=emails_forecast,
         agents=agents,
         fte_available=fte_available,
-        phone_hours_available=phone_hours_available,
         phone_days=phone_days,
         rules=rules,
         columns=columns,
