@@ -149,6 +149,8 @@ def pickups_batch(
     agents = np.asarray(staffed, dtype=float)
     if agents.shape != offered.shape:
         raise PlanningError("Les effectifs ne correspondent pas aux demi-heures de la prévision.")
+    if ivr_share >= 1:
+        return np.ones(offered.shape)  # no call reaches the queue: the décroché is the IVR's
     aht = np.broadcast_to(np.asarray(aht_s, dtype=float).reshape(-1, 1), offered.shape)
     ready = np.clip(agents * (1 - shrinkage), 0.0, float(erlang.MAX_AGENTS - 1))
     whole = np.floor(ready + 1e-9)

@@ -186,3 +186,9 @@ def test_the_hourly_view_rejects_bad_inputs_in_french(change, message):
     args = {"offered": [[20, 100]], "staffed": [[1, 1]]} | change
     with pytest.raises(CapacityInputError, match=message):
         _need(args["offered"], args["staffed"])
+
+
+def test_every_call_in_the_ivr_needs_no_agent_and_misses_nothing():
+    need = _need([[20, 100]], [[0, 0]], ivr_share=1.0)
+    assert need.total.hours_needed == 0.0 and need.total.hours_missing == 0.0
+    assert need.total.expected_pickup == 1.0
