@@ -12,6 +12,8 @@ import sys
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
+from pfspilot.engine import calendar
+
 EXIT_BAD_INPUT = 2
 
 
@@ -111,11 +113,25 @@ def non_negative_float(name: str, value) -> float:
 
 
 def parse_date(name: str, value: str) -> dt.date:
-    """Parses an AAAA-MM-JJ date, else a French error naming the option."""
+    """Parses an AAAA-MM-JJ date of the supported years, else a French error naming the option."""
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         raise CliError(
             _("Erreur : %(name)s doit être une date AAAA-MM-JJ (reçu « %(value)s »).")
             % {"name": name, "value": value}
         ) from None
+    if not calendar.in_supported_range(day):
+        raise CliError(
+            _(
+                "Erreur : %(name)s doit être une date entre le %(first)s-01-01 et le "
+                "%(last)s-12-31 (reçu « %(value)s »)."
+            )
+            % {
+                "name": name,
+                "value": value,
+                "first": calendar.FIRST_YEAR,
+                "last": calendar.LAST_YEAR,
+            }
+        )
+    return day

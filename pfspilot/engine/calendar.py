@@ -16,6 +16,14 @@ import holidays
 from pfspilot.engine.parameters import PlatformRules
 
 DAY_S = 86400.0
+# Years the platform measures, forecasts and plans: a date outside is refused with a French
+# message (forecasts read two years back and plans a week ahead, which stays far from the
+# limits of `datetime.date`).
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def in_supported_range(day: date) -> bool:
+    return FIRST_YEAR <= day.year <= LAST_YEAR
 
 
 @lru_cache(maxsize=256)

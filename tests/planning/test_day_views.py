@@ -80,7 +80,7 @@ def test_it_explains_a_missing_forecast(client_for, personas):
 
 def test_it_rejects_a_bad_date_in_french(client_for, platform):
     response = client_for("maud").get(reverse("planning:day"), {"jour": "2026-13-45"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Date invalide « 2026-13-45 »" in response.content.decode()
 
 
@@ -168,3 +168,45 @@ def test_it_shows_the_simulated_pickup_of_each_day_of_the_week(client_for, platf
     monday = response.context["rows"][0]["validation"]
     assert monday["pickup"] == pytest.approx(96.1287, abs=1e-4)
     assert f"{monday['pickup']:.1f} %".replace(".", ",") in html
+
+
+def _lunch_starts(payload):
+    return {a["name"]: a["quarters"].index("L") for a in payload["agents"]}
+
+
+def test_it_shows_the_lunch_window_and_why_a_lunch_left_the_note_slot(client_for, platform):
+    client = client_for("maud")
+    html = day_page(client).content.decode()
+    # Before optimising, the A/B day: every lunch at the group's slot, the window shown.
+    assert "Déjeuners autorisés entre 11h30 et 14h00" in html
+    assert "A 11h45–12h45, B 12h45–13h45" in html
+    assert "0 agents sur 5 ne déjeunent pas au créneau de leur groupe" in html
+    client.post(reverse("planning:optimise"), {"jour": MARCH_2.isoformat()})
+    plan = DayPlan.objects.get(day=MARCH_2)
+    assert plan.payload["note_lunches_only"] is False
+    html = day_page(client).content.decode()
+    groups = {a["name"]: a["lunch_group"] for a in plan.payload["agents"]}
+    note = {"A": 11, "B": 15}  # quarters from 9:00: 11:45 and 12:45
+    moved = [n for n, q in _lunch_starts(plan.payload).items() if q != note[groups[n]]]
+    assert moved  # 3 agents needed all day: the solver spreads the lunches
+    for name in moved:
+        assert f"<td>{name}</td>" in html
+    assert f"{len(moved)} agents sur 5 ne déjeunent pas" in html or len(moved) == 1
+    assert "où la journée type A/B laissait le besoin à découvert" in html
+
+
+def test_a_manager_can_require_the_note_lunch_slots(client_for, platform):
+    client = client_for("maud")
+    response = client.post(
+        reverse("planning:optimise"), {"jour": MARCH_2.isoformat(), "creneaux_note": "1"}
+    )
+    assert response.status_code == 302
+    plan = DayPlan.objects.get(day=MARCH_2)
+    assert plan.payload["note_lunches_only"] is True
+    # Quarters from 9:00: 11:45 is quarter 11 (slot A), 12:45 quarter 15 (slot B).
+    assert set(_lunch_starts(plan.payload).values()) <= {11, 15}
+    html = day_page(client).content.decode()
+    assert "Déjeuners imposés aux créneaux de la note" in html
+    assert 'name="creneaux_note" value="1" checked' in html
+    # The what-if offers only the note's lunch starts then.
+    assert [f"{t:%H:%M}" for t in day_page(client).context["lunch_options"]] == ["11:45", "12:45"]

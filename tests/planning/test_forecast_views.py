@@ -42,7 +42,7 @@ def test_it_says_there_is_no_history(client_for):
 
 def test_it_reports_an_invalid_date_in_french(client_for):
     response = client_for("maud").get(URL, {"jour": "2026-13-45"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Date invalide « 2026-13-45 »" in response.content.decode()
 
 
@@ -128,13 +128,15 @@ def test_it_shows_the_capacity_at_both_targets(client_for):
         "(2 téléconseillers en poste au 31/12/2026)"
     ) in html
     assert "les courriels comptent pour 0" in html
-    # 2 agents × 6 h × (252 working days − 6 training Thursdays).
-    assert "2\xa0952 h" in html
+    # The hourly view: 20 February days known, each half-hour at the target against the A/B
+    # day of the 2 agents (no phone time imported: unavailability not estimated).
+    assert "Besoin à la cible et effectif en poste, par mois" in html
+    assert "Taux d'indisponibilité non estimé" in html
 
 
 def test_it_reports_an_invalid_year_in_french(client_for):
     response = client_for("maud").get(CAPACITY_URL, {"annee": "deux-mille"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Année invalide « deux-mille »" in response.content.decode()
 
 
