@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -47,6 +47,20 @@ class Team(models.Model):
         return self.name
 
 
+class AccountManager(UserManager):
+    """Django's manager, except that a superuser is an administrator (`pfspilot createsuperuser`).
+
+    `User.save` derives `is_staff`/`is_superuser` from the role: without the role, the flags
+    Django sets here would be reset and the new account would be a mere téléconseiller.
+    """
+
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("role", Role.ADMIN)
+        if extra_fields["role"] != Role.ADMIN:
+            raise ValueError(_("Un superutilisateur a le rôle administrateur."))
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
 class User(AbstractUser):
     role = models.CharField(_("rôle"), max_length=32, choices=Role.choices, default=Role.AGENT)
     profile = models.CharField(
@@ -73,6 +87,8 @@ class User(AbstractUser):
     start_date = models.DateField(_("date d'entrée"), null=True, blank=True)
     end_date = models.DateField(_("date de fin"), null=True, blank=True)
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    objects = AccountManager()
 
     class Meta:
         verbose_name = _("utilisateur")
