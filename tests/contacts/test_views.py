@@ -154,3 +154,16 @@ def test_it_summarises_the_profiles_and_the_canonical_format(client_for):
 )
 def test_it_writes_sizes_the_french_way(size, text):
     assert french_size(size) == text
+
+
+@pytest.mark.parametrize("length", ["abc", "12abc", "-1", "1e3", "١٢", " "])
+def test_it_refuses_a_malformed_content_length_in_french(client_for, upload_dir, length):
+    response = client_for("maud").post(
+        reverse("contacts:imports"),
+        data=b"--frontiere--",
+        content_type="multipart/form-data; boundary=frontiere",
+        CONTENT_LENGTH=length,
+    )
+    assert response.status_code == 400
+    assert "la taille annoncée par le navigateur" in response.content.decode()
+    assert ImportBatch.objects.count() == 0

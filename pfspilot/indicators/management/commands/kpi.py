@@ -9,6 +9,7 @@ from dataclasses import asdict, replace
 from pathlib import Path
 
 from django.db import DatabaseError, connection
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -123,7 +124,8 @@ class Command(JsonCommand):
             if mapping:
                 raise CliError(_("Erreur : --mapping ne s'emploie qu'avec --calls."))
             calls, start, end, source = self._from_database(date_from, date_to, window)
-        params = default_params((end - dt.timedelta(days=1)) if end else dt.date.today())
+        # Without a call, the parameters in force today: today in Paris, not on the machine.
+        params = default_params((end - dt.timedelta(days=1)) if end else timezone.localdate())
         if window is not None:
             params = replace(params, repeat_window_days=window)
         return self._indicators(calls, start, end, params, options.get("by"), source)
