@@ -16,11 +16,11 @@ from pfspilot.indicators.formatting import fr_number
 from pfspilot.indicators.models import DailyStats, HalfHourStats
 from pfspilot.indicators.services import (
     aggregates_paused,
-    reference_parameters,
     refresh_aggregates,
     replace_aggregates,
 )
 from pfspilot.people.models import User
+from pfspilot.reference.selectors import parameters_in_force
 
 from .models import Call
 from .services import import_frame
@@ -90,13 +90,11 @@ def load(stdout=None, *, scale: float = 1.0, year: int | None = None):
     loaded = time.perf_counter()
     # Sums from the frames as stored (reading a million calls back would double the time).
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    _targets, params, rules = reference_parameters(min(timezone.localdate(), last))
     replace_aggregates(
         start=first,
         end=last,
         at=timezone.localtime().replace(tzinfo=None),
-        params=params,
-        rules=rules,
+        in_force=parameters_in_force(first, last),
         **frames,
     )
     done = time.perf_counter()
