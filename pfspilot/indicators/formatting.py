@@ -2,6 +2,9 @@
 
 import math
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 THOUSANDS = "\u202f"  # narrow no-break space, the French thousands separator
 BEFORE_UNIT = "\u00a0"  # no-break space before % and units
 
@@ -35,3 +38,40 @@ def fr_signed(value, decimals: int = 0) -> str:
         return "—"
     sign = "+" if value > 0 else ("−" if value < 0 else "")
     return f"{sign}{fr_number(abs(value), decimals)}"
+
+
+def deadline_labels(params) -> dict[str, str]:
+    """The email deadlines of `params` (IndicatorParams) as read: {"email", "complaint"}.
+
+    48 h and 10 days on the calendar clock → « 48 h », « 10 jours »; on the business clock
+    → « 48 h ouvrées », « 10 jours ouvrés » (`engine.calendar` counts working days only).
+    """
+    business = params.deadline_clock == "business"
+    hours, days = params.email_deadline_hours, params.complaint_deadline_days
+    hours_text = _fr_quantity(hours)
+    days_text = _fr_quantity(days)
+    if business:
+        email = _("%(n)s h ouvrées") % {"n": hours_text}
+        complaint = ngettext("%(n)s jour ouvré", "%(n)s jours ouvrés", _plural(days)) % {
+            "n": days_text
+        }
+    else:
+        email = _("%(n)s h") % {"n": hours_text}
+        complaint = ngettext("%(n)s jour", "%(n)s jours", _plural(days)) % {"n": days_text}
+    return {
+        "email": email.replace(" ", BEFORE_UNIT, 1),
+        "complaint": complaint.replace(" ", BEFORE_UNIT, 1),
+    }
+
+
+def _fr_quantity(value) -> str:
+    """A parameter as typed: whole numbers without decimals, others with what they need."""
+    value = float(value)
+    if value.is_integer():
+        return fr_number(value, 0)
+    return fr_number(value, 2).rstrip("0").rstrip(",")
+
+
+def _plural(value) -> int:
+    # French: 1 and below are singular (« 1 jour », « 1,5 jour »), 2 and above plural.
+    return 1 if float(value) < 2 else 2
