@@ -8,7 +8,7 @@ from pfspilot.people.access import requires
 from .forms import UploadForm, french_size
 from .mapping import MappingError
 from .selectors import recent_batches
-from .services import start_upload
+from .services import reap_stale_batches, start_upload
 from .uploads import SizeLimitHandler
 
 # Multipart overhead allowed on top of the file itself before refusing on Content-Length.
@@ -73,6 +73,7 @@ def _too_large() -> str:
 
 
 def _page(request, form, *, error=None, status=200):
+    reap_stale_batches()
     batches = recent_batches()
     return render(
         request,
@@ -89,6 +90,8 @@ def _polling(batches) -> bool:
 @requires("imports")
 def import_progress(request):
     """The batches table alone, polled by htmx while an import is running."""
+    # A batch whose worker died ends here as failed, so the polling stops.
+    reap_stale_batches()
     batches = recent_batches()
     return render(
         request, "contacts/_batches.html", {"batches": batches, "polling": _polling(batches)}
