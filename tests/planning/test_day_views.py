@@ -168,3 +168,12 @@ def test_it_shows_the_simulated_pickup_of_each_day_of_the_week(client_for, platf
     monday = response.context["rows"][0]["validation"]
     assert monday["pickup"] == pytest.approx(96.1287, abs=1e-4)
     assert f"{monday['pickup']:.1f} %".replace(".", ",") in html
+
+
+def test_it_says_taux_d_indisponibilite_with_the_technical_term_in_a_tooltip(client_for, platform):
+    import re
+
+    html = day_page(client_for("maud")).content.decode()
+    visible = re.sub(r"<[^>]+>", "", html)
+    assert "shrinkage" not in visible.lower()
+    assert '<span title="Terme technique : shrinkage">Taux d\'indisponibilité</span>' in html

@@ -26,7 +26,7 @@ def test_it_shows_the_forecast_its_backtest_and_estimates(client_for):
     assert 'id="forecast-chart"' in html and "vendor/chart.umd.min.js" in html
     assert '"forecast": [3.0, 3.0' in html
     # Backtest of a perfectly regular history: no error.
-    assert "WAPE par demi-heure" in html and "<strong>0,0 %</strong>" in html
+    assert "Erreur moyenne (<abbr" in html and "<strong>0,0 %</strong>" in html
     # Censored patience: 15 × 20 × 30 s of waits / 300 abandons; naive mean 10 s.
     assert "9\xa0000 s / 300 abandons = 30 s" in html
     assert "(10 s) sous-estimerait" in html
@@ -138,3 +138,17 @@ def test_it_reports_an_invalid_year_in_french(client_for):
 def test_it_says_capacity_needs_a_history(client_for):
     response = client_for("maud").get(CAPACITY_URL, {"annee": "2026"})
     assert "aucun historique d&#x27;appels importé" in response.content.decode()
+
+
+def test_it_speaks_french_and_keeps_the_technical_terms_in_tooltips(client_for):
+    import re
+
+    make_history()
+    html = _page(client_for("maud")).content.decode()
+    visible = re.sub(r"<[^>]+>", "", html)
+    assert "backtest" not in visible.lower()
+    assert "contrôle sur le passé" in visible
+    # « WAPE » only right after « erreur moyenne », spelt out in its tooltip.
+    assert visible.count("WAPE") == visible.count("Erreur moyenne (WAPE)") > 0
+    assert 'title="Terme technique : backtest"' in html
+    assert 'title="WAPE (weighted absolute percentage error) : erreur absolue' in html
