@@ -70,6 +70,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "pfspilot.people.access.navigation",
             ],
+            # French figures everywhere (`{{ value|fr:"rate" }}`) without a `{% load %}`.
+            "builtins": ["pfspilot.indicators.templatetags.french"],
         },
     },
 ]

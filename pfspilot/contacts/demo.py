@@ -12,7 +12,7 @@ from django.db.models import Max, Min
 from django.utils import timezone
 
 from pfspilot.engine.synthetic import generate_year
-from pfspilot.indicators.formatting import fr_number
+from pfspilot.indicators.formatting import fr_figure
 from pfspilot.indicators.models import DailyStats, HalfHourStats
 from pfspilot.indicators.services import (
     aggregates_paused,
@@ -98,11 +98,12 @@ def load(stdout=None, *, scale: float = 1.0, year: int | None = None):
         **frames,
     )
     done = time.perf_counter()
-    n = {kind: fr_number(count) for kind, count in counts.items()}
+    n = {kind: fr_figure(count, "count") for kind, count in counts.items()}
     write(
         f"Données de démonstration {year} : {n['calls']} appels, {n['emails']} courriels, "
         f"{n['surveys']} réponses de satisfaction, {n['activity']} journées d'activité, "
-        f"en {fr_number(done - started, 1)} s (génération {fr_number(generated - started, 1)} s, "
-        f"chargement {fr_number(loaded - generated, 1)} s, agrégats {fr_number(done - loaded, 1)} s)."
+        f"en {fr_figure(done - started, 'seconds')} (génération "
+        f"{fr_figure(generated - started, 'seconds')}, chargement "
+        f"{fr_figure(loaded - generated, 'seconds')}, agrégats {fr_figure(done - loaded, 'seconds')})."
     )
     return counts

@@ -24,6 +24,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pfspilot.indicators.formatting import fr_figure
 from pfspilot.people.models import Team, User
 
 from .mapping import FIELD_TYPES, MappingError, load_mapping
@@ -190,8 +191,8 @@ def _run_batch(batch: ImportBatch, mapping, progress: Progress, stage: list[str]
             sha256=result.sha256,
             rows_read=result.frame.height,
             errors=[e.as_dict() for e in result.errors[:STORED_ERRORS]],
-            step=_("Refusé : %(count)d erreur(s), aucune ligne enregistrée.")
-            % {"count": len(result.errors)},
+            step=_("Refusé : %(count)s erreur(s), aucune ligne enregistrée.")
+            % {"count": fr_figure(len(result.errors), "count")},
         )
         return file_report
     stage[0] = _("l'écriture en base")
@@ -214,10 +215,18 @@ def _run_batch(batch: ImportBatch, mapping, progress: Progress, stage: list[str]
         sha256=result.sha256,
         rows_read=result.frame.height,
         rows=inserted,
-        step=_("%(inserted)d ajoutée(s) sur %(read)d lue(s), %(ignored)d ignorée(s).")
-        % {"inserted": inserted, "read": result.frame.height, "ignored": result.ignored},
+        step=_("%(inserted)s ajoutée(s) sur %(read)s lue(s), %(ignored)s ignorée(s).")
+        % {
+            "inserted": fr_figure(inserted, "count"),
+            "read": fr_figure(result.frame.height, "count"),
+            "ignored": fr_figure(result.ignored, "count"),
+        },
     )
     return file_report
+
+
+def _rows_message(done: int, total: int, what: str) -> str:
+    return f"{fr_figure(done, 'count')} / {fr_figure(total, 'count')} {what}"
 
 
 def _finish(batch: ImportBatch, status: str, **values) -> None:
@@ -538,7 +547,7 @@ def _insert_sqlite(table, columns, conflict, prepared, progress) -> int:
                     inserted += max(cursor.rowcount, 0)
                 if progress:
                     done = min(offset + CHUNK_ROWS, total)
-                    progress(done / total, f"{done} / {total} lignes écrites")
+                    progress(done / total, _rows_message(done, total, _("lignes écrites")))
     finally:
         cursor.close()
     return inserted
@@ -587,7 +596,7 @@ def _insert_postgresql(table, columns, conflict, prepared, progress, *, fresh: b
         with connection.connection.cursor() as cursor:
             _copy_chunks(cursor, table, names, prepared, progress, share=0.95)
         if progress:
-            progress(1.0, f"{prepared.height} / {prepared.height} lignes écrites")
+            progress(1.0, _rows_message(prepared.height, prepared.height, _("lignes écrites")))
         return prepared.height
     temp = f"import_{table}"
     with connection.connection.cursor() as cursor:
@@ -604,7 +613,7 @@ def _insert_postgresql(table, columns, conflict, prepared, progress, *, fresh: b
         inserted = cursor.rowcount
         cursor.execute(f"DROP TABLE {temp}")
     if progress:
-        progress(1.0, f"{total} / {total} lignes écrites")
+        progress(1.0, _rows_message(total, total, _("lignes écrites")))
     return inserted
 
 
@@ -649,4 +658,4 @@ def _copy_chunks(cursor, table, names, prepared, progress, *, share: float) -> N
             copy.write(chunk.write_csv(include_header=False, null_value=""))
         if progress:
             done = min(offset + CHUNK_ROWS, total)
-            progress(share * done / total, f"{done} / {total} lignes transmises")
+            progress(share * done / total, _rows_message(done, total, _("lignes transmises")))

@@ -437,8 +437,8 @@ CALL_COLUMNS = [
     Column(gettext_lazy("Abandons"), "calls_abandoned", "int"),
     Column(gettext_lazy("Taux de décroché"), "pickup_rate", "percent"),
     Column(gettext_lazy("Taux de réitération"), "repeat_rate", "percent"),
-    Column(gettext_lazy("ASA (s)"), "asa_s", "float", screen=False),
-    Column(gettext_lazy("DMT (s)"), "aht_s", "float"),
+    Column(gettext_lazy("ASA (s)"), "asa_s", "seconds", screen=False),
+    Column(gettext_lazy("DMT (s)"), "aht_s", "seconds"),
     Column(gettext_lazy("Niveau de service"), "service_level", "percent", screen=False),
 ]
 
@@ -492,8 +492,8 @@ def teams_table(rows: list[dict], deadlines: dict[str, str] | None = None) -> Ta
             Column(gettext_lazy("Équipe"), "team_label"),
             *CALL_COLUMNS,
             *email_columns(deadlines),
-            Column(gettext_lazy("Appels / heure"), "calls_per_hour", "float"),
-            Column(gettext_lazy("Courriels / heure"), "emails_per_hour", "float"),
+            Column(gettext_lazy("Appels / heure"), "calls_per_hour", "per_hour"),
+            Column(gettext_lazy("Courriels / heure"), "emails_per_hour", "per_hour"),
         ],
     )
     table.rows = _breakdown_rows(rows, "team", "team_label")
@@ -528,14 +528,16 @@ def agents_table(rows: list[dict], names: dict[str, str], norms: PlatformRules) 
             Column(gettext_lazy("Identifiant"), "agent", screen=False),
             Column(gettext_lazy("Équipe"), "team"),
             Column(gettext_lazy("Appels décrochés"), "calls_answered", "int"),
-            Column(gettext_lazy("Heures au téléphone"), "phone_hours", "float"),
-            Column(gettext_lazy("Appels / heure"), "calls_per_hour", "float"),
-            Column(gettext_lazy("Norme appels / heure"), "calls_norm", "float", screen=False),
+            Column(gettext_lazy("Heures au téléphone"), "phone_hours", "hours"),
+            Column(gettext_lazy("Appels / heure"), "calls_per_hour", "per_hour"),
+            Column(gettext_lazy("Norme appels / heure"), "calls_norm", "per_hour", screen=False),
             Column(gettext_lazy("Courriels traités"), "emails_answered", "int"),
-            Column(gettext_lazy("Heures sur les courriels"), "email_hours", "float"),
-            Column(gettext_lazy("Courriels / heure"), "emails_per_hour", "float"),
-            Column(gettext_lazy("Norme courriels / heure"), "emails_norm", "float", screen=False),
-            Column(gettext_lazy("DMT (s)"), "aht_s", "float"),
+            Column(gettext_lazy("Heures sur les courriels"), "email_hours", "hours"),
+            Column(gettext_lazy("Courriels / heure"), "emails_per_hour", "per_hour"),
+            Column(
+                gettext_lazy("Norme courriels / heure"), "emails_norm", "per_hour", screen=False
+            ),
+            Column(gettext_lazy("DMT (s)"), "aht_s", "seconds"),
             Column(gettext_lazy("Taux de réitération"), "repeat_rate", "percent"),
         ],
     )
@@ -603,15 +605,15 @@ def trend_table(
             Column(gettext_lazy("Satisfaction téléphone"), "phone_satisfaction", "percent"),
             *(c for c in email_columns(deadlines) if c.screen),
             Column(gettext_lazy("Satisfaction courriels"), "email_satisfaction", "percent"),
-            Column(gettext_lazy("Appels décrochés par ETP"), "calls_per_fte", "float"),
+            Column(gettext_lazy("Appels décrochés par ETP"), "calls_per_fte", "mean"),
             Column(
-                gettext_lazy("Cible appels par ETP"), "calls_per_fte_target", "float", screen=False
+                gettext_lazy("Cible appels par ETP"), "calls_per_fte_target", "mean", screen=False
             ),
-            Column(gettext_lazy("Courriels traités par ETP"), "emails_per_fte", "float"),
+            Column(gettext_lazy("Courriels traités par ETP"), "emails_per_fte", "mean"),
             Column(
                 gettext_lazy("Cible courriels par ETP"),
                 "emails_per_fte_target",
-                "float",
+                "mean",
                 screen=False,
             ),
         ],
@@ -711,10 +713,10 @@ def half_hours_table(days: int, rows: list[dict], rules: PlatformRules) -> Table
         gettext_lazy("Volumes par demi-heure"),
         [
             Column(gettext_lazy("Demi-heure"), "label"),
-            Column(gettext_lazy("Appels présentés par jour"), "offered_mean", "float"),
-            Column(gettext_lazy("Décrochés (agents) par jour"), "answered_mean", "float"),
-            Column(gettext_lazy("Traités par le SVI par jour"), "ivr_mean", "float"),
-            Column(gettext_lazy("Abandons par jour"), "abandoned_mean", "float"),
+            Column(gettext_lazy("Appels présentés par jour"), "offered_mean", "mean"),
+            Column(gettext_lazy("Décrochés (agents) par jour"), "answered_mean", "mean"),
+            Column(gettext_lazy("Traités par le SVI par jour"), "ivr_mean", "mean"),
+            Column(gettext_lazy("Abandons par jour"), "abandoned_mean", "mean"),
             Column(gettext_lazy("Taux de décroché"), "pickup_rate", "percent"),
             Column(gettext_lazy("Appels présentés"), "offered", "int"),
         ],

@@ -24,7 +24,7 @@ def test_it_imports_and_prints_a_french_summary(tmp_path, db, capsys):
         "appels.csv : 3 appels ajouté(e)s sur 3 lu(e)s (0 ligne(s) ignorée(s) par le profil).",
         "Total : 3 appels ajouté(e)s.",
     ]
-    assert "[100%] appels.csv : 3 / 3 lignes écrites" in out.err
+    assert "[100,0\u00a0%] appels.csv : 3 / 3 lignes écrites" in out.err
     call_command("import", "calls", str(path), "--mapping", "canonical", "--json")
     result = json.loads(capsys.readouterr().out)
     assert result["ajoutees"] == 0

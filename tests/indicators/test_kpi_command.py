@@ -172,7 +172,7 @@ def test_it_prints_french_text_without_json(calls_file):
     out = io.StringIO()
     call_command("kpi", "--calls", str(calls_file), "--mapping", "canonical", stdout=out)
     text = out.getvalue()
-    assert "Taux de décroché (A + S) / O : 75,00 %" in text
+    assert "Taux de décroché (A + S) / O : 75,0\u00a0%" in text
     assert "Appels offerts (O = A + S + X) : 8" in text
 
 

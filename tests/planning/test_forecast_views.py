@@ -26,12 +26,12 @@ def test_it_shows_the_forecast_its_backtest_and_estimates(client_for):
     assert 'id="forecast-chart"' in html and "vendor/chart.umd.min.js" in html
     assert '"forecast": [3.0, 3.0' in html
     # Backtest of a perfectly regular history: no error.
-    assert "Erreur moyenne (<abbr" in html and "<strong>0,0 %</strong>" in html
+    assert "Erreur moyenne (<abbr" in html and "<strong>0,0\u00a0%</strong>" in html
     # Censored patience: 15 × 20 × 30 s of waits / 300 abandons; naive mean 10 s.
-    assert "9\xa0000 s / 300 abandons = 30 s" in html
-    assert "(10 s) sous-estimerait" in html
-    assert "33,3 %" in html  # IVR share
-    assert "300 s" in html  # AHT
+    assert "9\u202f000\u00a0s / 300 abandons = 30\u00a0s" in html
+    assert "(10\u00a0s) sous-estimerait" in html
+    assert "33,3\u00a0%" in html  # IVR share
+    assert "300\u00a0s" in html  # AHT
 
 
 def test_it_says_there_is_no_history(client_for):
@@ -120,13 +120,13 @@ def test_it_shows_the_capacity_at_both_targets(client_for):
     html = response.content.decode()
     assert "Capacité 2026 : ETP financés nécessaires" in html
     assert "Cible 2026 (année affichée)" in html and "Cible 2027" in html
-    assert "7\xa0600 appels + 1\xa0700 courriels" in html
-    assert "8\xa0000 appels + 2\xa0000 courriels" in html
+    assert "7\u202f600 appels + 1\u202f700 courriels" in html
+    assert "8\u202f000 appels + 2\u202f000 courriels" in html
     assert '<td class="num">483</td>' in html  # 87 % × 900 − 300 IVR
     assert "ETP financés présents au 31/12/2026 (2 téléconseillers)" in html
     assert "les courriels comptent pour 0" in html
     # 2 agents × 6 h × (252 working days − 6 training Thursdays).
-    assert "2\xa0952 h" in html
+    assert "2\u202f952\u00a0h" in html
 
 
 def test_it_reports_an_invalid_year_in_french(client_for):

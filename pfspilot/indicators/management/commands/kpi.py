@@ -19,7 +19,7 @@ from pfspilot.contacts.reader import read_records
 from pfspilot.contacts.selectors import calls_frame
 from pfspilot.engine import indicators
 from pfspilot.engine.parameters import IndicatorParams
-from pfspilot.indicators.formatting import fr_number
+from pfspilot.indicators.formatting import fr_figure
 
 MAX_SHOWN_ERRORS = 20
 MAX_WINDOW_DAYS = 366
@@ -43,17 +43,18 @@ KEYS = (
     "service_level",
 )
 TEXT_LINES = (
-    ("offered", gettext_lazy("Appels offerts (O = A + S + X)"), "int"),
-    ("answered", gettext_lazy("Décrochés par un téléconseiller (A)"), "int"),
-    ("ivr_handled", gettext_lazy("Traités par le SVI (S)"), "int"),
-    ("abandoned", gettext_lazy("Abandonnés en file (X)"), "int"),
-    ("short_abandons", gettext_lazy("Abandons courts écartés"), "int"),
-    ("pickup_rate", gettext_lazy("Taux de décroché (A + S) / O"), "pct"),
-    ("agent_answer_rate", gettext_lazy("Taux de réponse téléconseillers A / (A + X)"), "pct"),
-    ("repeat_rate", gettext_lazy("Taux de réitération"), "pct"),
-    ("asa_s", gettext_lazy("Attente moyenne des appels décrochés (s)"), "s"),
-    ("aht_s", gettext_lazy("Durée moyenne de traitement (s)"), "s"),
-    ("service_level_20s", gettext_lazy("Niveau de service à 20 s"), "pct"),
+    # key, label, kind of figure (pfspilot.indicators.formatting.KINDS)
+    ("offered", gettext_lazy("Appels offerts (O = A + S + X)"), "count"),
+    ("answered", gettext_lazy("Décrochés par un téléconseiller (A)"), "count"),
+    ("ivr_handled", gettext_lazy("Traités par le SVI (S)"), "count"),
+    ("abandoned", gettext_lazy("Abandonnés en file (X)"), "count"),
+    ("short_abandons", gettext_lazy("Abandons courts écartés"), "count"),
+    ("pickup_rate", gettext_lazy("Taux de décroché (A + S) / O"), "rate"),
+    ("agent_answer_rate", gettext_lazy("Taux de réponse téléconseillers A / (A + X)"), "rate"),
+    ("repeat_rate", gettext_lazy("Taux de réitération"), "rate"),
+    ("asa_s", gettext_lazy("Attente moyenne des appels décrochés"), "seconds"),
+    ("aht_s", gettext_lazy("Durée moyenne de traitement"), "seconds"),
+    ("service_level_20s", gettext_lazy("Niveau de service à 20\u00a0s"), "rate"),
 )
 
 
@@ -234,14 +235,5 @@ class Command(JsonCommand):
         return "\n".join(lines)
 
 
-def _text_line(values: dict, key: str, label: str, fmt: str) -> str:
-    value = values.get(key)
-    if value is None:
-        shown = "—"
-    elif fmt == "int":
-        shown = fr_number(value)
-    elif fmt == "pct":
-        shown = f"{fr_number(value * 100, 2)} %"
-    else:
-        shown = f"{value:.1f}".replace(".", ",")
-    return _("%(label)s : %(value)s") % {"label": label, "value": shown}
+def _text_line(values: dict, key: str, label: str, kind: str) -> str:
+    return _("%(label)s : %(value)s") % {"label": label, "value": fr_figure(values.get(key), kind)}

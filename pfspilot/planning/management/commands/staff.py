@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from pfspilot.cli import CliError, JsonCommand, non_negative_float, parse_number, positive_float
 from pfspilot.engine import erlang
+from pfspilot.indicators.formatting import fr_figure
 from pfspilot.planning.management.commands.erlang import (
     engine_call,
     optional_positive,
@@ -114,16 +115,16 @@ class Command(JsonCommand):
             return "\n".join(
                 (
                     _(
-                        "Intervalle %(index)s : %(agents)s agents, abandon %(abandon)s %%, "
-                        "niveau de service %(service)s %%"
+                        "Intervalle %(index)s : %(agents)s agents, abandon %(abandon)s, "
+                        "niveau de service %(service)s"
                     )
                     % {
                         "index": index,
-                        "agents": row["agents"],
-                        "abandon": f"{row['p_abandon'] * 100:.1f}",
-                        "service": f"{row['service_level'] * 100:.1f}",
+                        "agents": fr_figure(row["agents"], "count"),
+                        "abandon": fr_figure(row["p_abandon"], "rate"),
+                        "service": fr_figure(row["service_level"], "rate"),
                     }
-                ).replace(".", ",")
+                )
                 for index, row in enumerate(result, start=1)
             )
         return render_figures(result)
