@@ -13,15 +13,15 @@ from django.utils import timezone
 
 from pfspilot.engine import calendar
 from pfspilot.engine.synthetic import generate_year
-from pfspilot.indicators.formatting import fr_number
+from pfspilot.indicators.formatting import fr_figure
 from pfspilot.indicators.models import DailyStats, HalfHourStats
 from pfspilot.indicators.services import (
     aggregates_paused,
-    reference_parameters,
     refresh_aggregates,
     replace_aggregates,
 )
 from pfspilot.people.models import User
+from pfspilot.reference.selectors import parameters_in_force
 
 from .models import Call
 from .services import import_frame
@@ -115,21 +115,20 @@ def load(stdout=None, *, scale: float = 1.0, year: int | None = None):
     loaded = time.perf_counter()
     # Sums from the frames as stored (reading a million calls back would double the time).
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    _targets, params, rules = reference_parameters(min(timezone.localdate(), last))
     replace_aggregates(
         start=first,
         end=last,
         at=timezone.localtime().replace(tzinfo=None),
-        params=params,
-        rules=rules,
+        in_force=parameters_in_force(first, last),
         **frames,
     )
     done = time.perf_counter()
-    n = {kind: fr_number(count) for kind, count in counts.items()}
+    n = {kind: fr_figure(count, "count") for kind, count in counts.items()}
     write(
         f"Données de démonstration {year} : {n['calls']} appels, {n['emails']} courriels, "
         f"{n['surveys']} réponses de satisfaction, {n['activity']} journées d'activité, "
-        f"en {fr_number(done - started, 1)} s (génération {fr_number(generated - started, 1)} s, "
-        f"chargement {fr_number(loaded - generated, 1)} s, agrégats {fr_number(done - loaded, 1)} s)."
+        f"en {fr_figure(done - started, 'seconds')} (génération "
+        f"{fr_figure(generated - started, 'seconds')}, chargement "
+        f"{fr_figure(loaded - generated, 'seconds')}, agrégats {fr_figure(done - loaded, 'seconds')})."
     )
     return counts

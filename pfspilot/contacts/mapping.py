@@ -5,8 +5,10 @@ A profile is a TOML file with one table per record kind (`calls`, `emails`, `sur
 and are addressed by name (`canonical`, `anonymous-bank`); any other value is a file path.
 """
 
+import math
 import tomllib
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from pfspilot.engine import records
@@ -228,6 +230,8 @@ def _parse_kind(kind: str, table: dict, name: str) -> KindMapping:
             f"{where} : champ(s) obligatoire(s) non décrit(s) : {', '.join(missing)}."
         )
     formats = dict(DEFAULT_FORMATS) | dict(table.get("formats", {}))
+    for canonical, value in constants.items():
+        _check_constant(value, types[canonical], formats, f"{where}, constante « {canonical} »")
     values = {k: {str(a): str(b) for a, b in v.items()} for k, v in table.get("values", {}).items()}
     for canonical in values:
         if canonical not in types:
@@ -249,6 +253,30 @@ def _parse_kind(kind: str, table: dict, name: str) -> KindMapping:
         satisfied_min_score=table.get("satisfied_min_score"),
         scale=table.get("scale"),
     )
+
+
+def _check_constant(value, value_type: str, formats: dict, where: str) -> None:
+    """A constant must be a value of its field's type: it fills every row of the file."""
+    if value_type in ("duration", "float"):
+        try:
+            number = float(value) if not isinstance(value, bool) else math.nan
+        except (TypeError, ValueError):
+            number = math.nan
+        if not math.isfinite(number) or (value_type == "duration" and number < 0):
+            expected = "une durée en secondes ≥ 0" if value_type == "duration" else "un nombre"
+            raise MappingError(f"{where} : « {value} » n'est pas {expected}.")
+    elif value_type in ("datetime", "date"):
+        try:
+            datetime.strptime(str(value), formats[value_type])
+        except ValueError:
+            raise MappingError(
+                f"{where} : « {value} » ne suit pas le format {formats[value_type]}."
+            ) from None
+    elif value_type == "bool":
+        if not isinstance(value, bool):
+            raise MappingError(f"{where} : « {value} » doit valoir true ou false.")
+    elif not isinstance(value, str | int):
+        raise MappingError(f"{where} : « {value} » doit être un texte.")
 
 
 def _parse_spec(spec, where: str) -> ColumnSpec:

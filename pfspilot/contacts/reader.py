@@ -20,6 +20,7 @@ from pathlib import Path
 import polars as pl
 
 from pfspilot.engine import records
+from pfspilot.indicators.formatting import BEFORE_UNIT, fr_figure
 
 from .mapping import (
     ALLOWED_VALUES,
@@ -166,7 +167,9 @@ def read_file(kind: str, path, mapping, *, progress: Progress = None) -> ReadRes
     try:
         raw, digest = _load_table(path, spec, progress)
         if progress:
-            progress(0.3, f"{name} : {raw.height} lignes lues, contrôle en cours")
+            progress(
+                0.3, f"{name} : {fr_figure(raw.height, 'count')} lignes lues, contrôle en cours"
+            )
         frame, errors, ignored = _to_canonical(kind, raw, spec)
     except FileRefused as refused:
         error = refused.error
@@ -176,7 +179,11 @@ def read_file(kind: str, path, mapping, *, progress: Progress = None) -> ReadRes
         )
     errors = [RowError(e.line, e.field, e.message_fr, name) for e in errors]
     if progress:
-        progress(0.5, f"{name} : {frame.height} enregistrements valides, {len(errors)} erreur(s)")
+        progress(
+            0.5,
+            f"{name} : {fr_figure(frame.height, 'count')} enregistrements valides, "
+            f"{fr_figure(len(errors), 'count')} erreur(s)",
+        )
     return ReadResult(frame=frame, errors=errors, ignored=ignored, sha256=digest)
 
 
@@ -247,7 +254,7 @@ def french_size(size: int) -> str:
             break
         value /= 1024
     digits = f"{value:.0f}" if unit == "octets" else f"{value:.1f}".removesuffix(".0")
-    return f"{digits.replace('.', ',')} {unit}"
+    return f"{digits.replace('.', ',')}{BEFORE_UNIT}{unit}"
 
 
 def _decode(data: bytes, spec: KindMapping) -> str:

@@ -11,9 +11,10 @@ from datetime import date, datetime, time, timedelta
 import polars as pl
 from django.db import connection
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .mapping import FIELD_TYPES, ID_FIELDS
-from .reader import canonical_schema
+from .reader import RowError, canonical_schema
 from .storage import LAYOUTS
 
 PARIS = "Europe/Paris"
@@ -241,8 +242,53 @@ def _typed_column(values: pl.Series, value_type: str, *, utc: bool) -> pl.Series
     return values
 
 
-def recent_batches(limit: int = 20):
-    """The latest import batches, newest first, with who imported them."""
+STALE_AFTER = timedelta(minutes=15)
+
+
+def silent_batches(now):
+    """Q of the batches « en cours » whose worker fell silent for STALE_AFTER at `now`."""
+    from django.db.models import Q
+
     from .models import ImportBatch
 
-    return list(ImportBatch.objects.select_related("created_by")[:limit])
+    limit = now - STALE_AFTER
+    silent = Q(heartbeat_at__lt=limit) | Q(
+        heartbeat_at__isnull=True, created_at__lt=limit, started_at__isnull=True
+    )
+    silent |= Q(heartbeat_at__isnull=True, started_at__lt=limit)
+    return silent & Q(status=ImportBatch.Status.RUNNING)
+
+
+def interrupted_fields() -> dict:
+    """What an interrupted batch records: its step and its French reason."""
+    reason = _(
+        "Traitement interrompu (processus arrêté ou machine redémarrée) : rien n'est enregistré. "
+        "Relancez l'import."
+    )
+    return {
+        "step": _("Échec : traitement interrompu."),
+        "errors": [RowError(0, "", reason).as_dict()],
+    }
+
+
+def recent_batches(limit: int = 20):
+    """The latest import batches, newest first, with who imported them.
+
+    A batch whose worker fell silent is shown as failed (without writing: a page only reads;
+    the worker and `pfspilot reap_imports` record it), so the page stops polling.
+    """
+    from .models import ImportBatch
+
+    batches = list(ImportBatch.objects.select_related("created_by")[:limit])
+    now = timezone.now()
+    silent = set(
+        ImportBatch.objects.filter(silent_batches(now), pk__in=[b.pk for b in batches]).values_list(
+            "pk", flat=True
+        )
+    )
+    for batch in batches:
+        if batch.pk in silent:
+            batch.status, batch.progress, batch.finished_at = ImportBatch.Status.FAILED, 1.0, now
+            for name, value in interrupted_fields().items():
+                setattr(batch, name, value)
+    return batches

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from pfspilot.engine import calendar
 from pfspilot.engine.dayplan import template_lunches
 from pfspilot.engine.requirements import PlanningError
+from pfspilot.indicators.formatting import fr_figure
 from pfspilot.people.access import requires
 
 from . import selectors, services
@@ -224,8 +225,8 @@ def optimise(request):
     else:
         messages.success(
             request,
-            _("Plan optimisé enregistré (%(duree)s s de calcul).")
-            % {"duree": f"{plan.payload['solve_time_s']:.1f}".replace(".", ",")},
+            _("Plan optimisé enregistré (%(duree)s de calcul).")
+            % {"duree": fr_figure(plan.payload["solve_time_s"], "seconds")},
         )
     return redirect(_day_url(day))
 

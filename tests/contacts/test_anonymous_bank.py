@@ -46,8 +46,9 @@ def test_it_imports_january_through_the_command_with_exact_counts(bank_dataset_d
     counts, talk, wait_abandoned = recount(path)
     call_command("import", "calls", str(path), "--mapping", "anonymous-bank")
     total = counts["answered"] + counts["ivr"] + counts["abandoned"]
+    shown = f"{total:,}".replace(",", "\u202f")  # French thousands: a narrow no-break space
     assert capsys.readouterr().out.splitlines()[0] == (
-        f"{JANUARY} : {total} appels ajouté(e)s sur {total} lu(e)s "
+        f"{JANUARY} : {shown} appels ajouté(e)s sur {shown} lu(e)s "
         f"({counts['phantom']} ligne(s) ignorée(s) par le profil)."
     )
     assert Call.objects.filter(source="anonymous-bank").count() == total

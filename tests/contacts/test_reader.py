@@ -300,7 +300,7 @@ def test_it_refuses_a_too_large_file_before_reading_it(tmp_path, settings):
     result = read_records("calls", [path], "canonical")
     assert len(result.errors) == 1
     assert result.errors[0].message_fr.startswith("fichier trop volumineux (")
-    assert "maximum 100 octets" in result.errors[0].message_fr
+    assert "maximum 100\u00a0octets" in result.errors[0].message_fr
 
 
 def test_it_refuses_a_gzip_that_inflates_beyond_the_limit(tmp_path, settings):

@@ -257,15 +257,16 @@ def test_it_marks_the_batch_failed_when_the_database_write_breaks(tmp_path, db, 
         raise RuntimeError("disque plein")
 
     monkeypatch.setattr("pfspilot.contacts.services.import_frame", broken)
-    with pytest.raises(RuntimeError):
-        import_files(
-            kind="calls", paths=[write(tmp_path, "a.csv", calls_csv())], mapping="canonical"
-        )
-    batch = ImportBatch.objects.get()
-    assert (batch.status, batch.step) == (
-        "failed",
-        "Erreur inattendue pendant l'écriture : rien n'est enregistré.",
+    report = import_files(
+        kind="calls", paths=[write(tmp_path, "a.csv", calls_csv())], mapping="canonical"
     )
+    assert not report.ok
+    batch = ImportBatch.objects.get()
+    assert (batch.status, batch.step) == ("failed", "Échec : rien n'est enregistré.")
+    assert batch.errors[0]["message"].startswith(
+        "Erreur inattendue pendant l'écriture en base (RuntimeError) : rien n'est enregistré."
+    )
+    assert "disque plein" not in batch.errors[0]["message"]
 
 
 def test_it_reads_back_every_value_as_stored_on_a_whole_table_scan(db):
