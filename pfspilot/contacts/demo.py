@@ -27,7 +27,6 @@ from .services import import_frame
 
 KINDS = ("calls", "emails", "surveys", "activity")
 SOURCE = "demo"
-PARIS = "Europe/Paris"
 
 
 def _with_demo_teams(frame: pl.DataFrame) -> pl.DataFrame:
@@ -41,23 +40,6 @@ def _with_demo_teams(frame: pl.DataFrame) -> pl.DataFrame:
     )
     joined = frame.join(teams, on="agent", how="left", maintain_order="left")
     return joined.with_columns(team=pl.coalesce("_team", "team")).drop("_team")
-
-
-def _as_stored(frame: pl.DataFrame) -> pl.DataFrame:
-    """Wall-clock times skipped by the spring clock change read one hour later, as once stored."""
-    columns = [name for name, dtype in frame.schema.items() if dtype == pl.Datetime("us")]
-
-    def stored(name):
-        moment = pl.col(name)
-        exists = moment.dt.replace_time_zone(PARIS, non_existent="null", ambiguous="earliest")
-        return (
-            pl.when(moment.is_not_null() & exists.is_null())
-            .then(moment + pl.duration(hours=1))
-            .otherwise(moment)
-            .alias(name)
-        )
-
-    return frame.with_columns(stored(name) for name in columns) if columns else frame
 
 
 def load(stdout=None, *, scale: float = 1.0, year: int | None = None):
@@ -78,7 +60,7 @@ def load(stdout=None, *, scale: float = 1.0, year: int | None = None):
     started = time.perf_counter()
     year = year or timezone.localdate().year
     frames = {
-        kind: _as_stored(_with_demo_teams(frame))
+        kind: _with_demo_teams(frame)
         for kind, frame in generate_year(year, scale=scale).items()
         if kind in KINDS
     }
@@ -94,7 +76,7 @@ def load(stdout=None, *, scale: float = 1.0, year: int | None = None):
     replace_aggregates(
         start=first,
         end=last,
-        at=timezone.localtime().replace(tzinfo=None),
+        at=timezone.localtime(),
         params=params,
         rules=rules,
         **frames,

@@ -86,6 +86,9 @@ ALLOWED_VALUES: dict[tuple[str, str], tuple[str, ...]] = {
     ("surveys", "channel"): (records.PHONE, records.EMAIL),
 }
 
+# How a wall-clock time repeated by the autumn clock change is read (README, « Heures ambiguës »).
+AMBIGUOUS_CHOICES = ("infer", "earliest", "latest", "refuse")
+
 DEFAULT_FORMATS = {"datetime": "%Y-%m-%d %H:%M:%S", "date": "%Y-%m-%d", "time": "%H:%M:%S"}
 
 
@@ -128,6 +131,7 @@ class KindMapping:
     split_on_whitespace: bool = False
     sheet: str | None = None
     duration_tolerance_s: float = 2.0
+    ambiguous: str = "infer"
     satisfied_min_score: float | None = None
     scale: str | None = None
 
@@ -232,6 +236,12 @@ def _parse_kind(kind: str, table: dict, name: str) -> KindMapping:
     for canonical in values:
         if canonical not in types:
             raise MappingError(f"{where} : correspondance de valeurs pour « {canonical} » inconnu.")
+    ambiguous = table.get("ambiguous", "infer")
+    if ambiguous not in AMBIGUOUS_CHOICES:
+        raise MappingError(
+            f"{where} : ambiguous = « {ambiguous} » inconnu (attendu : "
+            f"{', '.join(AMBIGUOUS_CHOICES)})."
+        )
     return KindMapping(
         kind=kind,
         columns=columns,
@@ -246,6 +256,7 @@ def _parse_kind(kind: str, table: dict, name: str) -> KindMapping:
         split_on_whitespace=bool(table.get("split_on_whitespace", False)),
         sheet=table.get("sheet"),
         duration_tolerance_s=float(table.get("duration_tolerance_s", 2.0)),
+        ambiguous=ambiguous,
         satisfied_min_score=table.get("satisfied_min_score"),
         scale=table.get("scale"),
     )

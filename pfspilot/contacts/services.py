@@ -21,6 +21,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pfspilot.engine import records
 from pfspilot.people.models import Team, User
 
 from .mapping import FIELD_TYPES, load_mapping
@@ -35,7 +36,6 @@ STORED_ERRORS = 1000
 # Page cache of an SQLite import (negative: KiB), given back when the load ends.
 SQLITE_IMPORT_CACHE_KIB = -1_048_576
 SQLITE_ROWS_PER_STATEMENT = 500
-PARIS = "Europe/Paris"
 
 Progress = Callable[[float, str], None] | None
 
@@ -295,7 +295,7 @@ def _prepare(
     if missing:
         raise ValueError(f"colonnes canoniques absentes : {', '.join(missing)}")
     # Chronological order: the date index grows at its end and row ids follow time.
-    frame = frame.select(pl.col(c).cast(schema[c]) for c in schema)
+    frame = records.as_instants(frame).select(pl.col(c).cast(schema[c]) for c in schema)
     if chronological:
         frame = frame.sort(layout.period_field, maintain_order=True)
     frame = frame.with_columns(
@@ -326,16 +326,8 @@ def _prepare(
 
 
 def _utc_text(series: pl.Series, postgres: bool) -> pl.Series:
-    """Naive Paris wall-clock → UTC text as each backend stores it (eager: one pass per column)."""
-    local = series.dt.replace_time_zone(PARIS, ambiguous="earliest", non_existent="null")
-    gaps = local.is_null() & series.is_not_null()
-    if gaps.any():
-        # Wall-clock times skipped by the spring DST change are read one hour later, as clocks do.
-        later = (series + pl.duration(hours=1)).dt.replace_time_zone(
-            PARIS, ambiguous="earliest", non_existent="null"
-        )
-        local = pl.select(pl.coalesce(local, later)).to_series()
-    utc = local.dt.convert_time_zone("UTC").dt.replace_time_zone(None)
+    """Instants (records.INSTANT) → UTC text as each backend stores it (eager: one pass)."""
+    utc = series.dt.convert_time_zone("UTC").dt.replace_time_zone(None)
     if postgres:
         return utc.dt.strftime("%Y-%m-%d %H:%M:%S%.6f+00")
     # Django's SQLite text form: microseconds only when non-zero, so lookups compare equal.

@@ -28,6 +28,7 @@ from .records import (
     EMAIL_LEVEL1,
     IVR,
     PHONE,
+    TIMEZONE,
 )
 
 # Mirrors pfspilot/people/demo.py (the engine may not import Django); a test checks they agree.
@@ -313,10 +314,33 @@ def generate_year(
     frames = {
         "calls": _calls_frame(calls, agents, days, year, seed, rng),
     }
-    frames["emails"] = _emails_frame(year, days, scale, present, agents, emails_per_year, rng)
+    frames["calls"] = _instants(frames["calls"])
+    frames["emails"] = _instants(
+        _emails_frame(year, days, scale, present, agents, emails_per_year, rng)
+    )
     frames["surveys"] = _surveys_frame(year, frames["calls"], frames["emails"], rng)
     frames["activity"] = _activity_frame(agents, days, selected, on_phone, phone_s, email_s, rng)
     return frames
+
+
+def _instants(frame: pl.DataFrame) -> pl.DataFrame:
+    """The generated wall-clock readings as instants (records.INSTANT).
+
+    The model draws readings of the Paris clock; a reading the spring change skips is read one
+    hour later, as the clock shows, and one the autumn change repeats is its first occurrence
+    (a generator's choice: only emails fall at night). Delays between them are then elapsed time.
+    """
+    columns = [name for name, dtype in frame.schema.items() if dtype == pl.Datetime("us")]
+
+    def instant(name: str) -> pl.Expr:
+        wall = pl.col(name)
+        exists = wall.dt.replace_time_zone(TIMEZONE, ambiguous="earliest", non_existent="null")
+        later = (wall + pl.duration(hours=1)).dt.replace_time_zone(
+            TIMEZONE, ambiguous="earliest", non_existent="null"
+        )
+        return pl.coalesce(exists, later).alias(name)
+
+    return frame.with_columns(instant(name) for name in columns)
 
 
 def _simulate_calls(days, selected, volumes, on_phone, table, rng) -> dict[str, np.ndarray]:
