@@ -657,6 +657,8 @@ def _to_instants(
     for "infer"), and refused with "refuse" or when "infer" finds no evidence.
     """
     names = [n for n, t in FIELD_TYPES[kind].items() if t == "datetime"]
+    if not names:
+        return frame
     tz = records.TIMEZONE
     early, late, explicit = {}, {}, {}
     for name in names:

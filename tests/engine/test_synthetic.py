@@ -18,7 +18,7 @@ from pfspilot.engine.synthetic import (
 )
 
 DTYPES = {
-    "datetime": pl.Datetime("us"),
+    "datetime": records.INSTANT,
     "date": pl.Date,
     "str": pl.String,
     "float": pl.Float64,
