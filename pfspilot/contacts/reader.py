@@ -598,6 +598,13 @@ def _parsed(text: pl.Expr, fmt: str, dtype, bad: str, column: ColumnSpec, what: 
     if dtype == pl.Date:
         value = text.str.to_date(fmt, strict=False)
         explicit = None
+    elif "%z" in fmt:
+        # The format names the offset: every value is an instant (`Z` is UTC).
+        utc_text = text.str.replace(r"Z$", "+00:00")
+        explicit = utc_text.str.to_datetime(fmt, strict=False, time_unit="us").dt.convert_time_zone(
+            records.TIMEZONE
+        )
+        value = explicit.dt.replace_time_zone(None)
     else:
         wall = text.str.to_datetime(fmt, strict=False, time_unit="us")
         # Only a text the format does not read is tried as wall-clock + offset (ISO 8601 `T` too).

@@ -1,7 +1,8 @@
 """The platform's calendar: French public holidays, working days, opening hours, training days.
 
-Pure Python (no Django). Days are `datetime.date`, instants naive Europe/Paris wall-clock
-`datetime.datetime` (records.py). A working day is Monday to Friday and not a French public
+Pure Python (no Django). Days are `datetime.date`; instants are `datetime.datetime`, aware
+(read on the Paris clock) or naive Paris wall-clock readings. Opening hours and working days are
+readings of the local clock; the clock changes fall at night on Sundays, outside both. A working day is Monday to Friday and not a French public
 holiday (`holidays.France`, metropolitan calendar as in the Nord and the Pas-de-Calais).
 
 Two deadline clocks besides calendar time (domain.md, "business time on the platform calendar"):
@@ -14,12 +15,14 @@ Two deadline clocks besides calendar time (domain.md, "business time on the plat
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 import holidays
 
 from pfspilot.engine.parameters import PlatformRules
 
 DAY_S = 86400.0
+PARIS_ZONE = ZoneInfo("Europe/Paris")
 
 
 @lru_cache(maxsize=256)
@@ -91,7 +94,15 @@ def opening_window(
     return datetime.combine(day, rules.opening), datetime.combine(day, rules.closing)
 
 
+def wall_clock(instant: datetime) -> datetime:
+    """The naive Paris reading of an instant (aware ones are converted, naive ones kept)."""
+    if instant.tzinfo is None:
+        return instant
+    return instant.astimezone(PARIS_ZONE).replace(tzinfo=None)
+
+
 def is_open(instant: datetime, rules: PlatformRules | None = None) -> bool:
+    instant = wall_clock(instant)
     window = opening_window(instant.date(), rules)
     return window is not None and window[0] <= instant < window[1]
 
@@ -103,7 +114,10 @@ def opening_seconds(rules: PlatformRules | None = None) -> float:
 
 
 def half_hour_slots(day: date, rules: PlatformRules | None = None) -> list[datetime]:
-    """Start instants of the half-hour slots of the opening hours of `day` (none when closed)."""
+    """Start instants of the half-hour slots of the opening hours of `day` (none when closed).
+
+    Naive readings: no clock change falls in the opening hours of a working day.
+    """
     window = opening_window(day, rules)
     if window is None:
         return []
@@ -123,6 +137,7 @@ def _clock_reading(
     instant: datetime, origin: date, day_start_s: float, day_length_s: float
 ) -> float:
     """Seconds of running clock from `origin` (midnight) to `instant`, on working days only."""
+    instant = wall_clock(instant)
     day = instant.date()
     before = _working_days_before(origin, day)
     if not is_working_day(day):
@@ -147,7 +162,7 @@ def _working_days_before(origin: date, day: date) -> int:
 
 
 def _elapsed(start: datetime, end: datetime, day_start_s: float, day_length_s: float) -> float:
-    origin = min(start, end).date()
+    origin = min(wall_clock(start), wall_clock(end)).date()
     return _clock_reading(end, origin, day_start_s, day_length_s) - _clock_reading(
         start, origin, day_start_s, day_length_s
     )
