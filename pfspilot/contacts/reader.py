@@ -697,6 +697,7 @@ def _to_instants(
             frame.filter(gap[name]).select(LINE, name).head(MAX_REPORTED_ERRORS).iter_rows()
         ):
             errors.append(RowError(int(line), label, _gap_message(wall)))
+    # A refused reading is left empty: its row is refused, without errors derived from a guess.
     choice = {n: pl.col(f"__early_{n}") for n in names}
     if spec.ambiguous == "latest":
         choice = {n: pl.col(f"__late_{n}") for n in names}
@@ -706,6 +707,7 @@ def _to_instants(
             rows = frame.filter(twice[name]).select(LINE, name).head(MAX_REPORTED_ERRORS)
             for line, wall in rows.iter_rows():
                 errors.append(RowError(int(line), label, _twice_message(wall)))
+        choice = {n: pl.when(~twice[n]).then(pl.col(f"__early_{n}")) for n in names}
     elif spec.ambiguous == "infer":
         choice = _infer_ambiguous(frame, names, twice, spec, errors)
     frame = frame.with_columns(
@@ -752,9 +754,18 @@ def _infer_ambiguous(
     Without evidence the reading is refused. The few ambiguous rows are resolved in Python.
     """
     any_twice = pl.any_horizontal(twice[n] for n in names)
-    cols = [LINE, *names, *(f"__early_{n}" for n in names), *(f"__late_{n}" for n in names)]
+    cols = [
+        LINE,
+        *names,
+        *(f"{prefix}{n}" for prefix in ("__early_", "__late_", EXPLICIT) for n in names),
+    ]
     flags = [twice[n].alias(f"__twice_{n}") for n in names]
-    rows = frame.filter(any_twice).select(*cols, *flags).sort(LINE).to_dicts()
+    # In UTC: Python compares two datetimes of one zone by their wall clock, ignoring `fold`.
+    instants = ("__early_", "__late_", EXPLICIT)
+    as_utc = [
+        pl.col(c).dt.convert_time_zone("UTC") if c.startswith(instants) else pl.col(c) for c in cols
+    ]
+    rows = frame.filter(any_twice).select(*as_utc, *flags).sort(LINE).to_dicts()
     if not rows:
         return {n: pl.col(f"__early_{n}") for n in names}
     # Rule 3: per field and local day, the file order of the repeated readings.
@@ -775,7 +786,11 @@ def _infer_ambiguous(
     chosen: list[dict] = []
     for row in rows:
         resolved = {LINE: row[LINE]}
-        known = {n: row[f"__early_{n}"] for n in names if not row[f"__twice_{n}"]}
+        known = {
+            n: row[f"{EXPLICIT}{n}"] or row[f"__early_{n}"]
+            for n in names
+            if not row[f"__twice_{n}"]
+        }
         repeated = [n for n in names if row[f"__twice_{n}"]]
         walls = [row[n] for n in repeated]
         step = next((i for i in range(1, len(walls)) if walls[i] < max(walls[:i])), None)
@@ -796,7 +811,7 @@ def _infer_ambiguous(
                 elif (row[LINE], name) in by_order:
                     value = second if by_order[(row[LINE], name)] else first
                 else:
-                    value = first
+                    value = None
                     errors.append(
                         RowError(
                             int(row[LINE]),
@@ -811,8 +826,12 @@ def _infer_ambiguous(
     schema = {LINE: pl.Int64, **{n: records.INSTANT for n in names}}
     table = pl.DataFrame(chosen, schema=schema).rename({n: f"__inferred_{n}" for n in names})
     frame_with = frame.select(LINE).join(table, on=LINE, how="left", maintain_order="left")
+    # Undecided readings stay empty: their rows carry an error and are refused.
     return {
-        n: pl.coalesce(pl.lit(frame_with[f"__inferred_{n}"]), pl.col(f"__early_{n}")) for n in names
+        n: pl.when(twice[n])
+        .then(pl.lit(frame_with[f"__inferred_{n}"]))
+        .otherwise(pl.col(f"__early_{n}"))
+        for n in names
     }
 
 
@@ -861,9 +880,14 @@ def _complete_calls(frame: pl.DataFrame, spec: KindMapping, errors: list[RowErro
                 )
         frame = frame.with_columns(pl.coalesce(pl.col(name), span).alias(name))
     # Only the spans that make durations; a clock skew between switch and IVR is tolerated.
-    order = [("ended_at", "answered_at"), ("queue_exit", "queue_entry")]
-    for later, earlier in order:
-        inverted = frame.filter(pl.col(later) < pl.col(earlier)).select(LINE)
+    spans = [
+        ("ended_at", pl.col("ended_at"), "answered_at"),
+        ("queue_exit", pl.col("queue_exit"), "queue_entry"),
+        # Without an exit time the wait ends at the answer: it cannot come before the queue.
+        ("answered_at", pl.when(pl.col("queue_exit").is_null()).then("answered_at"), "queue_entry"),
+    ]
+    for later, end, earlier in spans:
+        inverted = frame.filter(end < pl.col(earlier)).select(LINE)
         for (line,) in inverted.head(MAX_REPORTED_ERRORS).iter_rows():
             errors.append(
                 RowError(int(line), _label(spec, later), f"horodatage antérieur à « {earlier} »")
