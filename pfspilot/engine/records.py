@@ -22,6 +22,7 @@ def as_instants(frame, columns=None):
     Naive columns are Paris wall-clock times: a time skipped by the spring change or repeated by
     the autumn change has no single instant and raises LocalTimeError (readers of files resolve
     those with the mapping's `ambiguous` option first). Columns in another zone are converted.
+    A LazyFrame defers the check: the error comes from `collect()` as Polars' ComputeError.
     """
     schema = frame.collect_schema() if isinstance(frame, pl.LazyFrame) else frame.schema
     names = [
