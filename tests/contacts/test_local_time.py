@@ -278,3 +278,28 @@ def test_it_reads_a_profile_format_with_the_offset(tmp_path):
     (call,) = result.frame.to_dicts()
     assert utc(call["arrival"]) == dt.datetime(2026, 6, 15, 8, 0, tzinfo=UTC)
     assert call["wait_s"] == 30.0
+
+
+def test_it_infers_an_email_answered_after_the_clock_went_back(tmp_path):
+    path = write(
+        tmp_path,
+        "courriels.csv",
+        "email_id,received_at,kind,motif,agent,team,answered_at,template\n"
+        "m1,2026-10-25 02:50:00,niveau1,,,,2026-10-25 02:10:00,\n",
+    )
+    result = read_records("emails", [path], "canonical")
+    assert result.errors == []
+    (email,) = result.frame.to_dicts()
+    # Received 02:50 CEST (00:50 UTC), answered 02:10 CET (01:10 UTC): 20 min later.
+    assert utc(email["answered_at"]) - utc(email["received_at"]) == dt.timedelta(minutes=20)
+
+
+def test_it_refuses_a_skipped_reading_in_an_email_export(tmp_path):
+    path = write(
+        tmp_path,
+        "courriels.csv",
+        "email_id,received_at,kind,motif,agent,team,answered_at,template\n"
+        "m1,2026-03-29 02:10:00,niveau1,,,,,\n",
+    )
+    result = read_records("emails", [path], "canonical")
+    assert [(e.line, e.field) for e in result.errors] == [(2, "received_at")]

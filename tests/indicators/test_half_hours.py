@@ -194,3 +194,39 @@ def test_it_exports_the_half_hours_as_csv_and_xlsx(client_for, year_loaded):
     assert lines[1] == ["09:00–09:30", "1,0", "1,0", "0,0", "0,0", "100,0", "1"]
     assert lines[7] == ["12:00–12:30", "1,0", "0,0", "0,0", "1,0", "0,0", "1"]
     assert client.get(export, {"table": "demi_heures", "format": "xlsx"}).status_code == 200
+
+
+def _every_half_hour(day: dt.date) -> pl.DataFrame:
+    """One IVR call at the start of every real half-hour of the Paris day `day`."""
+    start = paris(day.year, day.month, day.day).astimezone(dt.UTC)
+    after = day + dt.timedelta(days=1)
+    end = paris(after.year, after.month, after.day).astimezone(dt.UTC)
+    instants = pl.datetime_range(start, end, "30m", closed="left", eager=True, time_zone="UTC")
+    return _calls(
+        [(f"{day}-{k}", moment, "ivr", None, None, None) for k, moment in enumerate(instants)]
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("day", "half_hours"), [(dt.date(2026, 3, 29), 46), (dt.date(2026, 10, 25), 50)]
+)
+def test_it_stores_the_real_half_hours_of_a_clock_change_day(day, half_hours):
+    replace_aggregates(
+        start=day,
+        end=day,
+        at=AT,
+        params=SHORT,
+        rules=PlatformRules(),
+        calls=_every_half_hour(day),
+        emails=None,
+        surveys=None,
+        activity=None,
+    )
+    rows = _rows()
+    assert len(rows) == half_hours
+    assert {row[0] for row in rows} == {day}
+    assert sum(row[3] for row in rows) == half_hours  # one offered call in each
+    # The stored sums give back one half-hour start per real half-hour.
+    starts = selectors.half_hour_counts(day, day + dt.timedelta(days=1))["start"]
+    assert starts.n_unique() == half_hours
