@@ -8,6 +8,7 @@ and are addressed by name (`canonical`, `anonymous-bank`); any other value is a 
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pfspilot.engine import records
 
@@ -132,6 +133,7 @@ class KindMapping:
     sheet: str | None = None
     duration_tolerance_s: float = 2.0
     ambiguous: str = "infer"
+    timezone: str = records.TIMEZONE
     satisfied_min_score: float | None = None
     scale: str | None = None
 
@@ -242,6 +244,13 @@ def _parse_kind(kind: str, table: dict, name: str) -> KindMapping:
             f"{where} : ambiguous = « {ambiguous} » inconnu (attendu : "
             f"{', '.join(AMBIGUOUS_CHOICES)})."
         )
+    timezone = str(table.get("timezone", records.TIMEZONE))
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise MappingError(
+            f"{where} : fuseau horaire « {timezone} » inconnu (exemple : Europe/Paris)."
+        ) from None
     return KindMapping(
         kind=kind,
         columns=columns,
@@ -257,6 +266,7 @@ def _parse_kind(kind: str, table: dict, name: str) -> KindMapping:
         sheet=table.get("sheet"),
         duration_tolerance_s=float(table.get("duration_tolerance_s", 2.0)),
         ambiguous=ambiguous,
+        timezone=timezone,
         satisfied_min_score=table.get("satisfied_min_score"),
         scale=table.get("scale"),
     )

@@ -657,21 +657,24 @@ def _roll_midnight(frame: pl.DataFrame, spec: KindMapping) -> pl.DataFrame:
 def _to_instants(
     kind: str, frame: pl.DataFrame, spec: KindMapping, errors: list[RowError]
 ) -> pl.DataFrame:
-    """Paris wall-clock readings → instants (records.INSTANT); an offset given in the text wins.
+    """Wall-clock readings of the export's zone (`spec.timezone`, Paris by default) → instants
+    (records.INSTANT); an offset given in the text wins.
 
-    A reading skipped by the spring change (02:00–02:59 on the last Sunday of March) is a bad
-    row; one repeated by the autumn change is read as `spec.ambiguous` says (`_infer_ambiguous`
-    for "infer"), and refused with "refuse" or when "infer" finds no evidence.
+    A reading skipped by the spring change (in Paris 02:00–02:59 on the last Sunday of March) is
+    a bad row; one repeated by the autumn change is read as `spec.ambiguous` says
+    (`_infer_ambiguous` for "infer"), and refused with "refuse" or when "infer" finds no evidence.
     """
     names = [n for n, t in FIELD_TYPES[kind].items() if t == "datetime"]
     if not names:
         return frame
-    tz = records.TIMEZONE
+    tz, paris = spec.timezone, records.TIMEZONE
     early, late, explicit = {}, {}, {}
     for name in names:
         wall = pl.col(name)
-        early[name] = wall.dt.replace_time_zone(tz, ambiguous="earliest", non_existent="null")
-        late[name] = wall.dt.replace_time_zone(tz, ambiguous="latest", non_existent="null")
+        for reading, side in ((early, "earliest"), (late, "latest")):
+            reading[name] = wall.dt.replace_time_zone(
+                tz, ambiguous=side, non_existent="null"
+            ).dt.convert_time_zone(paris)
         column = f"{EXPLICIT}{name}"
         explicit[name] = (
             pl.col(column) if column in frame.columns else pl.lit(None, records.INSTANT)
@@ -696,7 +699,7 @@ def _to_instants(
         for line, wall in (
             frame.filter(gap[name]).select(LINE, name).head(MAX_REPORTED_ERRORS).iter_rows()
         ):
-            errors.append(RowError(int(line), label, _gap_message(wall)))
+            errors.append(RowError(int(line), label, _gap_message(wall, tz)))
     # A refused reading is left empty: its row is refused, without errors derived from a guess.
     choice = {n: pl.col(f"__early_{n}") for n in names}
     if spec.ambiguous == "latest":
@@ -706,7 +709,7 @@ def _to_instants(
             label = _label(spec, name)
             rows = frame.filter(twice[name]).select(LINE, name).head(MAX_REPORTED_ERRORS)
             for line, wall in rows.iter_rows():
-                errors.append(RowError(int(line), label, _twice_message(wall)))
+                errors.append(RowError(int(line), label, _twice_message(wall, tz)))
         choice = {n: pl.when(~twice[n]).then(pl.col(f"__early_{n}")) for n in names}
     elif spec.ambiguous == "infer":
         choice = _infer_ambiguous(frame, names, twice, spec, errors)
@@ -718,20 +721,32 @@ def _to_instants(
     )
 
 
-def _gap_message(wall: datetime) -> str:
+def _gap_message(wall: datetime, zone: str) -> str:
+    if zone == records.TIMEZONE:
+        return (
+            f"heure inexistante à Paris « {wall:%d/%m/%Y %H:%M:%S} » : ce jour-là les horloges "
+            "passent de 2 h à 3 h (heure d'été). Vérifiez l'export ou donnez l'heure avec son "
+            "décalage (+01:00 ou +02:00)."
+        )
     return (
-        f"heure inexistante à Paris « {wall:%d/%m/%Y %H:%M:%S} » : ce jour-là les horloges "
-        "passent de 2 h à 3 h (heure d'été). Vérifiez l'export ou donnez l'heure avec son "
-        "décalage (+01:00 ou +02:00)."
+        f"heure inexistante dans le fuseau {zone} « {wall:%d/%m/%Y %H:%M:%S} » : ce jour-là les "
+        "horloges avancent (heure d'été). Vérifiez l'export ou donnez l'heure avec son décalage."
     )
 
 
-def _twice_message(wall: datetime, why: str = "") -> str:
+def _twice_message(wall: datetime, zone: str, why: str = "") -> str:
+    if zone == records.TIMEZONE:
+        where, change, offsets = (
+            "à Paris",
+            "retour à l'heure d'hiver, de 3 h à 2 h",
+            "(+02:00 heure d'été, +01:00 heure d'hiver)",
+        )
+    else:
+        where, change, offsets = f"dans le fuseau {zone}", "retour à l'heure d'hiver", ""
     return (
-        f"heure ambiguë « {wall:%d/%m/%Y %H:%M:%S} » : elle a lieu deux fois à Paris ce jour-là "
-        f"(retour à l'heure d'hiver, de 3 h à 2 h){why}. Donnez l'heure avec son décalage "
-        "(+02:00 heure d'été, +01:00 heure d'hiver) ou choisissez ambiguous = \"earliest\" ou "
-        '"latest" dans le profil d\'import.'
+        f"heure ambiguë « {wall:%d/%m/%Y %H:%M:%S} » : elle a lieu deux fois {where} ce jour-là "
+        f"({change}){why}. Donnez l'heure avec son décalage {offsets}".rstrip()
+        + ' ou choisissez ambiguous = "earliest" ou "latest" dans le profil d\'import.'
     )
 
 
@@ -816,7 +831,11 @@ def _infer_ambiguous(
                         RowError(
                             int(row[LINE]),
                             _label(spec, name),
-                            _twice_message(row[name], " et rien dans le fichier ne dit laquelle"),
+                            _twice_message(
+                                row[name],
+                                spec.timezone,
+                                " et rien dans le fichier ne dit laquelle",
+                            ),
                         )
                     )
                 resolved[name] = value

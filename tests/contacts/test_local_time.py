@@ -303,3 +303,40 @@ def test_it_refuses_a_skipped_reading_in_an_email_export(tmp_path):
     )
     result = read_records("emails", [path], "canonical")
     assert [(e.line, e.field) for e in result.errors] == [(2, "received_at")]
+
+
+# --- the export's own clock ----------------------------------------------------------------
+
+
+def _zoned_profile(tmp_path, zone: str) -> str:
+    path = tmp_path / "zone.toml"
+    path.write_text(
+        f'name = "zone"\n[calls]\ntimezone = "{zone}"\n[calls.columns]\n'
+        + "".join(f'{c} = "{c}"\n' for c in COLUMNS),
+        encoding="utf-8",
+    )
+    return str(path)
+
+
+def test_it_reads_an_export_on_its_own_clock(tmp_path):
+    mapping = _zoned_profile(tmp_path, "Asia/Jerusalem")
+    result = read(
+        tmp_path,
+        # 28/03/1999 02:53:18 does not exist in Paris but does in Israel (UTC+2): 00:53:18 UTC,
+        # 01:53:18 on the Paris clock (still winter time there).
+        row(call_id="a", arrival="1999-03-28 02:53:18", outcome="ivr"),
+        # Israel moved its clocks on 2 April 1999 at 02:00: 02:30 never happened there.
+        row(call_id="b", arrival="1999-04-02 02:30:00", outcome="ivr"),
+        mapping=mapping,
+    )
+    ((line, field, message),) = messages(result)
+    assert (line, field) == (3, "arrival")
+    assert message.startswith("heure inexistante dans le fuseau Asia/Jerusalem « 02/04/1999")
+    arrival = result.frame["arrival"][0]
+    assert utc(arrival) == dt.datetime(1999, 3, 28, 0, 53, 18, tzinfo=UTC)
+    assert (arrival.hour, arrival.minute) == (1, 53)
+
+
+def test_it_refuses_an_unknown_time_zone(tmp_path):
+    with pytest.raises(MappingError, match="fuseau horaire « Mars/Olympus » inconnu"):
+        load_mapping(_zoned_profile(tmp_path, "Mars/Olympus"))
