@@ -340,3 +340,30 @@ def test_it_reads_an_export_on_its_own_clock(tmp_path):
 def test_it_refuses_an_unknown_time_zone(tmp_path):
     with pytest.raises(MappingError, match="fuseau horaire « Mars/Olympus » inconnu"):
         load_mapping(_zoned_profile(tmp_path, "Mars/Olympus"))
+
+
+@pytest.mark.parametrize("with_format", [False, True])
+def test_it_stores_an_offset_timestamp_at_its_instant(tmp_path, db, with_format):
+    from pfspilot.contacts.models import Call
+    from pfspilot.contacts.services import import_files
+
+    path = write(
+        tmp_path,
+        "appels.csv",
+        "\n".join(
+            [
+                CALL_HEADER,
+                row(call_id="o", arrival="2026-06-15 10:00:00+02:00", outcome="ivr"),
+                row(call_id="w", arrival="2026-10-25 02:30:00+01:00", outcome="ivr"),
+            ]
+        )
+        + "\n",
+    )
+    fmt = "%Y-%m-%d %H:%M:%S%z" if with_format else None
+    report = import_files(
+        kind="calls", paths=[path], mapping=profile(tmp_path, datetime_format=fmt)
+    )
+    assert report.ok, report.errors
+    # +02:00 → 08:00 UTC; 02:30 winter time (+01:00) → 01:30 UTC.
+    assert Call.objects.get(source_id="o").arrival == dt.datetime(2026, 6, 15, 8, tzinfo=UTC)
+    assert Call.objects.get(source_id="w").arrival == dt.datetime(2026, 10, 25, 1, 30, tzinfo=UTC)
