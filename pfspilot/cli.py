@@ -43,26 +43,62 @@ def _translate_argparse(message: str) -> str:
     return _("Erreur : %(message)s") % {"message": message}
 
 
-class JsonCommand(BaseCommand):
-    """A management command whose `run(**options)` returns data printed as JSON with --json."""
+UNEXPECTED = (
+    "Erreur inattendue (%(kind)s) : la commande s'est arrêtée sans terminer. Relancez-la "
+    "avec --traceback pour le détail technique et transmettez-le à l'administrateur."
+)
 
-    json_flag = True
+
+def unexpected_error_message(exc: BaseException) -> str:
+    """The French line shown instead of a traceback (the detail stays behind --traceback)."""
+    try:
+        template = _(UNEXPECTED)
+    except Exception:
+        # Settings that failed to load leave no translation machinery: the French source.
+        template = UNEXPECTED
+    return template % {"kind": type(exc).__name__}
+
+
+def exit_on_error(exc: BaseException) -> None:
+    """Writes the French message of `exc` on stderr and exits with status 2."""
+    message = str(exc) if isinstance(exc, CliError) else unexpected_error_message(exc)
+    sys.stderr.write(f"{message}\n")
+    sys.exit(EXIT_BAD_INPUT)
+
+
+class ProjectCommand(BaseCommand):
+    """Base of every project command: French argument errors, and no command ever ends in a
+    traceback (bad input or unexpected error: a French message on stderr, exit status 2;
+    `--traceback` keeps Django's behaviour for debugging)."""
 
     def create_parser(self, prog_name, subcommand, **kwargs):
         # argparse needs a real str: a lazily translated `help` is resolved here.
         self.help = str(self.help)
         parser = super().create_parser(prog_name, subcommand, **kwargs)
         parser.__class__ = _FrenchParser
-        if self.json_flag:
-            parser.add_argument("--json", action="store_true", help=_("Sortie JSON."))
         return parser
 
     def run_from_argv(self, argv):
         try:
             super().run_from_argv(argv)
         except CliError as exc:
-            sys.stderr.write(f"{exc}\n")
-            sys.exit(EXIT_BAD_INPUT)
+            exit_on_error(exc)
+        except Exception as exc:
+            if "--traceback" in argv:
+                raise
+            exit_on_error(exc)
+
+
+class JsonCommand(ProjectCommand):
+    """A management command whose `run(**options)` returns data printed as JSON with --json."""
+
+    json_flag = True
+
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+        if self.json_flag:
+            parser.add_argument("--json", action="store_true", help=_("Sortie JSON."))
+        return parser
 
     def handle(self, *args, **options):
         result = self.run(**options)

@@ -28,7 +28,6 @@ from .services import import_frame
 
 KINDS = ("calls", "emails", "surveys", "activity")
 SOURCE = "demo"
-PARIS = "Europe/Paris"
 
 
 def _with_demo_teams(frame: pl.DataFrame) -> pl.DataFrame:
@@ -42,23 +41,6 @@ def _with_demo_teams(frame: pl.DataFrame) -> pl.DataFrame:
     )
     joined = frame.join(teams, on="agent", how="left", maintain_order="left")
     return joined.with_columns(team=pl.coalesce("_team", "team")).drop("_team")
-
-
-def _as_stored(frame: pl.DataFrame) -> pl.DataFrame:
-    """Wall-clock times skipped by the spring clock change read one hour later, as once stored."""
-    columns = [name for name, dtype in frame.schema.items() if dtype == pl.Datetime("us")]
-
-    def stored(name):
-        moment = pl.col(name)
-        exists = moment.dt.replace_time_zone(PARIS, non_existent="null", ambiguous="earliest")
-        return (
-            pl.when(moment.is_not_null() & exists.is_null())
-            .then(moment + pl.duration(hours=1))
-            .otherwise(moment)
-            .alias(name)
-        )
-
-    return frame.with_columns(stored(name) for name in columns) if columns else frame
 
 
 def demo_period(today: dt.date, year: int | None = None) -> tuple[int | None, dt.date | None]:
@@ -103,7 +85,7 @@ def load(stdout=None, *, scale: float = 1.0, year: int | None = None):
         write("Données de démonstration : année à venir, rien à charger.")
         return None
     frames = {
-        kind: _as_stored(_with_demo_teams(frame))
+        kind: _with_demo_teams(frame)
         for kind, frame in generate_year(year, scale=scale, until=until).items()
         if kind in KINDS
     }
@@ -118,7 +100,7 @@ def load(stdout=None, *, scale: float = 1.0, year: int | None = None):
     replace_aggregates(
         start=first,
         end=last,
-        at=timezone.localtime().replace(tzinfo=None),
+        at=timezone.localtime(),
         in_force=parameters_in_force(first, last),
         **frames,
     )

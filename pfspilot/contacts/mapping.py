@@ -10,6 +10,7 @@ import tomllib
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pfspilot.engine import records
 
@@ -88,6 +89,9 @@ ALLOWED_VALUES: dict[tuple[str, str], tuple[str, ...]] = {
     ("surveys", "channel"): (records.PHONE, records.EMAIL),
 }
 
+# How a wall-clock time repeated by the autumn clock change is read (README, « Heures ambiguës »).
+AMBIGUOUS_CHOICES = ("infer", "earliest", "latest", "refuse")
+
 DEFAULT_FORMATS = {"datetime": "%Y-%m-%d %H:%M:%S", "date": "%Y-%m-%d", "time": "%H:%M:%S"}
 
 
@@ -130,6 +134,8 @@ class KindMapping:
     split_on_whitespace: bool = False
     sheet: str | None = None
     duration_tolerance_s: float = 2.0
+    ambiguous: str = "infer"
+    timezone: str = records.TIMEZONE
     satisfied_min_score: float | None = None
     scale: str | None = None
 
@@ -236,6 +242,19 @@ def _parse_kind(kind: str, table: dict, name: str) -> KindMapping:
     for canonical in values:
         if canonical not in types:
             raise MappingError(f"{where} : correspondance de valeurs pour « {canonical} » inconnu.")
+    ambiguous = table.get("ambiguous", "infer")
+    if ambiguous not in AMBIGUOUS_CHOICES:
+        raise MappingError(
+            f"{where} : ambiguous = « {ambiguous} » inconnu (attendu : "
+            f"{', '.join(AMBIGUOUS_CHOICES)})."
+        )
+    timezone = str(table.get("timezone", records.TIMEZONE))
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise MappingError(
+            f"{where} : fuseau horaire « {timezone} » inconnu (exemple : Europe/Paris)."
+        ) from None
     return KindMapping(
         kind=kind,
         columns=columns,
@@ -250,6 +269,8 @@ def _parse_kind(kind: str, table: dict, name: str) -> KindMapping:
         split_on_whitespace=bool(table.get("split_on_whitespace", False)),
         sheet=table.get("sheet"),
         duration_tolerance_s=float(table.get("duration_tolerance_s", 2.0)),
+        ambiguous=ambiguous,
+        timezone=timezone,
         satisfied_min_score=table.get("satisfied_min_score"),
         scale=table.get("scale"),
     )

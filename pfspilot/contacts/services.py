@@ -22,6 +22,7 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pfspilot.engine import records
 from pfspilot.indicators.formatting import fr_figure
 from pfspilot.people.models import Team, User
 
@@ -410,7 +411,7 @@ def _prepare(
     if missing:
         raise ValueError(f"colonnes canoniques absentes : {', '.join(missing)}")
     # Chronological order: the date index grows at its end and row ids follow time.
-    frame = frame.select(pl.col(c).cast(schema[c]) for c in schema)
+    frame = records.as_instants(frame).select(pl.col(c).cast(schema[c]) for c in schema)
     if chronological:
         frame = frame.sort(layout.period_field, maintain_order=True)
     frame = frame.with_columns(
@@ -441,16 +442,8 @@ def _prepare(
 
 
 def _utc_text(series: pl.Series, postgres: bool) -> pl.Series:
-    """Naive Paris wall-clock → UTC text as each backend stores it (eager: one pass per column)."""
-    local = series.dt.replace_time_zone(PARIS, ambiguous="earliest", non_existent="null")
-    gaps = local.is_null() & series.is_not_null()
-    if gaps.any():
-        # Wall-clock times skipped by the spring DST change are read one hour later, as clocks do.
-        later = (series + pl.duration(hours=1)).dt.replace_time_zone(
-            PARIS, ambiguous="earliest", non_existent="null"
-        )
-        local = pl.select(pl.coalesce(local, later)).to_series()
-    utc = local.dt.convert_time_zone("UTC").dt.replace_time_zone(None)
+    """Instants (records.INSTANT) → UTC text as each backend stores it (eager: one pass)."""
+    utc = series.dt.convert_time_zone("UTC").dt.replace_time_zone(None)
     if postgres:
         return utc.dt.strftime("%Y-%m-%d %H:%M:%S%.6f+00")
     # Django's SQLite text form: microseconds only when non-zero, so lookups compare equal.

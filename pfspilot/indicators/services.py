@@ -46,7 +46,8 @@ def reference_parameters(on: dt.date) -> tuple[CogTargets, IndicatorParams, Plat
 
 
 def _now_local() -> dt.datetime:
-    return timezone.localtime().replace(tzinfo=None)
+    # Aware: a naive reading of 02:30 on the autumn change night would name two instants.
+    return timezone.localtime()
 
 
 @transaction.atomic
@@ -104,7 +105,9 @@ def replace_aggregates(
     DailySatisfaction.objects.bulk_create(satisfaction, batch_size=2000)
     HalfHourStats.objects.bulk_create(half_hours, batch_size=2000)
     # The instant the email cohorts were evaluated at, i.e. what the figures are "as of".
-    refreshed_at = timezone.make_aware(at, timezone.get_default_timezone())
+    refreshed_at = (
+        at if timezone.is_aware(at) else timezone.make_aware(at, timezone.get_default_timezone())
+    )
     AggregateState.objects.create(refreshed_at=refreshed_at, start=start, end=end)
     return len(values)
 

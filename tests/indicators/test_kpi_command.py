@@ -13,6 +13,7 @@ from django.core.management import call_command
 
 from pfspilot.contacts.reader import canonical_schema, hash_caller
 from pfspilot.contacts.services import import_frame
+from pfspilot.engine.records import as_instants
 from pfspilot.indicators.management.commands.kpi import Command
 
 D = datetime
@@ -142,7 +143,7 @@ def test_it_prints_the_indicators_of_a_period_of_the_database():
         orient="row",
     )
     schema = canonical_schema("calls")
-    frame = frame.select(
+    frame = as_instants(frame).select(
         pl.col(c).cast(t) if c in HEADER else pl.lit(None, dtype=t).alias(c)
         for c, t in schema.items()
     )

@@ -1,6 +1,8 @@
 """Each day's sums use the indicator parameters in force that day, not those of the range's end."""
 
 import datetime as dt
+from functools import partial
+from zoneinfo import ZoneInfo
 
 import polars as pl
 import pytest
@@ -13,7 +15,7 @@ from pfspilot.indicators.services import refresh_aggregates
 from pfspilot.reference.models import IndicatorParameterSet, PlatformRuleSet
 from pfspilot.reference.selectors import parameters_in_force
 
-D = dt.datetime
+D = partial(dt.datetime, tzinfo=ZoneInfo("Europe/Paris"))  # instants read in Paris
 CHANGE = dt.date(2026, 3, 3)  # short abandons: none before, under 5 s from this day on
 CALLS = [
     ("1", D(2026, 3, 2, 9, 0), "abandoned", 3.0, None),
