@@ -38,11 +38,9 @@ from zoneinfo import ZoneInfo
 
 import polars as pl
 
+from pfspilot.engine import deadlines
 from pfspilot.engine.calendar import (
     DAY_S,
-    opening_seconds,
-    public_holidays,
-    seconds_of_day,
     year_progress,
 )
 from pfspilot.engine.parameters import CogTargets, IndicatorParams, PlatformRules
@@ -67,7 +65,7 @@ PERIOD_LABELS = {"day": "%Y-%m-%d", "week": "%G-W%V", "month": "%Y-%m", "year": 
 REPEAT_UNITS = ("calls", "callers")
 PARIS = TIMEZONE
 PARIS_ZONE = ZoneInfo(TIMEZONE)
-DEADLINE_CLOCKS = ("calendar", "business", "opening")
+DEADLINE_CLOCKS = deadlines.CLOCKS
 
 _TS = INSTANT
 CALL_DTYPES = {
@@ -532,35 +530,22 @@ def agent_productivity(
 # --- emails ------------------------------------------------------------------------------------
 
 
-def _clock(column: pl.Expr, clock: str, holidays: list[date], rules: PlatformRules) -> pl.Expr:
-    """Seconds of running clock since 1970 at each instant (differences give elapsed time)."""
-    if clock == "calendar":
-        # Instants: real elapsed time across the clock changes.
-        return column.dt.epoch("us") / 1e6
-    day_start = 0.0 if clock == "business" else seconds_of_day(rules.opening)
-    length = DAY_S if clock == "business" else opening_seconds(rules)
-    day = column.dt.date()
-    before = pl.business_day_count(date(1970, 1, 1), day, holidays=holidays).cast(pl.Float64)
-    # The wall-clock reading (opening hours are read on the clock); clock changes fall on Sundays.
-    wall = _seconds(column.dt.time().cast(pl.Duration("us")))
-    into = (wall - day_start).clip(0.0, length)
-    running = pl.when(day.dt.is_business_day(holidays=holidays)).then(into).otherwise(0.0)
-    return before * length + running
-
-
 def deadline_seconds(
     kind: str, params: IndicatorParams, rules: PlatformRules | None = None
 ) -> float:
-    """The deadline of an email kind in seconds of the chosen clock.
+    """The deadline of an email kind in seconds of the chosen clock (`engine.deadlines`).
 
     Level-1: `email_deadline_hours` hours. Complaints: `complaint_deadline_days` days, a day
     being 24 h on the calendar and working-day clocks and one opening day on the opening clock.
     """
-    rules = rules or PlatformRules()
+    return deadlines.Clock.of(params.deadline_clock, rules).seconds(email_rule(kind, params))
+
+
+def email_rule(kind: str, params: IndicatorParams) -> deadlines.DeadlineRule:
+    """The deadline rule of an email kind: 48 h for level 1, 10 days for complaints (note §A)."""
     if kind == EMAIL_LEVEL1:
-        return params.email_deadline_hours * 3600.0
-    day = opening_seconds(rules) if params.deadline_clock == "opening" else DAY_S
-    return params.complaint_deadline_days * day
+        return deadlines.DeadlineRule(params.email_deadline_hours, "hours")
+    return deadlines.DeadlineRule(params.complaint_deadline_days, "days")
 
 
 def email_indicators(
@@ -579,7 +564,8 @@ def email_indicators(
     Cohort: emails received in [start, end). Due = answered by `at`, or unanswered at `at` and
     older than the deadline; within = answered by `at` with at most the deadline elapsed on the
     `params.deadline_clock` clock (calendar = real time, Paris clock changes included;
-    business = working days only, 24 h each; opening = opening hours of working days). Rate = within / due. Columns per kind: `level1_*` and
+    business = working days only, 24 h each; opening = opening hours of working days: the one
+    clock of `engine.deadlines`). Rate = within / due. Columns per kind: `level1_*` and
     `complaint_*` (received, answered, due, within, within_deadline_rate).
     """
     params = params or IndicatorParams()
@@ -589,21 +575,22 @@ def email_indicators(
         raise ValueError(f"deadline_clock must be one of {DEADLINE_CLOCKS}")
     lf = _lazy(emails, EMAIL_DTYPES).filter(_between("received_at", start, end))
     holidays: list[date] = []
-    if params.deadline_clock != "calendar":
-        years = lf.select(
-            pl.col("received_at").dt.year().min().alias("first"),
+    clock = deadlines.Clock.of(params.deadline_clock, rules)
+    if clock.kind != "calendar":
+        last = lf.select(
             pl.max_horizontal(pl.col("received_at").max(), pl.col("answered_at").max())
             .dt.year()
             .alias("last"),
-        ).collect()
-        first = min(years["first"][0] or at.year, at.year)
-        last = max(years["last"][0] or at.year, at.year)
-        holidays = sorted(public_holidays(range(first, last + 1)))
-    clock = params.deadline_clock
-    received = _clock(pl.col("received_at"), clock, holidays, rules)
+        ).collect()["last"][0]
+        holidays = deadlines.holidays_until(max(last or at.year, at.year))
+
+    def reading(column: pl.Expr) -> pl.Expr:
+        return deadlines.reading_expr(column, clock, holidays)
+
+    received = reading(pl.col("received_at"))
     answered_by_at = pl.col("answered_at").is_not_null() & (pl.col("answered_at") <= _instant(at))
-    elapsed = _clock(pl.col("answered_at"), clock, holidays, rules) - received
-    age = _clock(pl.lit(_instant(at), dtype=_TS), clock, holidays, rules) - received
+    elapsed = reading(pl.col("answered_at")) - received
+    age = reading(pl.lit(_instant(at), dtype=_TS)) - received
     lf = lf.with_columns(_answered=answered_by_at, _elapsed=elapsed, _age=age)
     if by:
         lf = lf.with_columns(_period_expr("received_at", by))
