@@ -134,15 +134,8 @@ def empty_frame(kind: str) -> pl.DataFrame:
 
 
 def canonical_schema(kind: str) -> dict[str, pl.DataType]:
-    dtypes = {
-        "str": pl.String,
-        "datetime": records.INSTANT,
-        "date": pl.Date,
-        "duration": pl.Float64,
-        "float": pl.Float64,
-        "bool": pl.Boolean,
-    }
-    return {name: dtypes[t] for name, t in FIELD_TYPES[kind].items()}
+    """Polars schema of a kind's canonical frame (records.SCHEMA)."""
+    return records.SCHEMA[kind].dtypes
 
 
 def read_records(
