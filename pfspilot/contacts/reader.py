@@ -637,8 +637,10 @@ def _roll_midnight(frame: pl.DataFrame, spec: KindMapping) -> pl.DataFrame:
     # A time on the arrival's date more than 12 h before the arrival crossed midnight.
     rolled = [
         name
-        for name in ("ivr_exit", "queue_entry", "queue_exit", "answered_at", "ended_at")
-        if arrival_date
+        for name, value_type in FIELD_TYPES["calls"].items()
+        if value_type == "datetime"
+        and name != "arrival"
+        and arrival_date
         and name in spec.columns
         and spec.columns[name].date == arrival_date
         and spec.columns[name].time

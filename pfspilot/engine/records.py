@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from pfspilot.engine.calendar import DAY_S
+
 TIMEZONE = "Europe/Paris"
 INSTANT = pl.Datetime("us", TIMEZONE)
 
@@ -92,9 +94,8 @@ DTYPES: dict[str, pl.DataType] = {
     "bool": pl.Boolean,
 }
 UNITS = {"duration": "s"}
-DAY_SECONDS = 86_400.0
 # A duration of a call, an email or a day's activity: at least 0, under a day (issue 12's checks).
-DURATION_RANGE = (0.0, DAY_SECONDS)
+DURATION_RANGE = (0.0, DAY_S)
 
 
 @dataclass(frozen=True)
