@@ -6,6 +6,8 @@ field to emails is one edit of records.py plus a migration: this test names what
 """
 
 import dataclasses
+import re
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -161,3 +163,19 @@ def test_durations_are_seconds_under_a_day_and_texts_have_a_length():
         records.Field("note", "str")
     with pytest.raises(ValueError, match="unknown field type"):
         records.Field("note", "text", max_length=10)
+
+
+def _section(text: str, kind: str) -> str:
+    start = text.index(f"(`{kind}`)\n")
+    return re.split(r"\n##", text[start:], maxsplit=1)[0]
+
+
+@pytest.mark.parametrize("kind", list(records.SCHEMA))
+def test_the_canonical_format_documents_every_field_and_what_is_required(kind):
+    text = (Path(mapping.__file__).parent / "mappings" / "README.md").read_text(encoding="utf-8")
+    section = _section(text, kind)
+    documented = set(re.findall(r"`([a-z_]+)`", section))
+    assert set(records.SCHEMA[kind].names) <= documented
+    # « | `call_id` | oui | » in the calls table, « `email_id` (oui » in the prose of the others.
+    required = set(re.findall(r"`([a-z_]+)` (?:\| oui \||\(oui)", section))
+    assert required == set(mapping.REQUIRED[kind])
