@@ -16,77 +16,30 @@ from pfspilot.engine import records
 
 MAPPINGS_DIR = Path(__file__).resolve().parent / "mappings"
 
-KINDS = ("calls", "emails", "surveys", "activity")
+KINDS = tuple(records.SCHEMA)
 
-# Canonical field → value type, per kind (the columns of pfspilot.engine.records, in order).
+# Canonical field → value type, per kind (records.SCHEMA, in frame column order).
 FIELD_TYPES: dict[str, dict[str, str]] = {
-    "calls": {
-        "call_id": "str",
-        "caller_id": "str",
-        "arrival": "datetime",
-        "ivr_exit": "datetime",
-        "queue_entry": "datetime",
-        "queue_exit": "datetime",
-        "answered_at": "datetime",
-        "ended_at": "datetime",
-        "wait_s": "duration",
-        "talk_s": "duration",
-        "wrap_s": "duration",
-        "agent": "str",
-        "team": "str",
-        "queue": "str",
-        "motif": "str",
-        "outcome": "str",
-    },
-    "emails": {
-        "email_id": "str",
-        "received_at": "datetime",
-        "kind": "str",
-        "motif": "str",
-        "agent": "str",
-        "team": "str",
-        "answered_at": "datetime",
-        "template": "str",
-    },
-    "surveys": {
-        "survey_id": "str",
-        "channel": "str",
-        "answered_on": "date",
-        "score": "float",
-        "satisfied": "bool",
-    },
-    "activity": {
-        "agent": "str",
-        "team": "str",
-        "day": "date",
-        "phone_s": "duration",
-        "email_s": "duration",
-    },
+    kind: {f.name: f.type for f in schema.fields} for kind, schema in records.SCHEMA.items()
 }
-assert list(FIELD_TYPES["calls"]) == list(records.CALL_COLUMNS)
-assert list(FIELD_TYPES["emails"]) == list(records.EMAIL_COLUMNS)
-assert list(FIELD_TYPES["surveys"]) == list(records.SURVEY_COLUMNS)
-assert list(FIELD_TYPES["activity"]) == list(records.ACTIVITY_COLUMNS)
-
-# Fields that must be present on every row; the others may be empty.
+# Fields a profile must describe (column or constant); the others may be empty. A required field
+# the reader can compute (calls' outcome) may be left out.
 REQUIRED: dict[str, tuple[str, ...]] = {
-    "calls": ("call_id", "arrival"),
-    "emails": ("email_id", "received_at", "kind"),
-    "surveys": ("survey_id", "channel", "answered_on", "satisfied"),
-    "activity": ("agent", "day", "phone_s", "email_s"),
+    kind: tuple(f.name for f in schema.fields if f.required and not f.derivable)
+    for kind, schema in records.SCHEMA.items()
 }
 # The record identifier, unique inside a file (activity: one row per agent and day).
 ID_FIELDS: dict[str, tuple[str, ...]] = {
-    "calls": ("call_id",),
-    "emails": ("email_id",),
-    "surveys": ("survey_id",),
-    "activity": ("agent", "day"),
+    kind: schema.identifiers for kind, schema in records.SCHEMA.items()
 }
+# Words a file may use besides the vocabulary: "unanswered" is read as abandoned or IVR.
+EXTRA_VALUES: dict[tuple[str, str], tuple[str, ...]] = {("calls", "outcome"): ("unanswered",)}
 # Closed vocabularies: a value outside them is a bad row.
 ALLOWED_VALUES: dict[tuple[str, str], tuple[str, ...]] = {
-    ("calls", "outcome"): (*records.OUTCOMES, "unanswered"),
-    ("emails", "kind"): (records.EMAIL_LEVEL1, records.EMAIL_COMPLAINT),
-    ("surveys", "channel"): (records.PHONE, records.EMAIL),
+    (kind, f.name): (*f.vocabulary, *EXTRA_VALUES.get((kind, f.name), ()))
+    for kind, schema in records.SCHEMA.items()
+    for f in schema.fields
+    if f.vocabulary
 }
 
 # How a wall-clock time repeated by the autumn clock change is read (README, « Heures ambiguës »).

@@ -134,15 +134,8 @@ def empty_frame(kind: str) -> pl.DataFrame:
 
 
 def canonical_schema(kind: str) -> dict[str, pl.DataType]:
-    dtypes = {
-        "str": pl.String,
-        "datetime": records.INSTANT,
-        "date": pl.Date,
-        "duration": pl.Float64,
-        "float": pl.Float64,
-        "bool": pl.Boolean,
-    }
-    return {name: dtypes[t] for name, t in FIELD_TYPES[kind].items()}
+    """Polars schema of a kind's canonical frame (records.SCHEMA)."""
+    return records.SCHEMA[kind].dtypes
 
 
 def read_records(
@@ -644,8 +637,10 @@ def _roll_midnight(frame: pl.DataFrame, spec: KindMapping) -> pl.DataFrame:
     # A time on the arrival's date more than 12 h before the arrival crossed midnight.
     rolled = [
         name
-        for name in ("ivr_exit", "queue_entry", "queue_exit", "answered_at", "ended_at")
-        if arrival_date
+        for name, value_type in FIELD_TYPES["calls"].items()
+        if value_type == "datetime"
+        and name != "arrival"
+        and arrival_date
         and name in spec.columns
         and spec.columns[name].date == arrival_date
         and spec.columns[name].time

@@ -59,12 +59,12 @@ class FileReport:
 
     def as_dict(self) -> dict:
         return {
-            "fichier": self.file,
-            "etat": str(self.status),
-            "lignes_lues": self.rows_read,
-            "ajoutees": self.inserted,
-            "ignorees": self.ignored,
-            "erreurs": [e.as_dict() for e in self.errors],
+            "file": self.file,
+            "status": str(self.status),
+            "rows_read": self.rows_read,
+            "added": self.inserted,
+            "ignored": self.ignored,
+            "errors": [e.as_dict() for e in self.errors],
         }
 
 
@@ -86,10 +86,11 @@ class ImportReport:
         return [e for f in self.files for e in f.errors]
 
     def as_dict(self) -> dict:
+        """`import --json` (README, « Contrats ») : keys in English like every command."""
         return {
-            "type": self.kind,
-            "ajoutees": self.inserted,
-            "fichiers": [f.as_dict() for f in self.files],
+            "kind": self.kind,
+            "added": self.inserted,
+            "files": [f.as_dict() for f in self.files],
         }
 
 

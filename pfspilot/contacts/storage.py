@@ -1,8 +1,33 @@
-"""Table layout of the canonical frames in the database, shared by the loader and the selectors."""
+"""Table layout of the canonical frames in the database, shared by the loader and the selectors.
+
+Derived from the record schema (`pfspilot.engine.records.SCHEMA`): each canonical field is stored
+under its own name, except the renames of `STORED_AS`; the loader fills the `COMPUTED` columns.
+"""
 
 from dataclasses import dataclass
 
+from pfspilot.engine import records
+
 from .models import AgentActivity, Call, Email, SurveyAnswer
+
+MODELS = {"calls": Call, "emails": Email, "surveys": SurveyAnswer, "activity": AgentActivity}
+# Canonical field → database column, where they differ: the source's identifier of a record, the
+# caller's fingerprint, and the source's codes of agent and team (beside the linked accounts).
+STORED_AS = {
+    "call_id": "source_id",
+    "email_id": "source_id",
+    "survey_id": "source_id",
+    "caller_id": "caller_hash",
+    "agent": "agent_code",
+    "team": "team_code",
+}
+# Columns the loader computes: the file's source, the linked agent and team, the survey's scale.
+COMPUTED = {
+    "calls": ("source", "agent_id", "team_id"),
+    "emails": ("source", "agent_id", "team_id"),
+    "surveys": ("source", "scale"),
+    "activity": ("agent_id", "team_id"),
+}
 
 
 @dataclass(frozen=True)
@@ -14,77 +39,25 @@ class Layout:
     period_field: str  # canonical column that dates a record (for the signal and selectors)
 
 
-LAYOUTS = {
-    "calls": Layout(
-        model=Call,
+def stored_as(name: str) -> str:
+    """The database column of canonical field `name`."""
+    return STORED_AS.get(name, name)
+
+
+def _layout(kind: str) -> Layout:
+    schema = records.SCHEMA[kind]
+    computed = COMPUTED[kind]
+    # Records are unique per source when the file carries one (calls, emails, surveys).
+    source = ("source",) if "source" in computed else ()
+    return Layout(
+        model=MODELS[kind],
         columns=(
-            ("source", None),
-            ("source_id", "call_id"),
-            ("caller_hash", "caller_id"),
-            ("arrival", "arrival"),
-            ("ivr_exit", "ivr_exit"),
-            ("queue_entry", "queue_entry"),
-            ("queue_exit", "queue_exit"),
-            ("answered_at", "answered_at"),
-            ("ended_at", "ended_at"),
-            ("wait_s", "wait_s"),
-            ("talk_s", "talk_s"),
-            ("wrap_s", "wrap_s"),
-            ("agent_id", None),
-            ("agent_code", "agent"),
-            ("team_id", None),
-            ("team_code", "team"),
-            ("queue", "queue"),
-            ("motif", "motif"),
-            ("outcome", "outcome"),
+            *((column, None) for column in computed),
+            *((stored_as(name), name) for name in schema.names),
         ),
-        conflict=("source", "source_id"),
-        period_field="arrival",
-    ),
-    "emails": Layout(
-        model=Email,
-        columns=(
-            ("source", None),
-            ("source_id", "email_id"),
-            ("received_at", "received_at"),
-            ("kind", "kind"),
-            ("motif", "motif"),
-            ("agent_id", None),
-            ("agent_code", "agent"),
-            ("team_id", None),
-            ("team_code", "team"),
-            ("answered_at", "answered_at"),
-            ("template", "template"),
-        ),
-        conflict=("source", "source_id"),
-        period_field="received_at",
-    ),
-    "surveys": Layout(
-        model=SurveyAnswer,
-        columns=(
-            ("source", None),
-            ("source_id", "survey_id"),
-            ("channel", "channel"),
-            ("answered_on", "answered_on"),
-            ("score", "score"),
-            ("scale", None),
-            ("satisfied", "satisfied"),
-        ),
-        conflict=("source", "source_id"),
-        period_field="answered_on",
-    ),
-    "activity": Layout(
-        model=AgentActivity,
-        columns=(
-            ("agent_id", None),
-            ("agent_code", "agent"),
-            ("team_id", None),
-            ("team_code", "team"),
-            ("day", "day"),
-            ("phone_s", "phone_s"),
-            ("email_s", "email_s"),
-        ),
-        conflict=("agent_code", "day"),
-        period_field="day",
-    ),
-}
+        conflict=(*source, *(stored_as(name) for name in schema.identifiers)),
+        period_field=schema.period,
+    )
+
+
+LAYOUTS = {kind: _layout(kind) for kind in records.SCHEMA}

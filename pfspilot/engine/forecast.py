@@ -151,7 +151,7 @@ COUNT_COLUMNS = SlotHistory._ARRAYS
 
 
 def half_hour_counts(calls: pl.DataFrame) -> pl.DataFrame:
-    """Canonical call records (records.CALL_COLUMNS) summed per half-hour of arrival.
+    """Canonical call records (records.CALLS) summed per half-hour of arrival.
 
     Columns: `start` (instant the half-hour starts, records.INSTANT) and `COUNT_COLUMNS`. A database can
     produce the same frame with a GROUP BY, which spares loading every call.

@@ -46,11 +46,15 @@ from pfspilot.engine.calendar import (
 from pfspilot.engine.parameters import CogTargets, IndicatorParams, PlatformRules
 from pfspilot.engine.records import (
     ABANDONED,
+    ACTIVITY,
     ANSWERED,
+    CALLS,
     EMAIL_COMPLAINT,
     EMAIL_LEVEL1,
+    EMAILS,
     INSTANT,
     IVR,
+    SURVEYS,
     TIMEZONE,
     as_instants,
     fold,
@@ -67,49 +71,11 @@ PARIS = TIMEZONE
 PARIS_ZONE = ZoneInfo(TIMEZONE)
 DEADLINE_CLOCKS = deadlines.CLOCKS
 
-_TS = INSTANT
-CALL_DTYPES = {
-    "call_id": pl.String,
-    "caller_id": pl.String,
-    "arrival": _TS,
-    "ivr_exit": _TS,
-    "queue_entry": _TS,
-    "queue_exit": _TS,
-    "answered_at": _TS,
-    "ended_at": _TS,
-    "wait_s": pl.Float64,
-    "talk_s": pl.Float64,
-    "wrap_s": pl.Float64,
-    "agent": pl.String,
-    "team": pl.String,
-    "queue": pl.String,
-    "motif": pl.String,
-    "outcome": pl.String,
-}
-EMAIL_DTYPES = {
-    "email_id": pl.String,
-    "received_at": _TS,
-    "kind": pl.String,
-    "motif": pl.String,
-    "agent": pl.String,
-    "team": pl.String,
-    "answered_at": _TS,
-    "template": pl.String,
-}
-SURVEY_DTYPES = {
-    "survey_id": pl.String,
-    "channel": pl.String,
-    "answered_on": pl.Date,
-    "score": pl.Float64,
-    "satisfied": pl.Boolean,
-}
-ACTIVITY_DTYPES = {
-    "agent": pl.String,
-    "team": pl.String,
-    "day": pl.Date,
-    "phone_s": pl.Float64,
-    "email_s": pl.Float64,
-}
+# Polars schemas of the canonical frames (records.SCHEMA).
+CALL_DTYPES = CALLS.dtypes
+EMAIL_DTYPES = EMAILS.dtypes
+SURVEY_DTYPES = SURVEYS.dtypes
+ACTIVITY_DTYPES = ACTIVITY.dtypes
 
 
 # --- shared plumbing -------------------------------------------------------------------------
@@ -590,7 +556,7 @@ def email_indicators(
     received = reading(pl.col("received_at"))
     answered_by_at = pl.col("answered_at").is_not_null() & (pl.col("answered_at") <= _instant(at))
     elapsed = reading(pl.col("answered_at")) - received
-    age = reading(pl.lit(_instant(at), dtype=_TS)) - received
+    age = reading(pl.lit(_instant(at), dtype=INSTANT)) - received
     lf = lf.with_columns(_answered=answered_by_at, _elapsed=elapsed, _age=age)
     if by:
         lf = lf.with_columns(_period_expr("received_at", by))

@@ -1,4 +1,8 @@
-"""Canonical columns of contact records as the engine reads them (Polars frames).
+"""Canonical columns of contact records as the engine reads them (Polars frames), and their schema.
+
+`SCHEMA` (calls, emails, surveys, activity) is the one typed description of every field: type,
+unit, required, identifier, vocabulary, text length, plausible range. The Polars dtypes, the
+mapping profiles' field types, the reader's checks and the database layouts derive from it.
 
 Timestamps are absolute instants held in the Europe/Paris zone (`INSTANT`, Polars
 Datetime("us", "Europe/Paris")): differences are elapsed time across the clock changes, and the
@@ -7,7 +11,11 @@ value. Durations are seconds (Float64). The `contacts` app converts from and to 
 An empty (null) value is unknown, never 0.
 """
 
+from dataclasses import dataclass
+
 import polars as pl
+
+from pfspilot.engine.calendar import DAY_S
 
 TIMEZONE = "Europe/Paris"
 INSTANT = pl.Datetime("us", TIMEZONE)
@@ -67,54 +75,176 @@ def localize(expr: pl.Expr) -> pl.Expr:
 # Outcome of a call (domain.md): answered by an agent, handled by the IVR only, abandoned in queue.
 ANSWERED, IVR, ABANDONED = "answered", "ivr", "abandoned"
 OUTCOMES = (ANSWERED, IVR, ABANDONED)
-
-CALL_COLUMNS = {
-    "call_id": "str — source identifier, unique per source",
-    "caller_id": "str | null — hashed caller identifier (allocataire number or phone)",
-    "arrival": "datetime — call reached the platform",
-    "ivr_exit": "datetime | null",
-    "queue_entry": "datetime | null — entered an agent queue",
-    "queue_exit": "datetime | null — left the queue (answer or hang-up)",
-    "answered_at": "datetime | null",
-    "ended_at": "datetime | null",
-    "wait_s": "float | null — seconds waited in the agent queue",
-    "talk_s": "float | null",
-    "wrap_s": "float | null — after-call work",
-    "agent": "str | null — agent identifier (username in the platform)",
-    "team": "str | null",
-    "queue": "str | null — queue / skill",
-    "motif": "str | null",
-    "outcome": "str — answered | ivr | abandoned",
-}
-
 EMAIL_LEVEL1, EMAIL_COMPLAINT = "niveau1", "reclamation"
-EMAIL_COLUMNS = {
-    "email_id": "str",
-    "received_at": "datetime",
-    "kind": "str — niveau1 | reclamation",
-    "motif": "str | null",
-    "agent": "str | null",
-    "team": "str | null",
-    "answered_at": "datetime | null",
-    "template": "str | null — response template used",
-}
-
+EMAIL_KINDS = (EMAIL_LEVEL1, EMAIL_COMPLAINT)
 PHONE, EMAIL = "telephone", "courriel"
-SURVEY_COLUMNS = {
-    "survey_id": "str",
-    "channel": "str — telephone | courriel",
-    "answered_on": "date",
-    "score": "float | null — the answer on its own scale",
-    "satisfied": "bool",
-}
+CHANNELS = (PHONE, EMAIL)
 
-ACTIVITY_COLUMNS = {
-    "agent": "str",
-    "team": "str | null",
-    "day": "date",
-    "phone_s": "float — seconds logged on the phone (denominator of calls/hour)",
-    "email_s": "float — seconds on emails (denominator of emails/hour)",
+# --- The record schema: the one description of every field --------------------------------------
+# The mapping profiles, the file reader, the engine's dtypes and the database layouts are derived
+# from it; tests/contacts/test_schema.py fails when a model of `contacts` disagrees with it.
+
+# Value types: "datetime" is an absolute instant (INSTANT), "duration" is elapsed seconds.
+DTYPES: dict[str, pl.DataType] = {
+    "str": pl.String,
+    "datetime": INSTANT,
+    "date": pl.Date,
+    "duration": pl.Float64,
+    "float": pl.Float64,
+    "bool": pl.Boolean,
 }
+UNITS = {"duration": "s"}
+# A duration of a call, an email or a day's activity: at least 0, under a day (issue 12's checks).
+DURATION_RANGE = (0.0, DAY_S)
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field of a record kind.
+
+    `required`: never empty in a canonical frame (the database column is NOT NULL);
+    `derivable`: the reader computes it when the export has no column for it (calls' outcome);
+    `identifier`: part of the key unique inside a file and per source in the database;
+    `vocabulary`: the closed set of allowed values (empty: free);
+    `max_length`: longest text stored (characters); `range`: plausible (low, high) of a number,
+    bounds included (None: any value); every number is finite.
+    """
+
+    name: str
+    type: str
+    doc: str = ""
+    required: bool = False
+    derivable: bool = False
+    identifier: bool = False
+    vocabulary: tuple[str, ...] = ()
+    max_length: int | None = None
+    range: tuple[float, float] | None = None
+
+    def __post_init__(self):
+        if self.type not in DTYPES:
+            raise ValueError(f"unknown field type {self.type!r} for {self.name}")
+        if (self.type == "str") != (self.max_length is not None):
+            raise ValueError(f"{self.name}: a text, and only a text, has a max_length")
+
+    @property
+    def dtype(self) -> pl.DataType:
+        return DTYPES[self.type]
+
+    @property
+    def unit(self) -> str | None:
+        """ "s" for durations, None for unitless values (a survey score is on its own scale)."""
+        return UNITS.get(self.type)
+
+
+@dataclass(frozen=True)
+class RecordKind:
+    """The fields of one record kind, in frame column order; `period` dates a record."""
+
+    name: str
+    fields: tuple[Field, ...]
+    period: str
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields)
+
+    @property
+    def dtypes(self) -> dict[str, pl.DataType]:
+        """Polars schema of the canonical frame."""
+        return {f.name: f.dtype for f in self.fields}
+
+    @property
+    def identifiers(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields if f.identifier)
+
+    def field(self, name: str) -> Field:
+        return next(f for f in self.fields if f.name == name)
+
+
+def _text(name, doc="", *, length=100, **options) -> Field:
+    return Field(name, "str", doc, max_length=length, **options)
+
+
+def _instant(name, doc="", **options) -> Field:
+    return Field(name, "datetime", doc, **options)
+
+
+def _seconds(name, doc="", **options) -> Field:
+    return Field(name, "duration", doc, range=DURATION_RANGE, **options)
+
+
+CALLS = RecordKind(
+    "calls",
+    (
+        _text("call_id", "source identifier, unique per source", required=True, identifier=True),
+        _text(
+            "caller_id",
+            "hashed caller identifier (HMAC-SHA256 hex of the allocataire number or phone)",
+            length=64,
+        ),
+        _instant("arrival", "call reached the platform", required=True),
+        _instant("ivr_exit"),
+        _instant("queue_entry", "entered an agent queue"),
+        _instant("queue_exit", "left the queue (answer or hang-up)"),
+        _instant("answered_at"),
+        _instant("ended_at"),
+        _seconds("wait_s", "seconds waited in the agent queue"),
+        _seconds("talk_s"),
+        _seconds("wrap_s", "after-call work"),
+        _text("agent", "agent identifier (username in the platform)"),
+        _text("team"),
+        _text("queue", "queue / skill"),
+        _text("motif", length=200),
+        _text(
+            "outcome",
+            "answered | ivr | abandoned; from the timestamps when the export has none",
+            length=10,
+            required=True,
+            derivable=True,
+            vocabulary=OUTCOMES,
+        ),
+    ),
+    period="arrival",
+)
+EMAILS = RecordKind(
+    "emails",
+    (
+        _text("email_id", required=True, identifier=True),
+        _instant("received_at", required=True),
+        _text("kind", "niveau1 | reclamation", length=12, required=True, vocabulary=EMAIL_KINDS),
+        _text("motif", length=200),
+        _text("agent"),
+        _text("team"),
+        _instant("answered_at"),
+        _text("template", "response template used", length=200),
+    ),
+    period="received_at",
+)
+SURVEYS = RecordKind(
+    "surveys",
+    (
+        _text("survey_id", required=True, identifier=True),
+        _text("channel", "telephone | courriel", length=10, required=True, vocabulary=CHANNELS),
+        Field("answered_on", "date", required=True),
+        Field("score", "float", "the answer on its own scale (any finite number)"),
+        Field("satisfied", "bool", required=True),
+    ),
+    period="answered_on",
+)
+ACTIVITY = RecordKind(
+    "activity",
+    (
+        _text("agent", required=True, identifier=True),
+        _text("team"),
+        Field("day", "date", required=True, identifier=True),
+        _seconds(
+            "phone_s", "seconds logged on the phone (denominator of calls/hour)", required=True
+        ),
+        _seconds("email_s", "seconds on emails (denominator of emails/hour)", required=True),
+    ),
+    period="day",
+)
+SCHEMA: dict[str, RecordKind] = {k.name: k for k in (CALLS, EMAILS, SURVEYS, ACTIVITY)}
 
 
 def handle_seconds() -> pl.Expr:

@@ -27,8 +27,8 @@ def test_it_imports_and_prints_a_french_summary(tmp_path, db, capsys):
     assert "[100,0\u00a0%] appels.csv : 3 / 3 lignes écrites" in out.err
     call_command("import", "calls", str(path), "--mapping", "canonical", "--json")
     result = json.loads(capsys.readouterr().out)
-    assert result["ajoutees"] == 0
-    assert result["fichiers"][0]["etat"] == "duplicate"
+    assert result["added"] == 0
+    assert result["files"][0]["status"] == "duplicate"
     assert Call.objects.count() == 3
 
 

@@ -8,7 +8,7 @@ from openpyxl import Workbook
 
 from pfspilot.contacts.mapping import MappingError, load_mapping
 from pfspilot.contacts.reader import hash_caller, read_records
-from pfspilot.engine.records import CALL_COLUMNS
+from pfspilot.engine.records import CALLS
 from tests.timeutil import paris
 
 from .helpers import CALL_HEADER, CALL_ROWS, calls_csv, write
@@ -22,7 +22,7 @@ def test_it_reads_the_canonical_csv_into_the_canonical_columns(tmp_path):
     result = read_records("calls", [write(tmp_path, "a.csv", calls_csv())], "canonical")
     assert result.errors == []
     frame = result.frame
-    assert frame.columns == list(CALL_COLUMNS)
+    assert frame.columns == list(CALLS.names)
     assert frame["call_id"].to_list() == ["c1", "c2", "c3"]
     assert frame["outcome"].to_list() == ["answered", "abandoned", "ivr"]
     assert frame["arrival"][0] == paris(2026, 3, 2, 9, 0, 0)

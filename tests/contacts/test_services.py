@@ -119,10 +119,10 @@ def canonical_calls(rows):
     for name in [c for c in ("arrival", "queue_entry", "answered_at") if c in frame.columns]:
         zone = getattr(frame.schema[name], "time_zone", None)
         frame = frame.with_columns(pl.col(name).cast(pl.Datetime("us", zone)))
-    from pfspilot.engine.records import CALL_COLUMNS
+    from pfspilot.engine.records import CALLS
 
     return frame.with_columns(
-        pl.lit(None, dtype=pl.String).alias(c) for c in CALL_COLUMNS if c not in frame.columns
+        pl.lit(None, dtype=pl.String).alias(c) for c in CALLS.names if c not in frame.columns
     )
 
 

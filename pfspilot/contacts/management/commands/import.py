@@ -63,12 +63,12 @@ class Command(JsonCommand):
         return report.as_dict()
 
     def render_text(self, result) -> str:
-        label = KIND_LABELS[result["type"]]
+        label = KIND_LABELS[result["kind"]]
         lines = []
-        for file in result["fichiers"]:
-            if file["etat"] == "duplicate":
+        for file in result["files"]:
+            if file["status"] == "duplicate":
                 lines.append(
-                    _("%(file)s : déjà importé, rien n'est ajouté.") % {"file": file["fichier"]}
+                    _("%(file)s : déjà importé, rien n'est ajouté.") % {"file": file["file"]}
                 )
             else:
                 lines.append(
@@ -77,16 +77,16 @@ class Command(JsonCommand):
                         "(%(ignored)s ligne(s) ignorée(s) par le profil)."
                     )
                     % {
-                        "file": file["fichier"],
-                        "added": fr_figure(file["ajoutees"], "count"),
+                        "file": file["file"],
+                        "added": fr_figure(file["added"], "count"),
                         "label": label,
-                        "read": fr_figure(file["lignes_lues"], "count"),
-                        "ignored": fr_figure(file["ignorees"], "count"),
+                        "read": fr_figure(file["rows_read"], "count"),
+                        "ignored": fr_figure(file["ignored"], "count"),
                     }
                 )
         lines.append(
             _("Total : %(added)s %(label)s ajouté(e)s.")
-            % {"added": fr_figure(result["ajoutees"], "count"), "label": label}
+            % {"added": fr_figure(result["added"], "count"), "label": label}
         )
         return "\n".join(lines)
 
