@@ -72,7 +72,7 @@ TEMPLATES = [
                 "pfspilot.people.access.navigation",
             ],
             # French figures everywhere (`{{ value|fr:"rate" }}`) without a `{% load %}`.
-            "builtins": ["pfspilot.indicators.templatetags.french"],
+            "builtins": ["pfspilot.templatetags.french"],
         },
     },
 ]

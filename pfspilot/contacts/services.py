@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pfspilot.engine import records
-from pfspilot.indicators.formatting import fr_figure
+from pfspilot.formatting import fr_figure
 from pfspilot.people.models import Team, User
 
 from .mapping import FIELD_TYPES, MappingError, load_mapping

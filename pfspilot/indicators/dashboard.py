@@ -18,13 +18,13 @@ from pfspilot.engine import forecast as forecast_engine
 from pfspilot.engine import indicators as engine
 from pfspilot.engine.parameters import CogTargets, IndicatorParams, PlatformRules
 from pfspilot.engine.records import EMAIL, PHONE
+from pfspilot.formatting import deadline_labels, fr_number, fr_percent, fr_points, fr_signed
 from pfspilot.lists.exports import Column, Table
 from pfspilot.people import selectors as people_selectors
 from pfspilot.people.access import SCOPES
 from pfspilot.people.access import Scope as ViewScope
 
 from . import selectors
-from .formatting import deadline_labels, fr_number, fr_percent, fr_points, fr_signed
 from .models import Grain
 
 MET, AT_RISK, MISSED = "met", "at_risk", "missed"

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from pfspilot.engine.parameters import CogTargets
+from pfspilot.formatting import fr_number, fr_percent, fr_points
 from pfspilot.indicators import dashboard
-from pfspilot.indicators.formatting import fr_number, fr_percent, fr_points
 
 TODAY = dt.datetime(2026, 11, 28, 10)
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pfspilot.cli import CliError, JsonCommand, parse_date
-from pfspilot.indicators.formatting import fr_figure
+from pfspilot.formatting import fr_figure
 from pfspilot.indicators.services import refresh_aggregates
 
 
