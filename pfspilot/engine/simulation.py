@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import stats
 
+from pfspilot.engine.indicators import ratio_or_none
+
 HALF_HOUR_S = 1800.0
 
 # Outcome codes of the per-call arrays (records.py names them answered / ivr / abandoned).
@@ -296,10 +298,10 @@ class Replication:
             "ivr": ivr,
             "queued": queued,
             "within": within,
-            "p_abandon": _ratio(abandoned, queued),
+            "p_abandon": ratio_or_none(abandoned, queued),
             "asa_answered_s": float(wait[answered_mask].mean()) if answered else None,
-            "service_level": _ratio(within, queued),
-            "pickup_rate": _ratio(answered + ivr, offered),
+            "service_level": ratio_or_none(within, queued),
+            "pickup_rate": ratio_or_none(answered + ivr, offered),
         }
 
     def by_slot(self) -> dict[str, np.ndarray]:
@@ -348,15 +350,10 @@ class SimulationResult:
             [r["asa_answered_s"] for r in per_rep if r["asa_answered_s"] is not None]
         )
         for key in RATE_COUNTS:
-            out[key] = _ratio(*rate_counts(out, key))
+            out[key] = ratio_or_none(*rate_counts(out, key))
             out[f"{key}_ci95"] = rate_interval(per_rep, key)
         out["replications"] = len(per_rep)
         return out
-
-
-def _ratio(numerator: float, denominator: float) -> float | None:
-    """numerator / denominator; None (unknown) without any call to count."""
-    return numerator / denominator if denominator else None
 
 
 # Each simulated rate as (events, trials) of the counts of `Replication.totals`.

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from pfspilot.engine import calendar, employment
 from pfspilot.engine import forecast as forecast_engine
 from pfspilot.engine import indicators as engine
+from pfspilot.engine.indicators import ratio_or_none
 from pfspilot.engine.parameters import CogTargets, IndicatorParams, PlatformRules
 from pfspilot.engine.records import EMAIL, PHONE
 from pfspilot.formatting import deadline_labels, fr_number, fr_percent, fr_points, fr_signed
@@ -111,36 +112,30 @@ UNATTRIBUTED_LABEL = gettext_lazy("Non attribués (SVI, abandons)")
 PLATFORM_LABEL = gettext_lazy("Toute la plateforme")
 
 
-def _div(numerator, denominator):
-    return numerator / denominator if denominator else None
-
-
 def rates(s: dict) -> dict:
-    """Indicators of one row of sums (engine definitions: ratios of counts and of sums).
-
-    ASA, AHT and the service level are over the known values only (`engine.indicators`):
-    `asa_known` and `aht_known` say how many calls they were computed over.
-    """
-    answered, abandoned = s.get("calls_answered") or 0, s.get("calls_abandoned") or 0
-    queued = answered + abandoned
-    wait_known = s.get("calls_wait_known") or 0
-    handle_known = s.get("calls_handle_known") or 0
+    """One row of sums (`DailyStats` columns) with its indicators: `engine.rates_of_sums`."""
     return {
         **s,
-        "pickup_rate": _div(answered + (s.get("calls_ivr") or 0), s.get("calls_offered")),
-        "agent_answer_rate": _div(answered, queued),
-        "repeat_rate": _div(s.get("calls_repeat"), s.get("calls_identified")),
-        "asa_s": _div(s.get("wait_answered_s"), wait_known),
-        "asa_known": wait_known,
-        "aht_s": _div(s.get("handle_s"), handle_known),
-        "aht_known": handle_known,
-        # An abandon is never answered within T; an answered call of unknown wait is left out.
-        "service_level": _div(s.get("calls_within_sl"), wait_known + abandoned),
-        "service_level_known": wait_known + abandoned,
-        "calls_per_hour": _div(answered, s.get("phone_hours")),
-        "emails_per_hour": _div(s.get("emails_answered"), s.get("email_hours")),
-        "level1_rate": _div(s.get("level1_within"), s.get("level1_due")),
-        "complaints_rate": _div(s.get("complaints_within"), s.get("complaints_due")),
+        **engine.rates_of_sums(
+            offered=s.get("calls_offered"),
+            answered=s.get("calls_answered"),
+            ivr_handled=s.get("calls_ivr"),
+            abandoned=s.get("calls_abandoned"),
+            identified=s.get("calls_identified"),
+            repeats=s.get("calls_repeat"),
+            wait_answered_s=s.get("wait_answered_s"),
+            wait_known=s.get("calls_wait_known"),
+            answered_within_sl=s.get("calls_within_sl"),
+            handle_s=s.get("handle_s"),
+            handle_known=s.get("calls_handle_known"),
+            phone_hours=s.get("phone_hours"),
+            email_hours=s.get("email_hours"),
+            emails_answered=s.get("emails_answered"),
+            level1_due=s.get("level1_due"),
+            level1_within=s.get("level1_within"),
+            complaints_due=s.get("complaints_due"),
+            complaints_within=s.get("complaints_within"),
+        ),
     }
 
 
@@ -324,7 +319,7 @@ def best_months(months: list[dict], satisfaction: list[dict]) -> dict[str, float
     for month in sorted({*calls, *by_month}):
         fractions = _fractions(calls.get(month, {}), _by_channel(by_month.get(month, [])))
         for key, _label, fraction, _attribute, _maximum in RATE_TARGETS:
-            value = _div(*fractions[fraction])
+            value = ratio_or_none(*fractions[fraction])
             if value is not None:
                 values.setdefault(key, []).append(value)
     maxima = {key for key, *_rest, maximum in RATE_TARGETS if maximum}
@@ -358,7 +353,7 @@ def target_rows(
         if key == "pickup_rate" and scope.narrowed:
             rows.append(_not_attributable(key, label, target, maximum))
             continue
-        value = _div(numerator, denominator)
+        value = ratio_or_none(numerator, denominator)
         needed = None
         if year_view and remaining:
             needed = engine.rate_needed(
@@ -462,7 +457,7 @@ def _production_rows(totals, fte, targets, as_of, scope, elapsed, remaining, tot
             to_date = target * _month_days(scope.year, scope.month, as_of) / total_days
         status = _status_volume(value, to_date)
         needed = production[f"{name}_needed_per_fte_per_day"] if scope.month is None else None
-        pace = _div(value, elapsed) if value is not None else None
+        pace = ratio_or_none(value, elapsed) if value is not None else None
         sentence = ""
         if needed is not None and remaining and needed <= 0:
             sentence = _(
@@ -765,14 +760,14 @@ def trend_table(
         row |= {
             "period": period,
             "label": _period_label(period, by, year, as_of),
-            "phone_satisfaction": _div(
+            "phone_satisfaction": ratio_or_none(
                 sat.get(PHONE, {}).get("satisfied"), sat.get(PHONE, {}).get("answers")
             ),
-            "email_satisfaction": _div(
+            "email_satisfaction": ratio_or_none(
                 sat.get(EMAIL, {}).get("satisfied"), sat.get(EMAIL, {}).get("answers")
             ),
-            "calls_per_fte": _div(r["calls_answered"] or 0, fte),
-            "emails_per_fte": _div(r["emails_answered"] or 0, fte),
+            "calls_per_fte": ratio_or_none(r["calls_answered"] or 0, fte),
+            "emails_per_fte": ratio_or_none(r["emails_answered"] or 0, fte),
             "calls_per_fte_target": targets.calls_per_fte * days / total_days,
             "emails_per_fte_target": targets.emails_per_fte * days / total_days,
         }
@@ -873,11 +868,11 @@ def half_hours_table(days: int, rows: list[dict], rules: PlatformRules) -> Table
                 "slot": slot,
                 "label": f"{slot:%H:%M}–{end:%H:%M}",
                 "offered": row["offered"],
-                "offered_mean": _div(row["offered"], days),
-                "answered_mean": _div(row["answered"], days),
-                "ivr_mean": _div(row["ivr_handled"], days),
-                "abandoned_mean": _div(row["abandoned"], days),
-                "pickup_rate": _div(row["answered"] + row["ivr_handled"], row["offered"]),
+                "offered_mean": ratio_or_none(row["offered"], days),
+                "answered_mean": ratio_or_none(row["answered"], days),
+                "ivr_mean": ratio_or_none(row["ivr_handled"], days),
+                "abandoned_mean": ratio_or_none(row["abandoned"], days),
+                "pickup_rate": ratio_or_none(row["answered"] + row["ivr_handled"], row["offered"]),
             }
         )
     return table
