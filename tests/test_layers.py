@@ -236,3 +236,38 @@ def test_it_accepts_the_allowed_edges_and_the_shared_modules(tmp_path):
 def test_it_catches_django_and_the_project_under_engine(tmp_path, source):
     faults = _probe(tmp_path, "engine", source)
     assert any("engine/ importe" in f for f in faults), faults
+
+
+def _literals(value) -> list[str]:
+    """Modules other than engine/records.py holding the constant `value` (docstrings aside)."""
+    found = []
+    for path, module in sources():
+        if module == "pfspilot.engine.records":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and type(node.value) is type(value):
+                if node.value == value:
+                    found.append(f"{module}:{node.lineno}")
+    return found
+
+
+@pytest.mark.parametrize("value", ["Europe/Paris", 1800, 1800.0])
+def test_the_clock_and_the_slot_are_defined_once(value):
+    # engine/records.py: TIMEZONE, PARIS and SLOT_* (30 minutes); everyone else imports them.
+    assert _literals(value) == []
+
+
+def test_the_slot_is_written_nowhere_else_as_thirty_minutes():
+    found = []
+    for path, module in sources():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                module != "pfspilot.engine.records"
+                and isinstance(node, ast.keyword)
+                and node.arg == "minutes"
+                and isinstance(node.value, ast.Constant)
+                and node.value.value == 30
+            ):
+                found.append(f"{module}:{node.lineno}")
+    assert found == []

@@ -34,7 +34,6 @@ Definitions (domain.md "Indicators: exact definitions"):
 
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import polars as pl
 
@@ -51,11 +50,13 @@ from pfspilot.engine.records import (
     EMAIL_LEVEL1,
     INSTANT,
     IVR,
+    SLOT_MINUTES,
     TIMEZONE,
     as_instants,
     fold,
     handle_seconds,
 )
+from pfspilot.engine.records import PARIS as PARIS_ZONE
 
 Frame = pl.DataFrame | pl.LazyFrame
 Bound = date | datetime | None
@@ -64,7 +65,6 @@ PERIODS = {"day": "1d", "week": "1w", "month": "1mo", "year": "1y"}
 PERIOD_LABELS = {"day": "%Y-%m-%d", "week": "%G-W%V", "month": "%Y-%m", "year": "%Y"}
 REPEAT_UNITS = ("calls", "callers")
 PARIS = TIMEZONE
-PARIS_ZONE = ZoneInfo(TIMEZONE)
 DEADLINE_CLOCKS = deadlines.CLOCKS
 
 _TS = INSTANT
@@ -427,7 +427,7 @@ def half_hour_volumes(
     params = params or IndicatorParams()
     _check_by(by)
     facts = _call_facts(calls, params, start, end).with_columns(
-        pl.col("arrival").dt.truncate("30m").dt.time().alias("slot"),
+        pl.col("arrival").dt.truncate(f"{SLOT_MINUTES}m").dt.time().alias("slot"),
         fold(pl.col("arrival")).alias("fold"),
     )
     if by:

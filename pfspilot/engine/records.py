@@ -7,9 +7,19 @@ value. Durations are seconds (Float64). The `contacts` app converts from and to 
 An empty (null) value is unknown, never 0.
 """
 
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
 import polars as pl
 
+# The platform's clock and its grouping slot, each defined once for the whole project: local
+# time (Paris) only places instants in days and half-hours (domain.md's periods are local).
 TIMEZONE = "Europe/Paris"
+PARIS = ZoneInfo(TIMEZONE)
+SLOT_MINUTES = 30  # the half-hour of arrivals, forecasts, staffing and day plans
+SLOT = timedelta(minutes=SLOT_MINUTES)
+SLOT_S = SLOT.total_seconds()  # 1800.0
+SLOT_HOURS = SLOT_S / 3600  # 0.5
 INSTANT = pl.Datetime("us", TIMEZONE)
 
 

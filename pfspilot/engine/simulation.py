@@ -21,8 +21,7 @@ import numpy as np
 from scipy import stats
 
 from pfspilot.engine.indicators import ratio_or_none
-
-HALF_HOUR_S = 1800.0
+from pfspilot.engine.records import SLOT_S as HALF_HOUR_S
 
 # Outcome codes of the per-call arrays (records.py names them answered / ivr / abandoned).
 ANSWERED, ABANDONED, IVR = 0, 1, 2
