@@ -666,31 +666,31 @@ def ratio_or_none(numerator: float | None, denominator: float | None) -> float |
 
 def rates_of_sums(
     *,
-    offered: int | None,
-    answered: int | None,
-    ivr_handled: int | None,
-    abandoned: int | None,
-    identified: int | None,
-    repeats: int | None,
-    wait_answered_s: float | None,
-    wait_known: int | None,
-    answered_within_sl: int | None,
-    handle_s: float | None,
-    handle_known: int | None,
-    phone_hours: float | None,
-    email_hours: float | None,
-    emails_answered: int | None,
-    level1_due: int | None,
-    level1_within: int | None,
-    complaints_due: int | None,
-    complaints_within: int | None,
+    offered: int | None = None,
+    answered: int | None = None,
+    ivr_handled: int | None = None,
+    abandoned: int | None = None,
+    identified: int | None = None,
+    repeats: int | None = None,
+    wait_answered_s: float | None = None,
+    wait_known: int | None = None,
+    answered_within_sl: int | None = None,
+    handle_s: float | None = None,
+    handle_known: int | None = None,
+    phone_hours: float | None = None,
+    email_hours: float | None = None,
+    emails_answered: int | None = None,
+    level1_due: int | None = None,
+    level1_within: int | None = None,
+    complaints_due: int | None = None,
+    complaints_within: int | None = None,
 ) -> dict[str, float | int | None]:
     """The indicators of summed counts (days, teams, months added up): ratios of sums.
 
     The same definitions as `call_indicators`, `email_indicators` and `agent_productivity`
     (module docstring, domain.md "Indicators: exact definitions"), applied to counts already
-    summed: a rate of a period is the ratio of its sums, never a mean of daily rates. A missing
-    count of answered, IVR-handled or abandoned calls or of known values counts 0; a ratio with an
+    summed: a rate of a period is the ratio of its sums, never a mean of daily rates. A count not
+    given is None (a caller may ask for one rate only). A missing count of answered, IVR-handled or abandoned calls or of known values counts 0; a ratio with an
     empty (0 or None) denominator is None (unknown).
 
     Returns pickup_rate = (A + S) / O, agent_answer_rate = A / (A + X), repeat_rate = repeats /

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import stats
 
-from pfspilot.engine.indicators import ratio_or_none
+from pfspilot.engine.indicators import rates_of_sums, ratio_or_none
 from pfspilot.engine.records import SLOT_S as HALF_HOUR_S
 
 # Outcome codes of the per-call arrays (records.py names them answered / ivr / abandoned).
@@ -290,6 +290,15 @@ class Replication:
         ivr = int((out == IVR).sum())
         queued = answered + abandoned
         within = int((answered_mask & (wait <= self.answer_within_s)).sum())
+        # Every simulated wait is known: the indicators' definitions apply as they are.
+        rates = rates_of_sums(
+            offered=offered,
+            answered=answered,
+            ivr_handled=ivr,
+            abandoned=abandoned,
+            wait_known=answered,
+            answered_within_sl=within,
+        )
         return {
             "offered": offered,
             "answered": answered,
@@ -299,8 +308,8 @@ class Replication:
             "within": within,
             "p_abandon": ratio_or_none(abandoned, queued),
             "asa_answered_s": float(wait[answered_mask].mean()) if answered else None,
-            "service_level": ratio_or_none(within, queued),
-            "pickup_rate": ratio_or_none(answered + ivr, offered),
+            "service_level": rates["service_level"],
+            "pickup_rate": rates["pickup_rate"],
         }
 
     def by_slot(self) -> dict[str, np.ndarray]:

@@ -7,9 +7,10 @@ from django.utils.translation import gettext_lazy
 
 from pfspilot.engine import calendar, employment
 from pfspilot.engine import forecast as forecast_engine
+from pfspilot.engine import indicators as engine
 from pfspilot.engine.indicators import ratio_or_none
 from pfspilot.engine.parameters import CogTargets, IndicatorParams, PlatformRules
-from pfspilot.engine.records import EMAIL, PHONE
+from pfspilot.engine.records import EMAIL, PHONE, SLOT
 from pfspilot.formatting import deadline_labels
 from pfspilot.lists.exports import Column, Table
 
@@ -287,9 +288,7 @@ def half_hours_table(days: int, rows: list[dict], rules: PlatformRules) -> Table
     empty = {"offered": 0, "answered": 0, "ivr_handled": 0, "abandoned": 0}
     for slot in sorted({*opening, *by_slot}):
         row = by_slot.get(slot, empty)
-        end = dt.datetime.combine(dt.date.min, slot) + dt.timedelta(
-            minutes=forecast_engine.SLOT_MINUTES
-        )
+        end = dt.datetime.combine(dt.date.min, slot) + SLOT
         table.rows.append(
             {
                 "slot": slot,
@@ -299,7 +298,9 @@ def half_hours_table(days: int, rows: list[dict], rules: PlatformRules) -> Table
                 "answered_mean": ratio_or_none(row["answered"], days),
                 "ivr_mean": ratio_or_none(row["ivr_handled"], days),
                 "abandoned_mean": ratio_or_none(row["abandoned"], days),
-                "pickup_rate": ratio_or_none(row["answered"] + row["ivr_handled"], row["offered"]),
+                "pickup_rate": engine.rates_of_sums(
+                    offered=row["offered"], answered=row["answered"], ivr_handled=row["ivr_handled"]
+                )["pickup_rate"],
             }
         )
     return table
