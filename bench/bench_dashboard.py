@@ -33,10 +33,10 @@ from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from pfspilot.contacts.models import Call  # noqa: E402
+from pfspilot.formatting import fr_number  # noqa: E402
 from pfspilot.indicators import dashboard  # noqa: E402
-from pfspilot.indicators.formatting import fr_number  # noqa: E402
-from pfspilot.indicators.services import reference_parameters  # noqa: E402
 from pfspilot.people.models import Role, User  # noqa: E402
+from pfspilot.reference.selectors import reference_parameters  # noqa: E402
 
 PARIS = "Europe/Paris"
 PAGES = [

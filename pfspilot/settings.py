@@ -6,6 +6,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from pfspilot.engine.records import TIMEZONE
+
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent
 VAR_DIR = Path(os.environ.get("PFSPILOT_VAR_DIR", PROJECT_DIR / "var"))
@@ -72,7 +74,7 @@ TEMPLATES = [
                 "pfspilot.people.access.navigation",
             ],
             # French figures everywhere (`{{ value|fr:"rate" }}`) without a `{% load %}`.
-            "builtins": ["pfspilot.indicators.templatetags.french"],
+            "builtins": ["pfspilot.templatetags.french"],
         },
     },
 ]
@@ -106,7 +108,7 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "fr-fr"
 LANGUAGES = [("fr", "Français")]
-TIME_ZONE = "Europe/Paris"
+TIME_ZONE = TIMEZONE  # the platform's clock, defined once (engine/records.py)
 USE_I18N = True
 USE_TZ = True
 LOCALE_PATHS = [BASE_DIR / "locale"]

@@ -20,7 +20,7 @@ from pathlib import Path
 import polars as pl
 
 from pfspilot.engine import records
-from pfspilot.indicators.formatting import BEFORE_UNIT, fr_figure
+from pfspilot.formatting import BEFORE_UNIT, fr_figure
 
 from .mapping import (
     ALLOWED_VALUES,

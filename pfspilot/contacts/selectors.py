@@ -288,3 +288,22 @@ def recent_batches(limit: int = 20):
             for name, value in interrupted_fields().items():
                 setattr(batch, name, value)
     return batches
+
+
+def stored_range() -> tuple[date, date] | None:
+    """First and last local day of the stored calls and emails (None when there are none)."""
+    from django.db.models import Max, Min
+
+    from .models import Call, Email
+
+    bounds = [
+        Call.objects.aggregate(first=Min("arrival"), last=Max("arrival")),
+        Email.objects.aggregate(first=Min("received_at"), last=Max("received_at")),
+    ]
+    days = [
+        timezone.localtime(value).date()
+        for bound in bounds
+        for value in (bound["first"], bound["last"])
+        if value is not None
+    ]
+    return (min(days), max(days)) if days else None

@@ -23,7 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pfspilot.engine import records
-from pfspilot.indicators.formatting import fr_figure
+from pfspilot.engine.records import TIMEZONE
+from pfspilot.formatting import fr_figure
 from pfspilot.people.models import Team, User
 
 from .mapping import FIELD_TYPES, MappingError, load_mapping
@@ -39,7 +40,7 @@ STORED_ERRORS = 1000
 # Page cache of an SQLite import (negative: KiB), given back when the load ends.
 SQLITE_IMPORT_CACHE_KIB = -1_048_576
 SQLITE_ROWS_PER_STATEMENT = 500
-PARIS = "Europe/Paris"
+PARIS = TIMEZONE
 STEP_LENGTH = ImportBatch._meta.get_field("step").max_length
 # Longer than any single silent stage: the SQLite write of a 1 GiB file reports nothing.
 logger = logging.getLogger(__name__)

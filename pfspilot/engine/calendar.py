@@ -11,13 +11,13 @@ Deadline clocks (calendar, working-day and opening time) are in `engine/deadline
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 import holidays
 
 from pfspilot.engine.parameters import PlatformRules
+from pfspilot.engine.records import PARIS as PARIS_ZONE
+from pfspilot.engine.records import SLOT
 
-DAY_S = 86400.0
 # Years the platform measures, forecasts and plans: a date outside is refused with a French
 # message (forecasts read two years back and plans a week ahead, which stays far from the
 # limits of `datetime.date`).
@@ -26,9 +26,6 @@ FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 def in_supported_range(day: date) -> bool:
     return FIRST_YEAR <= day.year <= LAST_YEAR
-
-
-PARIS_ZONE = ZoneInfo("Europe/Paris")
 
 
 @lru_cache(maxsize=256)
@@ -130,7 +127,7 @@ def half_hour_slots(day: date, rules: PlatformRules | None = None) -> list[datet
     slots, slot = [], window[0]
     while slot < window[1]:
         slots.append(slot)
-        slot += timedelta(minutes=30)
+        slot += SLOT
     return slots
 
 

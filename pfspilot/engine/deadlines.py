@@ -27,7 +27,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
-from zoneinfo import ZoneInfo
 
 import polars as pl
 
@@ -37,8 +36,8 @@ from pfspilot.engine.calendar import (
     public_holidays,
     seconds_of_day,
 )
+from pfspilot.engine.records import PARIS
 
-PARIS = ZoneInfo("Europe/Paris")
 CLOCKS = ("calendar", "business", "opening")
 ClockKind = Literal["calendar", "business", "opening"]
 _EPOCH = date(1970, 1, 1)

@@ -48,8 +48,8 @@ import polars as pl
 
 from pfspilot.engine import records
 from pfspilot.engine.calendar import is_working_day
+from pfspilot.engine.records import SLOT_MINUTES
 
-SLOT_MINUTES = 30
 # Learned days a month needs before its own level is trusted over the year-earlier one.
 MIN_DAYS_FOR_MONTH_LEVEL = 5
 # Months of year-on-year ratios averaged into the trend.

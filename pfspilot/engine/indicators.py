@@ -34,7 +34,6 @@ Definitions (domain.md "Indicators: exact definitions"):
 
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import polars as pl
 
@@ -54,12 +53,14 @@ from pfspilot.engine.records import (
     EMAILS,
     INSTANT,
     IVR,
+    SLOT_MINUTES,
     SURVEYS,
     TIMEZONE,
     as_instants,
     fold,
     handle_seconds,
 )
+from pfspilot.engine.records import PARIS as PARIS_ZONE
 
 Frame = pl.DataFrame | pl.LazyFrame
 Bound = date | datetime | None
@@ -68,7 +69,6 @@ PERIODS = {"day": "1d", "week": "1w", "month": "1mo", "year": "1y"}
 PERIOD_LABELS = {"day": "%Y-%m-%d", "week": "%G-W%V", "month": "%Y-%m", "year": "%Y"}
 REPEAT_UNITS = ("calls", "callers")
 PARIS = TIMEZONE
-PARIS_ZONE = ZoneInfo(TIMEZONE)
 DEADLINE_CLOCKS = deadlines.CLOCKS
 
 # Polars schemas of the canonical frames (records.SCHEMA).
@@ -393,7 +393,7 @@ def half_hour_volumes(
     params = params or IndicatorParams()
     _check_by(by)
     facts = _call_facts(calls, params, start, end).with_columns(
-        pl.col("arrival").dt.truncate("30m").dt.time().alias("slot"),
+        pl.col("arrival").dt.truncate(f"{SLOT_MINUTES}m").dt.time().alias("slot"),
         fold(pl.col("arrival")).alias("fold"),
     )
     if by:
@@ -625,8 +625,65 @@ def satisfaction_rates(
 # --- year targets: production per funded ETP, projection, what it takes ----------------------
 
 
-def _div(numerator: float, denominator: float) -> float | None:
-    return numerator / denominator if denominator else None
+def ratio_or_none(numerator: float | None, denominator: float | None) -> float | None:
+    """numerator / denominator; None (unknown) when either is unknown or the denominator is 0."""
+    return numerator / denominator if denominator and numerator is not None else None
+
+
+def rates_of_sums(
+    *,
+    offered: int | None = None,
+    answered: int | None = None,
+    ivr_handled: int | None = None,
+    abandoned: int | None = None,
+    identified: int | None = None,
+    repeats: int | None = None,
+    wait_answered_s: float | None = None,
+    wait_known: int | None = None,
+    answered_within_sl: int | None = None,
+    handle_s: float | None = None,
+    handle_known: int | None = None,
+    phone_hours: float | None = None,
+    email_hours: float | None = None,
+    emails_answered: int | None = None,
+    level1_due: int | None = None,
+    level1_within: int | None = None,
+    complaints_due: int | None = None,
+    complaints_within: int | None = None,
+) -> dict[str, float | int | None]:
+    """The indicators of summed counts (days, teams, months added up): ratios of sums.
+
+    The same definitions as `call_indicators`, `email_indicators` and `agent_productivity`
+    (module docstring, domain.md "Indicators: exact definitions"), applied to counts already
+    summed: a rate of a period is the ratio of its sums, never a mean of daily rates. A count not
+    given is None (a caller may ask for one rate only). A missing count of answered, IVR-handled or abandoned calls or of known values counts 0; a ratio with an
+    empty (0 or None) denominator is None (unknown).
+
+    Returns pickup_rate = (A + S) / O, agent_answer_rate = A / (A + X), repeat_rate = repeats /
+    identified, asa_s = wait_answered_s / wait_known (seconds), asa_known, aht_s = handle_s /
+    handle_known (seconds), aht_known, service_level = answered_within_sl / service_level_known
+    with service_level_known = wait_known + X (an abandon is never answered within T; an answered
+    call of unknown wait is left out), calls_per_hour = A / phone_hours, emails_per_hour =
+    emails_answered / email_hours, level1_rate and complaints_rate = answered within the
+    deadline / due.
+    """
+    answered, abandoned = answered or 0, abandoned or 0
+    wait_known, handle_known = wait_known or 0, handle_known or 0
+    return {
+        "pickup_rate": ratio_or_none(answered + (ivr_handled or 0), offered),
+        "agent_answer_rate": ratio_or_none(answered, answered + abandoned),
+        "repeat_rate": ratio_or_none(repeats, identified),
+        "asa_s": ratio_or_none(wait_answered_s, wait_known),
+        "asa_known": wait_known,
+        "aht_s": ratio_or_none(handle_s, handle_known),
+        "aht_known": handle_known,
+        "service_level": ratio_or_none(answered_within_sl, wait_known + abandoned),
+        "service_level_known": wait_known + abandoned,
+        "calls_per_hour": ratio_or_none(answered, phone_hours),
+        "emails_per_hour": ratio_or_none(emails_answered, email_hours),
+        "level1_rate": ratio_or_none(level1_within, level1_due),
+        "complaints_rate": ratio_or_none(complaints_within, complaints_due),
+    }
 
 
 def production_per_fte(
@@ -657,15 +714,15 @@ def production_per_fte(
         ("calls", answered_calls, targets.calls_per_fte),
         ("emails", answered_emails, targets.emails_per_fte),
     ):
-        per_fte = _div(done, funded_fte)
+        per_fte = ratio_or_none(done, funded_fte)
         to_date = target * elapsed / total
-        projected = None if per_fte is None else _div(per_fte * total, elapsed)
-        needed = None if per_fte is None else _div(target - per_fte, remaining)
+        projected = None if per_fte is None else ratio_or_none(per_fte * total, elapsed)
+        needed = None if per_fte is None else ratio_or_none(target - per_fte, remaining)
         result |= {
             f"{name}_per_fte": per_fte,
             f"{name}_target": target,
             f"{name}_target_to_date": to_date,
-            f"{name}_progress": None if per_fte is None else _div(per_fte, to_date),
+            f"{name}_progress": None if per_fte is None else ratio_or_none(per_fte, to_date),
             f"{name}_projected_per_fte": projected,
             f"{name}_needed_per_fte_per_day": needed,
         }
@@ -697,7 +754,7 @@ def pickup_rate_needed(
     """Taux de décroché so far, projected at year end (same pace) and needed on remaining days."""
     targets = targets or CogTargets()
     elapsed, remaining, total = year_progress(as_of, targets.year)
-    current = _div(treated, offered)
+    current = ratio_or_none(treated, offered)
     return {
         "pickup_rate": current,
         "target": targets.pickup_rate,

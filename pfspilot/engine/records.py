@@ -12,12 +12,20 @@ An empty (null) value is unknown, never 0.
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import polars as pl
 
-from pfspilot.engine.calendar import DAY_S
-
+# The platform's clock and its grouping slot, each defined once for the whole project: local
+# time (Paris) only places instants in days and half-hours (domain.md's periods are local).
 TIMEZONE = "Europe/Paris"
+PARIS = ZoneInfo(TIMEZONE)
+SLOT_MINUTES = 30  # the half-hour of arrivals, forecasts, staffing and day plans
+SLOT = timedelta(minutes=SLOT_MINUTES)
+SLOT_S = SLOT.total_seconds()  # 1800.0
+SLOT_HOURS = SLOT_S / 3600  # 0.5
+DAY_S = 86400.0  # a calendar day of 24 h, in seconds
 INSTANT = pl.Datetime("us", TIMEZONE)
 
 

@@ -13,8 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from pfspilot.engine import erlang
-
-SLOT_HOURS = 0.5
+from pfspilot.engine.records import SLOT_HOURS
 
 
 class PlanningError(ValueError):

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from pfspilot.engine import erlang
+from pfspilot.engine.records import SLOT_S
 
-SLOT_S = 1800.0
 MAX_SHRINKAGE = 0.9  # beyond, the activity data cannot be the platform's phone time
 
 

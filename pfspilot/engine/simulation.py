@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import stats
 
-HALF_HOUR_S = 1800.0
+from pfspilot.engine.indicators import rates_of_sums, ratio_or_none
+from pfspilot.engine.records import SLOT_S as HALF_HOUR_S
 
 # Outcome codes of the per-call arrays (records.py names them answered / ivr / abandoned).
 ANSWERED, ABANDONED, IVR = 0, 1, 2
@@ -289,6 +290,15 @@ class Replication:
         ivr = int((out == IVR).sum())
         queued = answered + abandoned
         within = int((answered_mask & (wait <= self.answer_within_s)).sum())
+        # Every simulated wait is known: the indicators' definitions apply as they are.
+        rates = rates_of_sums(
+            offered=offered,
+            answered=answered,
+            ivr_handled=ivr,
+            abandoned=abandoned,
+            wait_known=answered,
+            answered_within_sl=within,
+        )
         return {
             "offered": offered,
             "answered": answered,
@@ -296,10 +306,10 @@ class Replication:
             "ivr": ivr,
             "queued": queued,
             "within": within,
-            "p_abandon": _ratio(abandoned, queued),
+            "p_abandon": ratio_or_none(abandoned, queued),
             "asa_answered_s": float(wait[answered_mask].mean()) if answered else None,
-            "service_level": _ratio(within, queued),
-            "pickup_rate": _ratio(answered + ivr, offered),
+            "service_level": rates["service_level"],
+            "pickup_rate": rates["pickup_rate"],
         }
 
     def by_slot(self) -> dict[str, np.ndarray]:
@@ -348,15 +358,10 @@ class SimulationResult:
             [r["asa_answered_s"] for r in per_rep if r["asa_answered_s"] is not None]
         )
         for key in RATE_COUNTS:
-            out[key] = _ratio(*rate_counts(out, key))
+            out[key] = ratio_or_none(*rate_counts(out, key))
             out[f"{key}_ci95"] = rate_interval(per_rep, key)
         out["replications"] = len(per_rep)
         return out
-
-
-def _ratio(numerator: float, denominator: float) -> float | None:
-    """numerator / denominator; None (unknown) without any call to count."""
-    return numerator / denominator if denominator else None
 
 
 # Each simulated rate as (events, trials) of the counts of `Replication.totals`.

@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 import numpy as np
 import polars as pl
@@ -31,6 +30,7 @@ from .records import (
     EMAIL_COMPLAINT,
     EMAIL_LEVEL1,
     IVR,
+    PARIS,
     PHONE,
     TIMEZONE,
 )
@@ -128,8 +128,6 @@ TEMPLATES = {
 }
 QUEUES = ("Nord", "Pas-de-Calais")
 QUEUE_SHARE = 0.58  # Nord's share of calls and emails
-
-PARIS = ZoneInfo(TIMEZONE)
 
 
 @dataclass(frozen=True)
@@ -563,7 +561,7 @@ COMPLAINT_MOTIFS = {
     "Accueil / qualité de service": 5,
 }
 # Emails are answered in the 8:00-8:50 and 16:30-17:00 blocks; delays counted in blocks.
-EMAIL_BLOCKS = ((8 * 3600, 50 * 60), (16 * 3600 + 1800, 30 * 60))
+EMAIL_BLOCKS = ((8 * 3600, 50 * 60), (16 * 3600 + 30 * 60, 30 * 60))
 LEVEL1_BLOCK_P = 0.46  # geometric delay in blocks after the first block following receipt
 COMPLAINT_BLOCKS_N, COMPLAINT_BLOCKS_P = 3, 0.24  # negative binomial delay in blocks
 

@@ -9,14 +9,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from pfspilot.formatting import fr_number, fr_percent
 from pfspilot.lists.exports import Column
 from pfspilot.lists.pages import Filter, ListPage, Param
 from pfspilot.people.models import Profile
+from pfspilot.reference.selectors import reference_parameters
 
 from . import dashboard, selectors
-from .formatting import fr_number, fr_percent
 from .forms import ScopeForm
-from .services import reference_parameters
 
 STATUS_CHOICES = [("", gettext_lazy("Tous"))] + list(dashboard.STATUS_LABELS.items())
 

@@ -1,7 +1,6 @@
 """Reads of the pre-computed sums: totals and breakdowns of a period for the dashboard."""
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import polars as pl
 from django.db import connection
@@ -204,7 +203,7 @@ def half_hour_counts(start: dt.date, end: dt.date) -> pl.DataFrame:
     rows = HalfHourStats.objects.filter(day__gte=start, day__lt=end).values_list(
         "day", "slot", "fold", *names
     )
-    zone = ZoneInfo(records.TIMEZONE)
+    zone = records.PARIS
     frame = pl.DataFrame(
         [
             (dt.datetime.combine(day, slot, zone).replace(fold=fold).astimezone(dt.UTC), *values)

@@ -9,12 +9,7 @@ import polars as pl
 from django.db import connection, transaction
 from django.utils import timezone
 
-from pfspilot.engine.parameters import (
-    CogTargets,
-    IndicatorParams,
-    ParametersInForce,
-    PlatformRules,
-)
+from pfspilot.engine.parameters import IndicatorParams, ParametersInForce, PlatformRules
 
 from . import aggregation
 from .models import AggregateState, DailySatisfaction, DailyStats, Grain, HalfHourStats
@@ -32,17 +27,6 @@ def aggregates_paused():
         yield
     finally:
         _state.paused = False
-
-
-def reference_parameters(on: dt.date) -> tuple[CogTargets, IndicatorParams, PlatformRules]:
-    """COG targets and indicator parameters in force on `on`, from the referential."""
-    from pfspilot.reference import selectors as reference
-
-    return (
-        reference.cog_targets(on.year),
-        reference.indicator_params(on),
-        reference.platform_rules(on),
-    )
 
 
 def _now_local() -> dt.datetime:

@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 
 from pfspilot.lists.exports import to_csv, to_xlsx
 from pfspilot.people.access import requires
+from pfspilot.reference.selectors import reference_parameters
 
 from . import dashboard, selectors
 from .forms import ExportForm, ScopeForm
-from .services import reference_parameters
 
 
 def _build(scope: dashboard.Scope) -> dict:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from pfspilot.indicators.formatting import KINDS
+from pfspilot.formatting import KINDS
 
 # Column kinds besides the figure kinds of `formatting.KINDS`: "text", and two short names.
 ALIASES = {"int": "count", "percent": "rate"}

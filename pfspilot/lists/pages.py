@@ -36,7 +36,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from pfspilot.indicators.formatting import fr_figure, fr_number
+from pfspilot.formatting import fr_figure, fr_number
 from pfspilot.people.access import CAPABILITIES, requires
 
 from .exports import Column, Table, to_csv, to_xlsx

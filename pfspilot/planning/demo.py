@@ -20,7 +20,7 @@ from pfspilot.contacts.models import Call
 from pfspilot.engine import calendar
 from pfspilot.engine.requirements import PlanningError
 from pfspilot.engine.synthetic import LEAVE, SICK
-from pfspilot.indicators.formatting import fr_figure
+from pfspilot.formatting import fr_figure
 from pfspilot.people.models import Role, User
 
 from . import selectors, services

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from pfspilot.engine import calendar
 from pfspilot.engine.dayplan import template_lunches
 from pfspilot.engine.requirements import PlanningError
-from pfspilot.indicators.formatting import fr_figure
+from pfspilot.formatting import fr_figure
 from pfspilot.people.access import requires
 
 from . import selectors, services

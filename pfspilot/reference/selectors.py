@@ -172,6 +172,13 @@ def guide_rows(on: dt.date | None = None) -> list[routing.RoutingRow]:
     return rows
 
 
+def reference_parameters(
+    on: dt.date,
+) -> tuple[parameters.CogTargets, parameters.IndicatorParams, parameters.PlatformRules]:
+    """(COG targets of `on`'s year, indicator parameters, platform rules) in force on `on`."""
+    return cog_targets(on.year), indicator_params(on), platform_rules(on)
+
+
 def parameters_in_force(start: dt.date, end: dt.date) -> list[parameters.ParametersInForce]:
     """[start, end] cut where a version of the indicator parameters or platform rules begins.
 

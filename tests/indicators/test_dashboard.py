@@ -9,8 +9,16 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from pfspilot.engine.parameters import CogTargets
+from pfspilot.formatting import fr_number, fr_percent, fr_points
 from pfspilot.indicators import dashboard
-from pfspilot.indicators.formatting import fr_number, fr_percent, fr_points
+from pfspilot.indicators.scope import period_label
+from pfspilot.indicators.status import (
+    needed_label,
+    needed_sentence,
+    out_of_reach,
+    status_rate,
+    status_volume,
+)
 
 TODAY = dt.datetime(2026, 11, 28, 10)
 
@@ -34,14 +42,14 @@ def test_it_formats_numbers_the_french_way():
 
 
 def test_it_applies_the_status_rules():
-    assert dashboard._status_rate(0.87, 0.87, False) == dashboard.MET
-    assert dashboard._status_rate(0.85, 0.87, False) == dashboard.AT_RISK  # 2 points short
-    assert dashboard._status_rate(0.849, 0.87, False) == dashboard.MISSED
-    assert dashboard._status_rate(0.209, 0.21, True) == dashboard.MET
-    assert dashboard._status_rate(0.21, 0.21, True) == dashboard.AT_RISK  # "below 21 %"
-    assert dashboard._status_rate(0.231, 0.21, True) == dashboard.MISSED
-    assert dashboard._status_volume(95, 100) == dashboard.AT_RISK
-    assert dashboard._status_volume(94.9, 100) == dashboard.MISSED
+    assert status_rate(0.87, 0.87, False) == dashboard.MET
+    assert status_rate(0.85, 0.87, False) == dashboard.AT_RISK  # 2 points short
+    assert status_rate(0.849, 0.87, False) == dashboard.MISSED
+    assert status_rate(0.209, 0.21, True) == dashboard.MET
+    assert status_rate(0.21, 0.21, True) == dashboard.AT_RISK  # "below 21 %"
+    assert status_rate(0.231, 0.21, True) == dashboard.MISSED
+    assert status_volume(95, 100) == dashboard.AT_RISK
+    assert status_volume(94.9, 100) == dashboard.MISSED
 
 
 def test_it_says_what_it_takes():
@@ -53,12 +61,12 @@ def test_it_says_what_it_takes():
         numerator=86_800, denominator=100_000, elapsed_days=229, remaining_days=23, target=0.87
     )
     assert needed == pytest.approx(0.889913, abs=1e-6)
-    sentence = dashboard._needed_sentence("Décroché", needed, 0.87, 23, False)
+    sentence = needed_sentence("Décroché", needed, 0.87, 23, False)
     assert sentence == (
         "Décroché nécessaire sur les 23 jours ouvrés restants pour finir l'année à "
         "87,0\u00a0% : 89,0\u00a0%"
     )
-    assert dashboard._needed_sentence("Réitération", 0.183, 0.21, 23, True) == (
+    assert needed_sentence("Réitération", 0.183, 0.21, 23, True) == (
         "Réitération à ne pas dépasser sur les 23 jours ouvrés restants pour finir l'année "
         "sous 21,0\u00a0% : 18,3\u00a0%"
     )
@@ -66,37 +74,35 @@ def test_it_says_what_it_takes():
 
 def test_it_never_asks_for_an_impossible_rate():
     # The example: 135,5 % needed on the remaining days cannot be done.
-    sentence = dashboard._needed_sentence("Décroché", 1.355, 0.87, 23, False)
+    sentence = needed_sentence("Décroché", 1.355, 0.87, 23, False)
     assert sentence == (
         "Décroché : cible hors d'atteinte cette année (même à 100\u00a0% sur les 23 jours "
         "ouvrés restants, l'année finirait sous 87,0\u00a0%)"
     )
     assert "135" not in sentence
     # 100,1 % is out of reach too; exactly 100 % is still possible.
-    assert "hors d'atteinte cette année" in dashboard._needed_sentence(
-        "Décroché", 1.001, 0.87, 5, False
-    )
-    assert dashboard._needed_sentence("Décroché", 1.0, 0.87, 5, False).endswith(": 100,0\u00a0%")
+    assert "hors d'atteinte cette année" in needed_sentence("Décroché", 1.001, 0.87, 5, False)
+    assert needed_sentence("Décroché", 1.0, 0.87, 5, False).endswith(": 100,0\u00a0%")
     # A ceiling (réitération) would need fewer than 0 % repeats: out of reach as well.
-    assert dashboard._needed_sentence("Réitération", -0.04, 0.21, 10, True) == (
+    assert needed_sentence("Réitération", -0.04, 0.21, 10, True) == (
         "Réitération : cible hors d'atteinte cette année (même à 0\u00a0% sur les 10 jours "
         "ouvrés restants, l'année finirait au-dessus de 21,0\u00a0%)"
     )
-    assert dashboard._needed_label(1.355, False) == "hors d'atteinte"
-    assert dashboard._needed_label(-0.04, True) == "hors d'atteinte"
+    assert needed_label(1.355, False) == "hors d'atteinte"
+    assert needed_label(-0.04, True) == "hors d'atteinte"
 
 
 def test_it_says_when_a_target_is_already_secured():
     # Below 0 % needed: the year ends above target whatever happens on the remaining days.
-    assert dashboard._needed_sentence("Décroché", -0.12, 0.87, 23, False) == (
+    assert needed_sentence("Décroché", -0.12, 0.87, 23, False) == (
         "Décroché : cible déjà assurée, quel que soit le résultat sur les 23 jours ouvrés restants"
     )
     # A ceiling with more than 100 % allowed: secured too.
-    assert dashboard._needed_sentence("Réitération", 1.2, 0.21, 23, True).startswith(
+    assert needed_sentence("Réitération", 1.2, 0.21, 23, True).startswith(
         "Réitération : cible déjà assurée"
     )
-    assert dashboard._needed_label(-0.12, False) == "déjà assurée"
-    assert dashboard._needed_label(0.9, False) == "90,0\u00a0%"
+    assert needed_label(-0.12, False) == "déjà assurée"
+    assert needed_label(0.9, False) == "90,0\u00a0%"
 
 
 def test_it_shows_every_target_of_the_year(client_for, year_loaded):
@@ -276,11 +282,11 @@ def test_it_bounds_what_is_reachable_by_the_best_month_of_the_year():
 
 
 def test_it_bounds_a_maximum_by_its_lowest_month():
-    assert dashboard._out_of_reach(0.15, True, best=0.16)  # réitération: never that low
-    assert not dashboard._out_of_reach(0.17, True, best=0.16)
-    assert dashboard._out_of_reach(-0.01, True)
-    assert dashboard._out_of_reach(1.01, False)
-    assert not dashboard._out_of_reach(0.95, False, best=0.95)
+    assert out_of_reach(0.15, True, best=0.16)  # réitération: never that low
+    assert not out_of_reach(0.17, True, best=0.16)
+    assert out_of_reach(-0.01, True)
+    assert out_of_reach(1.01, False)
+    assert not out_of_reach(0.95, False, best=0.95)
 
 
 def test_it_finds_the_best_month_of_each_rate():
@@ -397,13 +403,9 @@ def test_a_year_to_come_has_nothing_realised(client_for, year_loaded):
 
 
 def test_a_finished_period_has_no_date_in_its_label():
-    assert dashboard._period_label(11, "month", 2026, dt.date(2026, 11, 30)) == "novembre"
-    assert dashboard._period_label(11, "month", 2026, dt.date(2026, 11, 27)) == (
-        "novembre (au 27/11)"
-    )
+    assert period_label(11, "month", 2026, dt.date(2026, 11, 30)) == "novembre"
+    assert period_label(11, "month", 2026, dt.date(2026, 11, 27)) == ("novembre (au 27/11)")
     # The week of 23/11 is complete on Friday 27/11 (no working day left in it).
     week = dt.date(2026, 11, 23)
-    assert dashboard._period_label(week, "week", 2026, dt.date(2026, 11, 27)) == "sem. du 23/11"
-    assert dashboard._period_label(week, "week", 2026, dt.date(2026, 11, 25)) == (
-        "sem. du 23/11 (au 25/11)"
-    )
+    assert period_label(week, "week", 2026, dt.date(2026, 11, 27)) == "sem. du 23/11"
+    assert period_label(week, "week", 2026, dt.date(2026, 11, 25)) == ("sem. du 23/11 (au 25/11)")

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from pfspilot.engine.parameters import IndicatorParams
-from pfspilot.indicators.formatting import deadline_labels
+from pfspilot.formatting import deadline_labels
 from pfspilot.reference.models import IndicatorParameterSet
 
 NBSP = "\u00a0"

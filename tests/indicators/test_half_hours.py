@@ -9,12 +9,11 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from pfspilot.contacts import demo
 from pfspilot.engine import forecast
 from pfspilot.engine import indicators as engine
 from pfspilot.engine.parameters import IndicatorParams, PlatformRules
 from pfspilot.engine.records import INSTANT
-from pfspilot.indicators import selectors
+from pfspilot.indicators import demo, selectors
 from pfspilot.indicators.aggregation import HALF_HOUR_SUMS
 from pfspilot.indicators.models import HalfHourStats
 from pfspilot.indicators.services import replace_aggregates

@@ -189,7 +189,7 @@ def test_kpi_text_says_how_many_values_were_known(tmp_path):
     out = io.StringIO()
     call_command("kpi", "--calls", str(path), "--mapping", "canonical", stdout=out)
     text = out.getvalue()
-    # One French formatting (pfspilot.indicators.formatting): seconds without decimals.
+    # One French formatting (pfspilot.formatting): seconds without decimals.
     assert (
         "Attente moyenne des appels décrochés : 40\u00a0s (sur 1 appels de valeur connue)" in text
     )

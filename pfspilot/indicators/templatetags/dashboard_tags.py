@@ -6,7 +6,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from pfspilot.indicators.formatting import fr_figure, fr_number
+from pfspilot.formatting import fr_figure, fr_number
 
 register = template.Library()
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 from pfspilot.cli import CliError, JsonCommand
 from pfspilot.contacts.mapping import KINDS, MappingError, load_mapping
 from pfspilot.contacts.services import import_files
-from pfspilot.indicators.formatting import fr_figure
+from pfspilot.formatting import fr_figure
 
 KIND_LABELS = {
     "calls": gettext_lazy("appels"),

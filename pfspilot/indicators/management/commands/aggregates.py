@@ -5,31 +5,13 @@ pfspilot aggregates [--from YYYY-MM-DD --to YYYY-MM-DD] [--json]
 
 import datetime as dt
 
-from django.db.models import Max, Min
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pfspilot.cli import CliError, JsonCommand, parse_date
-from pfspilot.indicators.formatting import fr_figure
+from pfspilot.contacts.selectors import stored_range
+from pfspilot.formatting import fr_figure
 from pfspilot.indicators.services import refresh_aggregates
-
-
-def stored_range() -> tuple[dt.date, dt.date] | None:
-    """First and last local day of the stored calls and emails (None when there are none)."""
-    from pfspilot.contacts.models import Call, Email
-
-    bounds = [
-        Call.objects.aggregate(first=Min("arrival"), last=Max("arrival")),
-        Email.objects.aggregate(first=Min("received_at"), last=Max("received_at")),
-    ]
-    days = [
-        timezone.localtime(value).date()
-        for bound in bounds
-        for value in (bound["first"], bound["last"])
-        if value is not None
-    ]
-    return (min(days), max(days)) if days else None
 
 
 class Command(JsonCommand):

@@ -19,7 +19,7 @@ from pfspilot.contacts.reader import read_records
 from pfspilot.contacts.selectors import calls_frame
 from pfspilot.engine import indicators
 from pfspilot.engine.parameters import IndicatorParams
-from pfspilot.indicators.formatting import fr_figure
+from pfspilot.formatting import fr_figure
 
 MAX_SHOWN_ERRORS = 20
 MAX_WINDOW_DAYS = 366
@@ -52,7 +52,7 @@ KNOWN_KEYS = {
     "service_level_20s": "service_level_known",
 }
 TEXT_LINES = (
-    # key, label, kind of figure (pfspilot.indicators.formatting.KINDS)
+    # key, label, kind of figure (pfspilot.formatting.KINDS)
     ("offered", gettext_lazy("Appels offerts (O = A + S + X)"), "count"),
     ("answered", gettext_lazy("Décrochés par un téléconseiller (A)"), "count"),
     ("ivr_handled", gettext_lazy("Traités par le SVI (S)"), "count"),

@@ -9,7 +9,7 @@ from pfspilot.cli import ProjectCommand
 # Each step is `module.load(stdout)`; later apps add theirs (contacts, planning…).
 STEPS = [
     "pfspilot.people.demo",
-    "pfspilot.contacts.demo",
+    "pfspilot.indicators.demo",
     "pfspilot.planning.demo",
 ]
 

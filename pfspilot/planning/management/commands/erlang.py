@@ -11,10 +11,10 @@ from django.utils.translation import gettext_lazy
 
 from pfspilot.cli import CliError, JsonCommand, non_negative_float, positive_float
 from pfspilot.engine import erlang
-from pfspilot.indicators.formatting import fr_figure
+from pfspilot.formatting import fr_figure
 
 TEXT_LINES = (
-    # key, label, kind of figure (pfspilot.indicators.formatting.KINDS)
+    # key, label, kind of figure (pfspilot.formatting.KINDS)
     ("agents", gettext_lazy("Agents"), "count"),
     ("p_wait", gettext_lazy("Probabilité d'attendre"), "rate"),
     ("p_abandon", gettext_lazy("Probabilité d'abandon"), "rate"),

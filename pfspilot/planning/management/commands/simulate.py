@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from pfspilot.cli import CliError, JsonCommand, positive_float
 from pfspilot.engine.simulation import SimulationInputError, simulate_stationary
-from pfspilot.indicators.formatting import fr_figure
+from pfspilot.formatting import fr_figure
 
 MAX_AGENTS = 1000
 MAX_CALLS = 5_000_000  # about 10 s and 500 MB at most

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from pfspilot.cli import CliError, JsonCommand, non_negative_float, parse_number, positive_float
 from pfspilot.engine import erlang
-from pfspilot.indicators.formatting import fr_figure
+from pfspilot.formatting import fr_figure
 from pfspilot.planning.management.commands.erlang import (
     engine_call,
     optional_positive,

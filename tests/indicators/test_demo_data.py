@@ -7,9 +7,8 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from pfspilot.contacts import demo
 from pfspilot.contacts.models import Call, Email
-from pfspilot.indicators import selectors
+from pfspilot.indicators import demo, selectors
 from pfspilot.indicators.models import DailyStats
 from pfspilot.people import demo as people_demo
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.template import Context, Template
 
-from pfspilot.indicators.formatting import KINDS, fr_figure, fr_number
+from pfspilot.formatting import KINDS, fr_figure, fr_number
 
 NNBSP, NBSP = "\u202f", "\u00a0"
 TEMPLATES = Path(__file__).resolve().parents[2] / "pfspilot"

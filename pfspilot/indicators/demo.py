@@ -1,5 +1,8 @@
 """Demo step: a synthetic year of the platform (calls, emails, surveys, activity) and its sums.
 
+It lives in `indicators` because it loads the records (through `contacts`) and then builds
+the sums from the frames in memory; `contacts` itself knows nothing of the indicators.
+
 Runs once: when calls exist it does nothing. The generated agents are the demo accounts
 (tc001…), so records attach to them and to their teams.
 """
@@ -11,20 +14,16 @@ import polars as pl
 from django.db.models import Max, Min
 from django.utils import timezone
 
+from pfspilot.contacts.models import Call
+from pfspilot.contacts.services import import_frame
 from pfspilot.engine import calendar
 from pfspilot.engine.synthetic import generate_year
-from pfspilot.indicators.formatting import fr_figure
-from pfspilot.indicators.models import DailyStats, HalfHourStats
-from pfspilot.indicators.services import (
-    aggregates_paused,
-    refresh_aggregates,
-    replace_aggregates,
-)
+from pfspilot.formatting import fr_figure
 from pfspilot.people.models import User
 from pfspilot.reference.selectors import parameters_in_force
 
-from .models import Call
-from .services import import_frame
+from .models import DailyStats, HalfHourStats
+from .services import aggregates_paused, refresh_aggregates, replace_aggregates
 
 KINDS = ("calls", "emails", "surveys", "activity")
 SOURCE = "demo"
