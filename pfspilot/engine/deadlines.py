@@ -31,12 +31,11 @@ from typing import Literal
 import polars as pl
 
 from pfspilot.engine.calendar import (
-    DAY_S,
     is_working_day,
     public_holidays,
     seconds_of_day,
 )
-from pfspilot.engine.records import PARIS
+from pfspilot.engine.records import DAY_S, PARIS
 
 CLOCKS = ("calendar", "business", "opening")
 ClockKind = Literal["calendar", "business", "opening"]

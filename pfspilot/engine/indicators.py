@@ -38,16 +38,14 @@ from datetime import date, datetime, timedelta
 import polars as pl
 
 from pfspilot.engine import deadlines
-from pfspilot.engine.calendar import (
-    DAY_S,
-    year_progress,
-)
+from pfspilot.engine.calendar import year_progress
 from pfspilot.engine.parameters import CogTargets, IndicatorParams, PlatformRules
 from pfspilot.engine.records import (
     ABANDONED,
     ACTIVITY,
     ANSWERED,
     CALLS,
+    DAY_S,
     EMAIL_COMPLAINT,
     EMAIL_LEVEL1,
     EMAILS,
