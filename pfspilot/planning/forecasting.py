@@ -72,7 +72,7 @@ def _close_cache(**kwargs):
     _local.histories = None
 
 
-def _history(start: dt.date, end: dt.date, rules: PlatformRules) -> engine.SlotHistory:
+def call_history(start: dt.date, end: dt.date, rules: PlatformRules) -> engine.SlotHistory:
     """Call history of the working days in [start, end), aggregated per half-hour."""
     cached = getattr(_local, "histories", None)
     key = (rules.opening, rules.closing)
@@ -101,7 +101,7 @@ def _engine_error(exc: engine.ForecastInputError) -> ForecastUnavailable:
     return ForecastUnavailable(_("Prévision impossible : %(raison)s.") % {"raison": str(exc)})
 
 
-def _as_override(o: ForecastOverride) -> engine.Override:
+def as_override(o: ForecastOverride) -> engine.Override:
     return engine.Override(
         slot=o.slot_start,
         factor=float(o.factor) if o.factor is not None else None,
@@ -110,7 +110,7 @@ def _as_override(o: ForecastOverride) -> engine.Override:
 
 
 def _overrides(day: dt.date) -> list[engine.Override]:
-    return [_as_override(o) for o in ForecastOverride.objects.filter(day=day)]
+    return [as_override(o) for o in ForecastOverride.objects.filter(day=day)]
 
 
 @dataclass(frozen=True)
@@ -205,7 +205,7 @@ def _percent(value: float) -> float | None:
 def forecast_report(day: dt.date) -> ForecastReport:
     """Forecast of `day` from the history strictly before it, with its backtest and estimates."""
     rules = platform_rules(day)
-    history = _history(day - dt.timedelta(days=HISTORY_DAYS), day + dt.timedelta(days=1), rules)
+    history = call_history(day - dt.timedelta(days=HISTORY_DAYS), day + dt.timedelta(days=1), rules)
     index = history.day_index(day)
     # A day to come has no actual calls, whatever the history holds (records dated in the
     # future are not facts): the page shows the forecast only.
@@ -243,7 +243,7 @@ def day_forecast(day: dt.date) -> DayForecast:
     message) without history. A closed day has zero arrivals in every slot.
     """
     rules = platform_rules(day)
-    past = _history(day - dt.timedelta(days=HISTORY_DAYS), day, rules)
+    past = call_history(day - dt.timedelta(days=HISTORY_DAYS), day, rules)
     if past.empty:
         raise _no_history()
     try:
@@ -419,7 +419,7 @@ def _forecast_calls(
         raise _engine_error(exc) from exc
     corrections: dict[dt.date, list[engine.Override]] = {}
     for o in ForecastOverride.objects.filter(day__gte=split, day__lte=last):
-        corrections.setdefault(o.day, []).append(_as_override(o))
+        corrections.setdefault(o.day, []).append(as_override(o))
     offered = 0.0
     for day in calendar.working_days(split, last):
         arrivals = model.predict(day)
@@ -496,7 +496,7 @@ def capacity(year: int, *, today: dt.date | None = None) -> CapacityReport:
     split = min(max(today, first), last + dt.timedelta(days=1))
     as_of = min(max(today, first), last)
     rules = platform_rules(as_of)
-    history = _history(min(first, split - dt.timedelta(days=HISTORY_DAYS)), split, rules)
+    history = call_history(min(first, split - dt.timedelta(days=HISTORY_DAYS)), split, rules)
     if history.empty:
         raise _no_history()
     actual = history.between(first, split)

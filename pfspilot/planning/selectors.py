@@ -30,13 +30,19 @@ from pfspilot.engine.dayplan import (
     timeline,
 )
 from pfspilot.engine.parameters import PlatformRules
-from pfspilot.engine.requirements import SLOT_HOURS, Demand, PlanningError, requirement
+from pfspilot.engine.requirements import (
+    SLOT_HOURS,
+    Demand,
+    PlanningError,
+    interval_pickups,
+    requirement,
+)
 from pfspilot.people.models import Role, User
 from pfspilot.reference.selectors import cog_targets, platform_rules
 
 from . import forecasting
-from .forecasting import DayForecast, ForecastUnavailable, _history, day_forecast
-from .models import Absence, DayPlan, ForecastOverride
+from .forecasting import DayForecast, ForecastUnavailable, call_history, day_forecast
+from .models import Absence, DayPlan, ForecastOverride, PlanComputation
 
 ACTIVITY_LABELS = {
     "phone": _lazy("Téléphone"),
@@ -152,7 +158,7 @@ def shrinkage_estimate(
     time count; without any such day (no activity imported) the plan assumes no shrinkage.
     """
     start = day - dt.timedelta(days=SHRINKAGE_DAYS)
-    history = _history(start, day, rules)
+    history = call_history(start, day, rules)
     logged = dict(
         AgentActivity.objects.filter(day__gte=start, day__lt=day)
         .values("day")
@@ -325,24 +331,83 @@ def day_lunch_moves(view: DayView) -> list[LunchMove]:
     return lunch_moves(view.result, view.inputs.rules)
 
 
+def erlang_by_slot(view: DayView) -> list[float]:
+    """Erlang A décroché of each half-hour of the plan shown (mean of its two quarters, 0–1)."""
+    quarters = interval_pickups(
+        view.inputs.demand, view.result.staffed_quarters, shrinkage=view.shrinkage
+    )
+    return [(quarters[2 * i] + quarters[2 * i + 1]) / 2 for i in range(len(view.result.slots))]
+
+
+def plan_computation(day: dt.date) -> PlanComputation | None:
+    """The background computation of the plan of `day` last asked for, if any."""
+    return PlanComputation.objects.filter(day=day).first()
+
+
+@dataclass(frozen=True)
+class StoredPlan:
+    """A stored plan as the week page shows it, read from its payload without any computing."""
+
+    result: DayPlanResult
+    simulation: dict | None
+    target: float
+    training: bool
+    computed_at: dt.datetime
+
+    @property
+    def status(self) -> str:
+        pickup = self.result.expected_pickup
+        return "met" if pickup is not None and pickup >= self.target else "missed"
+
+    @property
+    def shortfall_slots(self) -> list[dt.time]:
+        result = self.result
+        return [
+            slot
+            for slot, need, staffed in zip(
+                result.slots, result.required, result.staffed, strict=True
+            )
+            if staffed < need
+        ]
+
+
 @dataclass(frozen=True)
 class WeekDay:
     day: dt.date
-    view: DayView | None
-    error: str | None
+    plan: StoredPlan | None  # None: closed, or not computed yet
+    computation: PlanComputation | None
+    closed: bool
 
 
 def week_view(day: dt.date) -> list[WeekDay]:
-    """Monday to Friday of the week of `day`: expected décroché and the short half-hours."""
+    """Monday to Friday of the week of `day`: the stored plans and their validations, and the
+    computations waiting or running; nothing is computed (two queries)."""
     monday = day - dt.timedelta(days=day.weekday())
-    days = []
-    for offset in range(WEEK_DAYS):
-        current = monday + dt.timedelta(days=offset)
-        try:
-            days.append(WeekDay(current, day_view(current), None))
-        except PlanningError as exc:
-            days.append(WeekDay(current, None, str(exc)))
-    return days
+    days = [monday + dt.timedelta(days=offset) for offset in range(WEEK_DAYS)]
+    plans = {p.day: p for p in DayPlan.objects.filter(day__in=days)}
+    computations = {c.day: c for c in PlanComputation.objects.filter(day__in=days)}
+    week = []
+    for current in days:
+        stored = plans.get(current)
+        plan = None
+        if stored is not None:
+            payload = stored.payload
+            plan = StoredPlan(
+                result=result_from_payload(payload),
+                simulation=payload.get("simulation"),
+                target=float(payload["target"]),
+                training=bool(payload.get("training")),
+                computed_at=stored.computed_at,
+            )
+        week.append(
+            WeekDay(
+                current,
+                plan,
+                computations.get(current),
+                closed=not calendar.is_working_day(current),
+            )
+        )
+    return week
 
 
 # --------------------------------------------------------------------------- hourly capacity
@@ -393,7 +458,7 @@ def _hourly_need(report: forecasting.CapacityReport):
     first, last = dt.date(report.year, 1, 1), dt.date(report.year, 12, 31)
     rules = report.rules
     split = report.split
-    history = _history(
+    history = call_history(
         min(first, split - dt.timedelta(days=forecasting.HISTORY_DAYS)), split, rules
     )
     past = history.between(split - dt.timedelta(days=forecasting.HISTORY_DAYS), split)
@@ -408,7 +473,7 @@ def _hourly_need(report: forecasting.CapacityReport):
         raise PlanningError(str(exc)) from exc
     corrections: dict[dt.date, list] = {}
     for o in ForecastOverride.objects.filter(day__gte=split, day__lte=last):
-        corrections.setdefault(o.day, []).append(forecasting._as_override(o))
+        corrections.setdefault(o.day, []).append(forecasting.as_override(o))
     # A past day without any call imported is unknown, not a day without calls: left out.
     known = set(history.days)
     days = [d for d in calendar.working_days(first, last) if d >= split or d in known]

@@ -282,7 +282,7 @@ def test_it_forecasts_from_the_sums_what_it_forecasts_from_the_raw_calls():
     raw = engine.aggregate_calls(
         calls_frame(FEBRUARY[0], FEBRUARY[-1]), opening=rules.opening, closing=rules.closing
     )
-    stored = forecasting._history(FEBRUARY[0], MARCH_2, rules)
+    stored = forecasting.call_history(FEBRUARY[0], MARCH_2, rules)
     assert stored.days == raw.days == tuple(FEBRUARY)
     for name in engine.COUNT_COLUMNS:
         assert (getattr(stored, name) == getattr(raw, name)).all(), name
