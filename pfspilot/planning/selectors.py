@@ -54,7 +54,8 @@ GANTT_STEP = 5  # minutes per column of the timeline grid (the note's day has 8h
 # The note gives the training Thursdays but not their hours: the morning is assumed.
 TRAINING_HOURS = (dt.time(9, 0), dt.time(11, 0))
 WEEK_DAYS = 5
-SHRINKAGE_DAYS = 28  # calendar days of history behind the shrinkage estimate
+SHRINKAGE_DAYS = 28
+PLAN_AHEAD_DAYS = 5  # working days whose plans are computed in advance (tick, demo)  # calendar days of history behind the shrinkage estimate
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,14 @@ def next_working_day(today: dt.date) -> dt.date:
     while not calendar.is_working_day(day):
         day += dt.timedelta(days=1)
     return day
+
+
+def coming_working_days(today: dt.date) -> list[dt.date]:
+    """The `PLAN_AHEAD_DAYS` working days after `today`, whose plans are computed in advance."""
+    days = [next_working_day(today)]
+    while len(days) < PLAN_AHEAD_DAYS:
+        days.append(next_working_day(days[-1]))
+    return days
 
 
 def agents_on_duty(day: dt.date, *, training: bool = False) -> list[AgentInput]:

@@ -126,6 +126,20 @@ def plan_computation_run(*, day: dt.date, note_lunches_only: bool = False) -> Pl
     return computation
 
 
+def plan_coming_days(*, now: dt.datetime | None = None) -> int:
+    """Queues the plans of the next `selectors.PLAN_AHEAD_DAYS` working days that have neither a
+    stored plan nor a computation (even a failed one: a person looks at it); returns how many.
+
+    Idempotent: run every minute by `pfspilot tick`, it queues each day once."""
+    today = timezone.localtime(now or timezone.now()).date()
+    queued = 0
+    for day in selectors.coming_working_days(today):
+        if DayPlan.objects.filter(day=day).exists() or selectors.plan_computation(day):
+            continue
+        queued += plan_day_request(day=day)[1]
+    return queued
+
+
 def what_if(
     day: dt.date,
     *,
