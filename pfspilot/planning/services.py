@@ -1,20 +1,27 @@
-"""Writes of the day plan (solved and validated by a background task, then stored), and the
-thin services over the engine's validation (`engine.validation`) and what-if (`engine.whatif`)."""
+"""Writes of the planning app: the day plan (solved and validated by a background task, then
+stored), the managers' forecast corrections; and the thin services over the engine's validation
+(`engine.validation`) and what-if (`engine.whatif`)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pfspilot.engine import calendar, validation, whatif
 from pfspilot.engine.dayplan import result_to_payload
+from pfspilot.engine.forecast import slot_starts
 from pfspilot.engine.requirements import Demand, PlanningError
+from pfspilot.people.models import User
+from pfspilot.reference.selectors import platform_rules
 
 from . import selectors
-from .models import DayPlan, PlanComputation
+from .models import DayPlan, ForecastOverride, PlanComputation
 
 VALIDATION_REPLICATIONS = validation.VALIDATION_REPLICATIONS
 # A computation queued or running for longer than this has lost its worker: asked again, it is
@@ -138,6 +145,94 @@ def plan_coming_days(*, now: dt.datetime | None = None) -> int:
             continue
         queued += plan_day_request(day=day)[1]
     return queued
+
+
+def _parse_override(day, slot_start, factor, calls) -> tuple[Decimal | None, int | None]:
+    errors: dict[str, list[str]] = {}
+    if not calendar.is_working_day(day):
+        errors["day"] = [
+            _("Le %(jour)s est fermé (week-end ou jour férié).") % {"jour": f"{day:%d/%m/%Y}"}
+        ]
+    rules = platform_rules(day)
+    starts = slot_starts(rules.opening, rules.closing)
+    if slot_start is not None and slot_start not in starts:
+        errors["slot_start"] = [
+            _("La demi-heure doit commencer entre %(debut)s et %(fin)s, à l'heure ou à la demie.")
+            % {"debut": f"{rules.opening:%H:%M}", "fin": f"{starts[-1]:%H:%M}"}
+        ]
+    factor_value = calls_value = None
+    if (factor in (None, "")) == (calls in (None, "")):
+        errors["__all__"] = [_("Indiquez soit un coefficient, soit un nombre d'appels.")]
+    if factor not in (None, ""):
+        try:
+            factor_value = Decimal(str(factor).replace(",", "."))
+        except InvalidOperation:
+            errors["factor"] = [_("Le coefficient doit être un nombre (par exemple 1,2).")]
+        else:
+            if not factor_value.is_finite() or not Decimal("0") < factor_value < Decimal("1000"):
+                errors["factor"] = [
+                    _("Le coefficient doit être strictement positif et inférieur à 1 000.")
+                ]
+            elif factor_value != factor_value.quantize(Decimal("0.01")):
+                errors["factor"] = [_("Le coefficient a au plus deux décimales.")]
+    if calls not in (None, ""):
+        try:
+            calls_value = int(str(calls))
+        except ValueError:
+            errors["calls"] = [_("Le nombre d'appels doit être un entier positif ou nul.")]
+        else:
+            if calls_value < 0:
+                errors["calls"] = [_("Le nombre d'appels doit être un entier positif ou nul.")]
+    if errors:
+        raise ValidationError(errors)
+    return factor_value, calls_value
+
+
+@transaction.atomic
+def forecast_override_set(
+    *,
+    day: dt.date,
+    slot_start: dt.time | None,
+    factor=None,
+    calls=None,
+    reason: str = "",
+    created_by: User | None = None,
+) -> ForecastOverride:
+    """Records a correction for a day (`slot_start` None) or a half-hour; replaces an existing one.
+
+    Exactly one of `factor` (multiplies the forecast) and `calls` (replaces it) is given.
+    Raises ValidationError with French messages per field; nothing is written then.
+    """
+    factor_value, calls_value = _parse_override(day, slot_start, factor, calls)
+    reason = (reason or "").strip()
+    if len(reason) > 200:
+        raise ValidationError({"reason": [_("La raison fait au plus 200 caractères.")]})
+    existing = (
+        ForecastOverride.objects.select_for_update()
+        .filter(day=day)
+        .filter(Q(slot_start=slot_start) if slot_start is not None else Q(slot_start__isnull=True))
+        .first()
+    )
+    override = existing or ForecastOverride(day=day, slot_start=slot_start)
+    override.factor = factor_value
+    override.calls = calls_value
+    override.reason = reason
+    override.created_by = created_by
+    override.full_clean()
+    override.save()
+    return override
+
+
+@transaction.atomic
+def forecast_override_delete(*, override_id) -> dt.date:
+    """Deletes a correction; returns its day. French ValidationError if it does not exist."""
+    try:
+        override = ForecastOverride.objects.get(pk=int(override_id))
+    except (TypeError, ValueError, ForecastOverride.DoesNotExist):
+        raise ValidationError(_("Cette correction n'existe pas (ou plus).")) from None
+    day = override.day
+    override.delete()
+    return day
 
 
 def what_if(
