@@ -14,7 +14,6 @@ import argparse
 import datetime as dt
 import os
 import platform
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -23,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pfspilot.settings")
 
 import django  # noqa: E402
+from timing import time_page  # noqa: E402
 
 django.setup()
 
@@ -37,18 +37,6 @@ from pfspilot.planning import selectors, services  # noqa: E402
 from pfspilot.planning.models import DayPlan  # noqa: E402
 
 GOAL_S = 0.300
-
-
-def time_page(client: Client, url: str, requests: int, warmup: int) -> tuple[float, float]:
-    for _ in range(warmup):
-        assert client.get(url).status_code == 200, url
-    timings = []
-    for _ in range(requests):
-        started = time.perf_counter()
-        response = client.get(url)
-        timings.append(time.perf_counter() - started)
-        assert response.status_code == 200, url
-    return statistics.median(timings), max(timings)
 
 
 def main() -> None:
