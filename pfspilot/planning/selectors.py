@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -268,10 +269,56 @@ def _stored(day: dt.date, inputs: DayInputs) -> DayPlan | None:
     return plan
 
 
+def plan_inputs_payload(inputs: DayInputs) -> dict:
+    """The inputs a stored plan keeps, so its page shows it without re-reading the history."""
+    estimate = inputs.shrinkage_estimate
+    return {
+        "arrivals": list(inputs.demand.arrivals),
+        "aht_s": inputs.demand.aht_s,
+        "patience_s": inputs.demand.patience_s,
+        "ivr_share": inputs.demand.ivr_share,
+        "shrinkage_estimate": dataclasses.asdict(estimate) if estimate else None,
+    }
+
+
+def _stored_inputs(day: dt.date, plan: DayPlan) -> DayInputs | None:
+    """The inputs of a stored plan as computed with it; None for a plan stored without them or
+    whose half-hours no longer match the opening hours in force."""
+    payload = plan.payload
+    kept = payload.get("inputs")
+    rules = platform_rules(day)
+    slots = forecast_engine.slot_starts(rules.opening, rules.closing)
+    if kept is None or payload["slots"] != [f"{s:%H:%M}" for s in slots]:
+        return None
+    estimate = kept["shrinkage_estimate"]
+    return DayInputs(
+        day=day,
+        agents=[],  # the plan's own agents are in its payload
+        demand=Demand(
+            arrivals=list(kept["arrivals"]),
+            aht_s=kept["aht_s"],
+            patience_s=kept["patience_s"],
+            ivr_share=kept["ivr_share"],
+        ),
+        requirement=list(payload["required"]),
+        slots=list(slots),
+        rules=rules,
+        target=float(payload["target"]),
+        training=bool(payload.get("training")),
+        shrinkage_estimate=shrinkage.ShrinkageEstimate(**estimate) if estimate else None,
+    )
+
+
 def day_view(day: dt.date) -> DayView:
-    """The plan of `day` to show (stored one if any, else the A/B template, no solving)."""
-    inputs = day_inputs(day)
-    stored = _stored(day, inputs)
+    """The plan of `day` to show: the stored one with the inputs it was computed with (no
+    history read), else the A/B template on today's inputs (no solving, no simulation)."""
+    plan = DayPlan.objects.filter(day=day).first()
+    inputs = _stored_inputs(day, plan) if plan is not None else None
+    if inputs is None:
+        inputs = day_inputs(day)
+        stored = _stored(day, inputs)
+    else:
+        stored = plan
     if stored is not None:
         view = DayView(
             inputs,

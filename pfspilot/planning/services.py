@@ -62,6 +62,7 @@ def plan_day_for(
     payload["target"] = inputs.target
     payload["training"] = inputs.training
     payload["shrinkage"] = inputs.shrinkage
+    payload["inputs"] = selectors.plan_inputs_payload(inputs)
     payload["simulation"] = validate_plan(day, payload, demand=inputs.demand)
     with transaction.atomic():
         plan, _created = DayPlan.objects.update_or_create(day=day, defaults={"payload": payload})

@@ -323,3 +323,24 @@ def test_it_says_taux_d_indisponibilite_with_the_technical_term_in_a_tooltip(cli
     visible = re.sub(r"<[^>]+>", "", html)
     assert "shrinkage" not in visible.lower()
     assert '<span title="Terme technique : shrinkage">Taux d\'indisponibilité</span>' in html
+
+
+def test_a_stored_plan_is_shown_with_its_own_inputs_without_reading_the_history(
+    client_for, platform, run_tasks, monkeypatch
+):
+    client = client_for("maud")
+    optimise(run_tasks, client)
+    before = day_page(client).context
+
+    def no_history(*args, **kwargs):
+        raise AssertionError("history read for a stored plan")
+
+    monkeypatch.setattr(selectors, "day_inputs", no_history)
+    monkeypatch.setattr(selectors, "call_history", no_history)
+    response = day_page(client)
+    assert response.status_code == 200
+    assert response.context["chart"] == before["chart"]
+    assert response.context["validation"] == before["validation"]
+    assert response.context["pickup_percent"] == before["pickup_percent"]
+    what_if = client.get(reverse("planning:what_if"), {"jour": MARCH_2.isoformat(), "ajouter": "1"})
+    assert what_if.status_code == 200 and what_if.context["whatif"].agents == 6
