@@ -19,14 +19,21 @@ setup: $(STAMP)
 	$(BIN)/pfspilot demo
 
 run: setup
-	@echo "Serveur : http://$(HOST)  (Ctrl-C pour arrêter ; le worker d'imports tourne en arrière-plan)"
+	@echo "Serveur : http://$(HOST)  (Ctrl-C pour arrêter ; le worker des tâches et pfspilot tick tournent en arrière-plan)"
 	@$(BIN)/pfspilot reap_imports
 	@$(BIN)/pfspilot db_worker >var/worker.log 2>&1 & echo $$! > var/worker.pid; \
-	trap 'kill $$(cat var/worker.pid) 2>/dev/null' EXIT INT TERM; \
+	$(TICK_LOOP) >var/tick.log 2>&1 & echo $$! > var/tick.pid; \
+	trap 'kill $$(cat var/worker.pid) $$(cat var/tick.pid) 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/pfspilot runserver $(HOST)
+
+# `pfspilot tick` every minute (periodic work: today's sums, interrupted imports, coming plans);
+# in production, a cron line `* * * * * pfspilot tick` does the same.
+TICK_LOOP := while true; do $(BIN)/pfspilot tick; sleep 60; done
 
 worker: $(STAMP)
 	$(BIN)/pfspilot reap_imports
+	@mkdir -p var; $(TICK_LOOP) >var/tick.log 2>&1 & echo $$! > var/tick.pid; \
+	trap 'kill $$(cat var/tick.pid) 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/pfspilot db_worker
 
 lint: $(STAMP)

@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pfspilot.settings")
 
 import django  # noqa: E402
+from timing import time_page  # noqa: E402
 
 django.setup()
 
@@ -58,18 +59,6 @@ def ensure_demo() -> None:
     people_demo.load()
     demo.load(stdout=sys.stdout)
     print()
-
-
-def time_page(client: Client, url: str, requests: int, warmup: int) -> tuple[float, float]:
-    for _ in range(warmup):
-        assert client.get(url).status_code == 200, url
-    timings = []
-    for _ in range(requests):
-        started = time.perf_counter()
-        response = client.get(url)
-        timings.append(time.perf_counter() - started)
-        assert response.status_code == 200
-    return statistics.median(timings), max(timings)
 
 
 def _local(series: pd.Series) -> pd.Series:

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Absence, DayPlan, ForecastOverride
+from .models import Absence, DayPlan, ForecastOverride, PlanComputation
 
 
 @admin.register(Absence)
@@ -32,4 +32,23 @@ class DayPlanAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         # Plans come from the solver (page « Planification »), not from typing JSON.
+        return False
+
+
+@admin.register(PlanComputation)
+class PlanComputationAdmin(admin.ModelAdmin):
+    list_display = ["day", "status", "requested_at", "requested_by", "finished_at"]
+    list_filter = ["status"]
+    readonly_fields = [
+        "day",
+        "status",
+        "note_lunches_only",
+        "requested_at",
+        "requested_by",
+        "finished_at",
+        "error",
+    ]
+
+    def has_add_permission(self, request):
+        # Computations are queued by the planning pages and `pfspilot tick`, never typed in.
         return False

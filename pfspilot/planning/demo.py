@@ -4,8 +4,10 @@ Absences follow the rates the synthetic year draws (`engine.synthetic`): whole w
 with the month's probability, and sick days with the daily probability — only over the first
 two weeks, since a manager knows the sick notes in progress, not the future ones. Part-time
 days off are not recorded: the plan already pro-rates phone time by ETP. The plan of the next
-working day is then optimised and validated by simulation, so the day page shows it at once.
-Runs once: absences already recorded from today on, or a stored plan, are left as they are.
+working day is then optimised and validated by simulation, so the day page shows it at once, and
+the plans of the following working days (`selectors.PLAN_AHEAD_DAYS` in all) are queued for the
+worker that `make run` starts. Runs once: absences already recorded from today on, or a stored
+plan, are left as they are.
 """
 
 import datetime as dt
@@ -108,6 +110,7 @@ def load(stdout=None):
     day = selectors.next_working_day(today)
     if DayPlan.objects.filter(day=day).exists():
         write(f"Plan du {day:%d/%m/%Y} déjà calculé.")
+        _queue_coming_days(write)
         return recorded
     try:
         plan = services.plan_day_for(day)
@@ -125,4 +128,15 @@ def load(stdout=None):
         f"{fr_figure(payload['shrinkage'], 'rate')}, en "
         f"{fr_figure(time.perf_counter() - started, 'seconds')}."
     )
+    _queue_coming_days(write)
     return recorded
+
+
+def _queue_coming_days(write) -> None:
+    """The following working days' plans, computed by the worker (`pfspilot db_worker`)."""
+    queued = services.plan_coming_days()
+    if queued:
+        write(
+            f"Plans des {fr_figure(queued, 'count')} jours ouvrés suivants mis en calcul "
+            "(worker des tâches en arrière-plan)."
+        )

@@ -1,4 +1,7 @@
-"""Forecasts, forecast corrections and capacity: reads (selectors) and writes (services).
+"""Forecasts, forecast corrections and capacity: the reads of the forecast and capacity pages.
+
+The corrections are written by `services.forecast_override_set` / `forecast_override_delete`; the
+estimates themselves are the engine's (`engine.forecast`, `engine.capacity`).
 
 The call history is read from the half-hour sums the indicators app rebuilds after each import
 (`indicators.selectors.half_hour_counts`: a year is a million calls, too many to read per page,
@@ -13,12 +16,8 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import ValidationError
 from django.core.signals import request_finished, request_started
-from django.db import transaction
-from django.db.models import Q
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,7 +30,6 @@ from pfspilot.engine.parameters import CogTargets, PlatformRules
 from pfspilot.engine.records import EMAIL_LEVEL1
 from pfspilot.indicators.selectors import half_hour_counts
 from pfspilot.people import selectors as people_selectors
-from pfspilot.people.models import User
 from pfspilot.reference.selectors import cog_targets, platform_rules
 
 from .models import Absence, ForecastOverride
@@ -72,7 +70,7 @@ def _close_cache(**kwargs):
     _local.histories = None
 
 
-def _history(start: dt.date, end: dt.date, rules: PlatformRules) -> engine.SlotHistory:
+def call_history(start: dt.date, end: dt.date, rules: PlatformRules) -> engine.SlotHistory:
     """Call history of the working days in [start, end), aggregated per half-hour."""
     cached = getattr(_local, "histories", None)
     key = (rules.opening, rules.closing)
@@ -101,7 +99,7 @@ def _engine_error(exc: engine.ForecastInputError) -> ForecastUnavailable:
     return ForecastUnavailable(_("Prévision impossible : %(raison)s.") % {"raison": str(exc)})
 
 
-def _as_override(o: ForecastOverride) -> engine.Override:
+def as_override(o: ForecastOverride) -> engine.Override:
     return engine.Override(
         slot=o.slot_start,
         factor=float(o.factor) if o.factor is not None else None,
@@ -110,7 +108,7 @@ def _as_override(o: ForecastOverride) -> engine.Override:
 
 
 def _overrides(day: dt.date) -> list[engine.Override]:
-    return [_as_override(o) for o in ForecastOverride.objects.filter(day=day)]
+    return [as_override(o) for o in ForecastOverride.objects.filter(day=day)]
 
 
 @dataclass(frozen=True)
@@ -205,7 +203,7 @@ def _percent(value: float) -> float | None:
 def forecast_report(day: dt.date) -> ForecastReport:
     """Forecast of `day` from the history strictly before it, with its backtest and estimates."""
     rules = platform_rules(day)
-    history = _history(day - dt.timedelta(days=HISTORY_DAYS), day + dt.timedelta(days=1), rules)
+    history = call_history(day - dt.timedelta(days=HISTORY_DAYS), day + dt.timedelta(days=1), rules)
     index = history.day_index(day)
     # A day to come has no actual calls, whatever the history holds (records dated in the
     # future are not facts): the page shows the forecast only.
@@ -243,7 +241,7 @@ def day_forecast(day: dt.date) -> DayForecast:
     message) without history. A closed day has zero arrivals in every slot.
     """
     rules = platform_rules(day)
-    past = _history(day - dt.timedelta(days=HISTORY_DAYS), day, rules)
+    past = call_history(day - dt.timedelta(days=HISTORY_DAYS), day, rules)
     if past.empty:
         raise _no_history()
     try:
@@ -270,94 +268,6 @@ def _day_forecast(day: dt.date, slots, arrivals, handling: engine.HandlingEstima
 
 def overrides_for_day(day: dt.date) -> list[ForecastOverride]:
     return list(ForecastOverride.objects.filter(day=day).select_related("created_by"))
-
-
-def _parse_override(day, slot_start, factor, calls) -> tuple[Decimal | None, int | None]:
-    errors: dict[str, list[str]] = {}
-    if not calendar.is_working_day(day):
-        errors["day"] = [
-            _("Le %(jour)s est fermé (week-end ou jour férié).") % {"jour": f"{day:%d/%m/%Y}"}
-        ]
-    rules = platform_rules(day)
-    starts = engine.slot_starts(rules.opening, rules.closing)
-    if slot_start is not None and slot_start not in starts:
-        errors["slot_start"] = [
-            _("La demi-heure doit commencer entre %(debut)s et %(fin)s, à l'heure ou à la demie.")
-            % {"debut": f"{rules.opening:%H:%M}", "fin": f"{starts[-1]:%H:%M}"}
-        ]
-    factor_value = calls_value = None
-    if (factor in (None, "")) == (calls in (None, "")):
-        errors["__all__"] = [_("Indiquez soit un coefficient, soit un nombre d'appels.")]
-    if factor not in (None, ""):
-        try:
-            factor_value = Decimal(str(factor).replace(",", "."))
-        except InvalidOperation:
-            errors["factor"] = [_("Le coefficient doit être un nombre (par exemple 1,2).")]
-        else:
-            if not factor_value.is_finite() or not Decimal("0") < factor_value < Decimal("1000"):
-                errors["factor"] = [
-                    _("Le coefficient doit être strictement positif et inférieur à 1 000.")
-                ]
-            elif factor_value != factor_value.quantize(Decimal("0.01")):
-                errors["factor"] = [_("Le coefficient a au plus deux décimales.")]
-    if calls not in (None, ""):
-        try:
-            calls_value = int(str(calls))
-        except ValueError:
-            errors["calls"] = [_("Le nombre d'appels doit être un entier positif ou nul.")]
-        else:
-            if calls_value < 0:
-                errors["calls"] = [_("Le nombre d'appels doit être un entier positif ou nul.")]
-    if errors:
-        raise ValidationError(errors)
-    return factor_value, calls_value
-
-
-@transaction.atomic
-def forecast_override_set(
-    *,
-    day: dt.date,
-    slot_start: dt.time | None,
-    factor=None,
-    calls=None,
-    reason: str = "",
-    created_by: User | None = None,
-) -> ForecastOverride:
-    """Records a correction for a day (`slot_start` None) or a half-hour; replaces an existing one.
-
-    Exactly one of `factor` (multiplies the forecast) and `calls` (replaces it) is given.
-    Raises ValidationError with French messages per field; nothing is written then.
-    """
-    factor_value, calls_value = _parse_override(day, slot_start, factor, calls)
-    reason = (reason or "").strip()
-    if len(reason) > 200:
-        raise ValidationError({"reason": [_("La raison fait au plus 200 caractères.")]})
-    existing = (
-        ForecastOverride.objects.select_for_update()
-        .filter(day=day)
-        .filter(Q(slot_start=slot_start) if slot_start is not None else Q(slot_start__isnull=True))
-        .first()
-    )
-    override = existing or ForecastOverride(day=day, slot_start=slot_start)
-    override.factor = factor_value
-    override.calls = calls_value
-    override.reason = reason
-    override.created_by = created_by
-    override.full_clean()
-    override.save()
-    return override
-
-
-@transaction.atomic
-def forecast_override_delete(*, override_id) -> dt.date:
-    """Deletes a correction; returns its day. French ValidationError if it does not exist."""
-    try:
-        override = ForecastOverride.objects.get(pk=int(override_id))
-    except (TypeError, ValueError, ForecastOverride.DoesNotExist):
-        raise ValidationError(_("Cette correction n'existe pas (ou plus).")) from None
-    day = override.day
-    override.delete()
-    return day
 
 
 # --------------------------------------------------------------------------- capacity
@@ -419,7 +329,7 @@ def _forecast_calls(
         raise _engine_error(exc) from exc
     corrections: dict[dt.date, list[engine.Override]] = {}
     for o in ForecastOverride.objects.filter(day__gte=split, day__lte=last):
-        corrections.setdefault(o.day, []).append(_as_override(o))
+        corrections.setdefault(o.day, []).append(as_override(o))
     offered = 0.0
     for day in calendar.working_days(split, last):
         arrivals = model.predict(day)
@@ -496,7 +406,7 @@ def capacity(year: int, *, today: dt.date | None = None) -> CapacityReport:
     split = min(max(today, first), last + dt.timedelta(days=1))
     as_of = min(max(today, first), last)
     rules = platform_rules(as_of)
-    history = _history(min(first, split - dt.timedelta(days=HISTORY_DAYS)), split, rules)
+    history = call_history(min(first, split - dt.timedelta(days=HISTORY_DAYS)), split, rules)
     if history.empty:
         raise _no_history()
     actual = history.between(first, split)

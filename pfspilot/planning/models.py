@@ -96,3 +96,42 @@ class DayPlan(models.Model):
 
     def __str__(self):
         return f"Plan du {self.day:%d/%m/%Y}"
+
+
+class PlanComputation(models.Model):
+    """The background computation of a day's plan and its validation (`planning.tasks`): the
+    pages read it to show « Calcul en cours… » while the worker solves and simulates."""
+
+    class Status(models.TextChoices):
+        PENDING = "en_attente", _("En attente")
+        RUNNING = "en_cours", _("En cours")
+        DONE = "termine", _("Terminé")
+        FAILED = "echec", _("En échec")
+
+    day = models.DateField(_("jour"), unique=True)
+    status = models.CharField(
+        _("état"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    note_lunches_only = models.BooleanField(_("déjeuners aux créneaux de la note"), default=False)
+    requested_at = models.DateTimeField(_("demandé le"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        verbose_name=_("demandé par"),
+    )
+    finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
+    error = models.TextField(_("erreur"), blank=True)
+
+    class Meta:
+        verbose_name = _("calcul de plan")
+        verbose_name_plural = _("calculs de plan")
+        ordering = ["-day"]
+
+    def __str__(self):
+        return f"Calcul du plan du {self.day:%d/%m/%Y}"
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in (self.Status.PENDING, self.Status.RUNNING)

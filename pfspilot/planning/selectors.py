@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -30,13 +31,19 @@ from pfspilot.engine.dayplan import (
     timeline,
 )
 from pfspilot.engine.parameters import PlatformRules
-from pfspilot.engine.requirements import SLOT_HOURS, Demand, PlanningError, requirement
+from pfspilot.engine.requirements import (
+    SLOT_HOURS,
+    Demand,
+    PlanningError,
+    interval_pickups,
+    requirement,
+)
 from pfspilot.people.models import Role, User
 from pfspilot.reference.selectors import cog_targets, platform_rules
 
 from . import forecasting
-from .forecasting import DayForecast, ForecastUnavailable, _history, day_forecast
-from .models import Absence, DayPlan, ForecastOverride
+from .forecasting import DayForecast, ForecastUnavailable, call_history, day_forecast
+from .models import Absence, DayPlan, ForecastOverride, PlanComputation
 
 ACTIVITY_LABELS = {
     "phone": _lazy("Téléphone"),
@@ -48,7 +55,8 @@ GANTT_STEP = 5  # minutes per column of the timeline grid (the note's day has 8h
 # The note gives the training Thursdays but not their hours: the morning is assumed.
 TRAINING_HOURS = (dt.time(9, 0), dt.time(11, 0))
 WEEK_DAYS = 5
-SHRINKAGE_DAYS = 28  # calendar days of history behind the shrinkage estimate
+SHRINKAGE_DAYS = 28
+PLAN_AHEAD_DAYS = 5  # working days whose plans are computed in advance (tick, demo)  # calendar days of history behind the shrinkage estimate
 
 
 @dataclass(frozen=True)
@@ -74,6 +82,14 @@ def next_working_day(today: dt.date) -> dt.date:
     while not calendar.is_working_day(day):
         day += dt.timedelta(days=1)
     return day
+
+
+def coming_working_days(today: dt.date) -> list[dt.date]:
+    """The `PLAN_AHEAD_DAYS` working days after `today`, whose plans are computed in advance."""
+    days = [next_working_day(today)]
+    while len(days) < PLAN_AHEAD_DAYS:
+        days.append(next_working_day(days[-1]))
+    return days
 
 
 def agents_on_duty(day: dt.date, *, training: bool = False) -> list[AgentInput]:
@@ -152,7 +168,7 @@ def shrinkage_estimate(
     time count; without any such day (no activity imported) the plan assumes no shrinkage.
     """
     start = day - dt.timedelta(days=SHRINKAGE_DAYS)
-    history = _history(start, day, rules)
+    history = call_history(start, day, rules)
     logged = dict(
         AgentActivity.objects.filter(day__gte=start, day__lt=day)
         .values("day")
@@ -253,10 +269,56 @@ def _stored(day: dt.date, inputs: DayInputs) -> DayPlan | None:
     return plan
 
 
+def plan_inputs_payload(inputs: DayInputs) -> dict:
+    """The inputs a stored plan keeps, so its page shows it without re-reading the history."""
+    estimate = inputs.shrinkage_estimate
+    return {
+        "arrivals": list(inputs.demand.arrivals),
+        "aht_s": inputs.demand.aht_s,
+        "patience_s": inputs.demand.patience_s,
+        "ivr_share": inputs.demand.ivr_share,
+        "shrinkage_estimate": dataclasses.asdict(estimate) if estimate else None,
+    }
+
+
+def _stored_inputs(day: dt.date, plan: DayPlan) -> DayInputs | None:
+    """The inputs of a stored plan as computed with it; None for a plan stored without them or
+    whose half-hours no longer match the opening hours in force."""
+    payload = plan.payload
+    kept = payload.get("inputs")
+    rules = platform_rules(day)
+    slots = forecast_engine.slot_starts(rules.opening, rules.closing)
+    if kept is None or payload["slots"] != [f"{s:%H:%M}" for s in slots]:
+        return None
+    estimate = kept["shrinkage_estimate"]
+    return DayInputs(
+        day=day,
+        agents=[],  # the plan's own agents are in its payload
+        demand=Demand(
+            arrivals=list(kept["arrivals"]),
+            aht_s=kept["aht_s"],
+            patience_s=kept["patience_s"],
+            ivr_share=kept["ivr_share"],
+        ),
+        requirement=list(payload["required"]),
+        slots=list(slots),
+        rules=rules,
+        target=float(payload["target"]),
+        training=bool(payload.get("training")),
+        shrinkage_estimate=shrinkage.ShrinkageEstimate(**estimate) if estimate else None,
+    )
+
+
 def day_view(day: dt.date) -> DayView:
-    """The plan of `day` to show (stored one if any, else the A/B template, no solving)."""
-    inputs = day_inputs(day)
-    stored = _stored(day, inputs)
+    """The plan of `day` to show: the stored one with the inputs it was computed with (no
+    history read), else the A/B template on today's inputs (no solving, no simulation)."""
+    plan = DayPlan.objects.filter(day=day).first()
+    inputs = _stored_inputs(day, plan) if plan is not None else None
+    if inputs is None:
+        inputs = day_inputs(day)
+        stored = _stored(day, inputs)
+    else:
+        stored = plan
     if stored is not None:
         view = DayView(
             inputs,
@@ -325,24 +387,83 @@ def day_lunch_moves(view: DayView) -> list[LunchMove]:
     return lunch_moves(view.result, view.inputs.rules)
 
 
+def erlang_by_slot(view: DayView) -> list[float]:
+    """Erlang A décroché of each half-hour of the plan shown (mean of its two quarters, 0–1)."""
+    quarters = interval_pickups(
+        view.inputs.demand, view.result.staffed_quarters, shrinkage=view.shrinkage
+    )
+    return [(quarters[2 * i] + quarters[2 * i + 1]) / 2 for i in range(len(view.result.slots))]
+
+
+def plan_computation(day: dt.date) -> PlanComputation | None:
+    """The background computation of the plan of `day` last asked for, if any."""
+    return PlanComputation.objects.filter(day=day).first()
+
+
+@dataclass(frozen=True)
+class StoredPlan:
+    """A stored plan as the week page shows it, read from its payload without any computing."""
+
+    result: DayPlanResult
+    simulation: dict | None
+    target: float
+    training: bool
+    computed_at: dt.datetime
+
+    @property
+    def status(self) -> str:
+        pickup = self.result.expected_pickup
+        return "met" if pickup is not None and pickup >= self.target else "missed"
+
+    @property
+    def shortfall_slots(self) -> list[dt.time]:
+        result = self.result
+        return [
+            slot
+            for slot, need, staffed in zip(
+                result.slots, result.required, result.staffed, strict=True
+            )
+            if staffed < need
+        ]
+
+
 @dataclass(frozen=True)
 class WeekDay:
     day: dt.date
-    view: DayView | None
-    error: str | None
+    plan: StoredPlan | None  # None: closed, or not computed yet
+    computation: PlanComputation | None
+    closed: bool
 
 
 def week_view(day: dt.date) -> list[WeekDay]:
-    """Monday to Friday of the week of `day`: expected décroché and the short half-hours."""
+    """Monday to Friday of the week of `day`: the stored plans and their validations, and the
+    computations waiting or running; nothing is computed (two queries)."""
     monday = day - dt.timedelta(days=day.weekday())
-    days = []
-    for offset in range(WEEK_DAYS):
-        current = monday + dt.timedelta(days=offset)
-        try:
-            days.append(WeekDay(current, day_view(current), None))
-        except PlanningError as exc:
-            days.append(WeekDay(current, None, str(exc)))
-    return days
+    days = [monday + dt.timedelta(days=offset) for offset in range(WEEK_DAYS)]
+    plans = {p.day: p for p in DayPlan.objects.filter(day__in=days)}
+    computations = {c.day: c for c in PlanComputation.objects.filter(day__in=days)}
+    week = []
+    for current in days:
+        stored = plans.get(current)
+        plan = None
+        if stored is not None:
+            payload = stored.payload
+            plan = StoredPlan(
+                result=result_from_payload(payload),
+                simulation=payload.get("simulation"),
+                target=float(payload["target"]),
+                training=bool(payload.get("training")),
+                computed_at=stored.computed_at,
+            )
+        week.append(
+            WeekDay(
+                current,
+                plan,
+                computations.get(current),
+                closed=not calendar.is_working_day(current),
+            )
+        )
+    return week
 
 
 # --------------------------------------------------------------------------- hourly capacity
@@ -393,7 +514,7 @@ def _hourly_need(report: forecasting.CapacityReport):
     first, last = dt.date(report.year, 1, 1), dt.date(report.year, 12, 31)
     rules = report.rules
     split = report.split
-    history = _history(
+    history = call_history(
         min(first, split - dt.timedelta(days=forecasting.HISTORY_DAYS)), split, rules
     )
     past = history.between(split - dt.timedelta(days=forecasting.HISTORY_DAYS), split)
@@ -408,7 +529,7 @@ def _hourly_need(report: forecasting.CapacityReport):
         raise PlanningError(str(exc)) from exc
     corrections: dict[dt.date, list] = {}
     for o in ForecastOverride.objects.filter(day__gte=split, day__lte=last):
-        corrections.setdefault(o.day, []).append(forecasting._as_override(o))
+        corrections.setdefault(o.day, []).append(forecasting.as_override(o))
     # A past day without any call imported is unknown, not a day without calls: left out.
     known = set(history.days)
     days = [d for d in calendar.working_days(first, last) if d >= split or d in known]

@@ -1,59 +1,33 @@
-"""Writes of the day plan, and the what-if that recomputes a plan's décroché without solving."""
+"""Writes of the planning app: the day plan (solved and validated by a background task, then
+stored), the managers' forecast corrections; and the thin services over the engine's validation
+(`engine.validation`) and what-if (`engine.whatif`)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import time as clock
-from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
-import numpy as np
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pfspilot.engine import simulation as sim
-from pfspilot.engine.dayplan import (
-    extra_agent,
-    half_hour_means,
-    move_lunch,
-    result_to_payload,
-    shortfall,
-    staffing,
-)
-from pfspilot.engine.requirements import (
-    Demand,
-    PlanningError,
-    expected_pickup,
-    interval_pickups,
-    requirement,
-)
+from pfspilot.engine import calendar, validation, whatif
+from pfspilot.engine.dayplan import result_to_payload
+from pfspilot.engine.forecast import slot_starts
+from pfspilot.engine.requirements import Demand, PlanningError
+from pfspilot.people.models import User
+from pfspilot.reference.selectors import platform_rules
 
 from . import selectors
-from .models import DayPlan
+from .models import DayPlan, ForecastOverride, PlanComputation
 
-MAX_ADDED_AGENTS = 200
-VOLUME_FACTOR_RANGE = (0.1, 5.0)
-VALIDATION_REPLICATIONS = 20
-VALIDATION_SEED = 2026
-QUARTER_S = 900.0
-
-
-def _ready_agents(table: np.ndarray, shrinkage: float, rng: np.random.Generator) -> np.ndarray:
-    """Agents × quarters ready for calls: staffed × (1 − shrinkage) of the agents on the phone.
-
-    The count is rounded at random (its mean stays exact) and the ready agents are the first
-    ones of a random order, so the same agents stay ready from one quarter to the next: drawn
-    afresh each quarter, agents turning not ready mid-call would finish the call and the
-    simulation would lose less capacity than the shrinkage says.
-    """
-    if shrinkage <= 0 or table.size == 0:
-        return table
-    order = rng.permutation(table.shape[0])
-    ranked = table[order]
-    wanted = ranked.sum(axis=0) * (1 - shrinkage)
-    count = np.floor(wanted + rng.random(wanted.size))
-    ready = np.zeros_like(table)
-    ready[order] = ranked & (np.cumsum(ranked, axis=0) <= count[None, :])
-    return ready
+VALIDATION_REPLICATIONS = validation.VALIDATION_REPLICATIONS
+# A computation queued or running for longer than this has lost its worker: asked again, it is
+# queued again (a plan of the demo year takes about ten seconds of solving and one of simulation).
+STALE_AFTER = dt.timedelta(minutes=15)
+WhatIf = whatif.WhatIf
 
 
 def validate_plan(
@@ -61,91 +35,13 @@ def validate_plan(
     payload: dict,
     *,
     replications: int = VALIDATION_REPLICATIONS,
-    seed: int = VALIDATION_SEED,
+    seed: int = validation.VALIDATION_SEED,
     demand: Demand | None = None,
 ) -> dict:
-    """Simulates the day of a plan payload `replications` times (seeded) and sums it up.
-
-    Arrivals per half-hour, AHT, patience and IVR share come from the day's forecast (or
-    `demand`); each agent answers only during their phone quarters of the plan (lunch,
-    training and email taken out); with the payload's `shrinkage`, only staffed × (1 −
-    shrinkage) of the agents on the phone take calls in each quarter. Returns the simulated
-    décroché, abandonment and ASA with their 95 % intervals, next to the Erlang A expectation
-    of the same staffing, and per half-hour the simulated décroché and ready agents. Nothing
-    is written.
-    """
+    """`engine.validation.validate_plan` of a plan payload against the forecast of `day` (or
+    `demand`); PlanningError (French) without forecast. Nothing is written."""
     demand = demand or selectors.forecast_demand(day)[1]
-    shrinkage = float(payload.get("shrinkage") or 0.0)
-    if len(payload["slots"]) != len(demand.arrivals):
-        raise PlanningError(_("Le plan ne correspond pas aux demi-heures de la prévision."))
-    if replications < 2:
-        raise PlanningError(_("Il faut au moins deux réplications pour un intervalle."))
-    if not 0 <= shrinkage < 1:
-        raise PlanningError(_("Le taux d'indisponibilité doit être compris entre 0 et 100 %."))
-    started = clock.perf_counter()
-    n_slots = len(demand.arrivals)
-    agents = payload["agents"]
-    table = np.array(
-        [[code == "P" for code in agent["quarters"]] for agent in agents], dtype=bool
-    ).reshape(len(agents), 2 * n_slots)
-    replicas, ready = [], np.zeros(n_slots)
-    for child in np.random.SeedSequence(seed).spawn(replications):
-        draws, calls = child.spawn(2)
-        available = _ready_agents(table, shrinkage, np.random.default_rng(draws))
-        ready += available.sum(axis=0).reshape(n_slots, 2).mean(axis=1)
-        replicas += sim.simulate(
-            [2.0 * a for a in demand.arrivals],  # calls per half-hour → calls per hour
-            demand.aht_s,
-            demand.patience_s,
-            available,
-            ivr_share=demand.ivr_share,
-            slot_s=2 * QUARTER_S,
-            staffing_slot_s=QUARTER_S,
-            seed=int(calls.generate_state(1)[0]),
-        ).replications
-    per_rep = [rep.totals() for rep in replicas]
-    by_slot = [rep.by_slot() for rep in replicas]
-    offered = np.sum([s["offered"] for s in by_slot], axis=0)
-    picked = np.sum([s["answered"] + s["ivr"] for s in by_slot], axis=0)
-    staffed = table.sum(axis=0).tolist()
-    erlang_slots = interval_pickups(demand, staffed, shrinkage=shrinkage)
-
-    def figure(key: str) -> dict:
-        """Mean over the replications where the figure is known, and its 95 % interval."""
-        values = [r[key] for r in per_rep if r[key] is not None]
-        mean = float(np.mean(values)) if values else None
-        if key in sim.RATE_COUNTS:  # never [0, 0] when no replication saw an abandon
-            return {"mean": mean, "ci95": sim.rate_interval(per_rep, key)}
-        return {"mean": mean, "ci95": sim.confidence_interval(values)}
-
-    return {
-        "replications": replications,
-        "seed": seed,
-        "shrinkage": shrinkage,
-        "offered_per_day": float(np.mean([r["offered"] for r in per_rep])),
-        "pickup": figure("pickup_rate"),
-        "p_abandon": figure("p_abandon"),
-        "asa_answered_s": figure("asa_answered_s"),
-        "erlang_pickup": expected_pickup(demand, staffed, shrinkage=shrinkage),
-        "slots": {
-            "pickup": [float(p / o) if o else None for p, o in zip(picked, offered, strict=True)],
-            "erlang_pickup": [
-                (erlang_slots[2 * i] + erlang_slots[2 * i + 1]) / 2 for i in range(n_slots)
-            ],
-            "staffed": half_hour_means(staffed),
-            "ready": (ready / replications).tolist(),
-        },
-        "elapsed_s": clock.perf_counter() - started,
-    }
-
-
-def view_validation(view: selectors.DayView) -> dict:
-    """The simulation of the plan a page shows: stored with the optimised plan, else computed
-    for the A/B template (a few tenths of a second for the whole platform)."""
-    if view.simulation is not None:
-        return view.simulation
-    payload = result_to_payload(view.result) | {"shrinkage": view.shrinkage}
-    return validate_plan(view.inputs.day, payload, demand=view.inputs.demand)
+    return validation.validate_plan(payload, demand, replications=replications, seed=seed)
 
 
 def plan_day_for(
@@ -166,29 +62,178 @@ def plan_day_for(
     payload["target"] = inputs.target
     payload["training"] = inputs.training
     payload["shrinkage"] = inputs.shrinkage
+    payload["inputs"] = selectors.plan_inputs_payload(inputs)
     payload["simulation"] = validate_plan(day, payload, demand=inputs.demand)
     with transaction.atomic():
         plan, _created = DayPlan.objects.update_or_create(day=day, defaults={"payload": payload})
     return plan
 
 
-@dataclass(frozen=True)
-class WhatIf:
-    slots: list[dt.time]
-    required: list[int]
-    staffed: list[float]
-    base_staffed: list[float]
-    expected_pickup: float
-    base_expected_pickup: float
-    target: float
-    shortfall: float
-    base_shortfall: float
-    agents: int
-    base_agents: int
+def plan_day_request(
+    *, day: dt.date, note_lunches_only: bool = False, requested_by=None
+) -> tuple[PlanComputation, bool]:
+    """Queues the computation of the plan of `day` (`tasks.compute_day_plan`) once committed.
 
-    @property
-    def status(self) -> str:
-        return "met" if self.expected_pickup >= self.target else "missed"
+    Returns (computation, queued): a computation already waiting or running for less than
+    `STALE_AFTER` is left as it is (queued False). Raises PlanningError (French) for a closed
+    day; nothing is written then.
+    """
+    if not calendar.is_working_day(day):
+        raise PlanningError(
+            _("Le %(jour)s est fermé (week-end ou jour férié) : pas de plan.")
+            % {"jour": f"{day:%d/%m/%Y}"}
+        )
+    from .tasks import compute_day_plan
+
+    now = timezone.now()
+    with transaction.atomic():
+        computation = PlanComputation.objects.select_for_update().filter(day=day).first()
+        if (
+            computation is not None
+            and computation.in_progress
+            and now - computation.requested_at < STALE_AFTER
+        ):
+            return computation, False
+        computation = computation or PlanComputation(day=day)
+        computation.status = PlanComputation.Status.PENDING
+        computation.note_lunches_only = note_lunches_only
+        computation.requested_at = now
+        computation.requested_by = requested_by
+        computation.finished_at = None
+        computation.error = ""
+        computation.save()
+        transaction.on_commit(lambda: compute_day_plan.enqueue(day.isoformat(), note_lunches_only))
+    return computation, True
+
+
+def plan_computation_run(*, day: dt.date, note_lunches_only: bool = False) -> PlanComputation:
+    """The worker's part: solves and validates the plan of `day` (`plan_day_for`), recording
+    the computation's progress; a PlanningError is kept as the computation's French error."""
+    computation, _created = PlanComputation.objects.get_or_create(
+        day=day, defaults={"requested_at": timezone.now()}
+    )
+    PlanComputation.objects.filter(pk=computation.pk).update(
+        status=PlanComputation.Status.RUNNING, note_lunches_only=note_lunches_only
+    )
+    status, error = PlanComputation.Status.DONE, ""
+    try:
+        plan_day_for(day, note_lunches_only=note_lunches_only)
+    except PlanningError as exc:
+        status, error = PlanComputation.Status.FAILED, str(exc)
+    except Exception:
+        PlanComputation.objects.filter(pk=computation.pk).update(
+            status=PlanComputation.Status.FAILED,
+            error=_("Erreur inattendue pendant le calcul : voir le journal des tâches."),
+            finished_at=timezone.now(),
+        )
+        raise
+    PlanComputation.objects.filter(pk=computation.pk).update(
+        status=status, error=error, finished_at=timezone.now()
+    )
+    computation.refresh_from_db()
+    return computation
+
+
+def plan_coming_days(*, now: dt.datetime | None = None) -> int:
+    """Queues the plans of the next `selectors.PLAN_AHEAD_DAYS` working days that have neither a
+    stored plan nor a computation (even a failed one: a person looks at it); returns how many.
+
+    Idempotent: run every minute by `pfspilot tick`, it queues each day once."""
+    today = timezone.localtime(now or timezone.now()).date()
+    queued = 0
+    for day in selectors.coming_working_days(today):
+        if DayPlan.objects.filter(day=day).exists() or selectors.plan_computation(day):
+            continue
+        queued += plan_day_request(day=day)[1]
+    return queued
+
+
+def _parse_override(day, slot_start, factor, calls) -> tuple[Decimal | None, int | None]:
+    errors: dict[str, list[str]] = {}
+    if not calendar.is_working_day(day):
+        errors["day"] = [
+            _("Le %(jour)s est fermé (week-end ou jour férié).") % {"jour": f"{day:%d/%m/%Y}"}
+        ]
+    rules = platform_rules(day)
+    starts = slot_starts(rules.opening, rules.closing)
+    if slot_start is not None and slot_start not in starts:
+        errors["slot_start"] = [
+            _("La demi-heure doit commencer entre %(debut)s et %(fin)s, à l'heure ou à la demie.")
+            % {"debut": f"{rules.opening:%H:%M}", "fin": f"{starts[-1]:%H:%M}"}
+        ]
+    factor_value = calls_value = None
+    if (factor in (None, "")) == (calls in (None, "")):
+        errors["__all__"] = [_("Indiquez soit un coefficient, soit un nombre d'appels.")]
+    if factor not in (None, ""):
+        try:
+            factor_value = Decimal(str(factor).replace(",", "."))
+        except InvalidOperation:
+            errors["factor"] = [_("Le coefficient doit être un nombre (par exemple 1,2).")]
+        else:
+            if not factor_value.is_finite() or not Decimal("0") < factor_value < Decimal("1000"):
+                errors["factor"] = [
+                    _("Le coefficient doit être strictement positif et inférieur à 1 000.")
+                ]
+            elif factor_value != factor_value.quantize(Decimal("0.01")):
+                errors["factor"] = [_("Le coefficient a au plus deux décimales.")]
+    if calls not in (None, ""):
+        try:
+            calls_value = int(str(calls))
+        except ValueError:
+            errors["calls"] = [_("Le nombre d'appels doit être un entier positif ou nul.")]
+        else:
+            if calls_value < 0:
+                errors["calls"] = [_("Le nombre d'appels doit être un entier positif ou nul.")]
+    if errors:
+        raise ValidationError(errors)
+    return factor_value, calls_value
+
+
+@transaction.atomic
+def forecast_override_set(
+    *,
+    day: dt.date,
+    slot_start: dt.time | None,
+    factor=None,
+    calls=None,
+    reason: str = "",
+    created_by: User | None = None,
+) -> ForecastOverride:
+    """Records a correction for a day (`slot_start` None) or a half-hour; replaces an existing one.
+
+    Exactly one of `factor` (multiplies the forecast) and `calls` (replaces it) is given.
+    Raises ValidationError with French messages per field; nothing is written then.
+    """
+    factor_value, calls_value = _parse_override(day, slot_start, factor, calls)
+    reason = (reason or "").strip()
+    if len(reason) > 200:
+        raise ValidationError({"reason": [_("La raison fait au plus 200 caractères.")]})
+    existing = (
+        ForecastOverride.objects.select_for_update()
+        .filter(day=day)
+        .filter(Q(slot_start=slot_start) if slot_start is not None else Q(slot_start__isnull=True))
+        .first()
+    )
+    override = existing or ForecastOverride(day=day, slot_start=slot_start)
+    override.factor = factor_value
+    override.calls = calls_value
+    override.reason = reason
+    override.created_by = created_by
+    override.full_clean()
+    override.save()
+    return override
+
+
+@transaction.atomic
+def forecast_override_delete(*, override_id) -> dt.date:
+    """Deletes a correction; returns its day. French ValidationError if it does not exist."""
+    try:
+        override = ForecastOverride.objects.get(pk=int(override_id))
+    except (TypeError, ValueError, ForecastOverride.DoesNotExist):
+        raise ValidationError(_("Cette correction n'existe pas (ou plus).")) from None
+    day = override.day
+    override.delete()
+    return day
 
 
 def what_if(
@@ -199,62 +244,21 @@ def what_if(
     remove_agents: list | None = None,
     volume_factor: float = 1.0,
 ) -> WhatIf:
-    """The day's plan with lunches moved, agents added or removed and the volume scaled.
-
-    Recomputed at once with Erlang A on the modified staffing, without solving again;
-    `moves` maps an agent id to a new lunch start. Nothing is written.
-    """
-    moves = moves or {}
-    remove = {str(a) for a in (remove_agents or [])}
-    if not 0 <= add_agents <= MAX_ADDED_AGENTS:
-        raise PlanningError(
-            _("Le nombre d'agents ajoutés doit être compris entre 0 et %(max)s.")
-            % {"max": MAX_ADDED_AGENTS}
-        )
-    low, high = VOLUME_FACTOR_RANGE
-    if not low <= volume_factor <= high:
-        raise PlanningError(
-            _("Le coefficient de volume doit être compris entre %(bas)s et %(haut)s.")
-            % {"bas": low, "haut": high}
-        )
+    """The day's plan (stored, else the A/B day) with lunches moved, agents added or removed and
+    the volume scaled: `engine.whatif.what_if`, Erlang A without solving. Nothing is written."""
+    whatif.check_what_if(add_agents, volume_factor)
     view = selectors.day_view(day)
-    inputs, base = view.inputs, view.result
-    known = {str(a.id) for a in base.agents}
-    unknown = (remove | {str(a) for a in moves}) - known
-    if unknown:
-        raise PlanningError(
-            _("Agent inconnu dans le plan du jour : %(ids)s.") % {"ids": ", ".join(sorted(unknown))}
-        )
-    plans = []
-    for agent in base.agents:
-        if str(agent.id) in remove:
-            continue
-        start = moves.get(agent.id, moves.get(str(agent.id)))
-        if start is not None:
-            options = selectors.plan_options(inputs, note_lunches_only=view.note_lunches_only)
-            agent = move_lunch(agent, start, inputs.slots, inputs.rules, options)
-        plans.append(agent)
-    added = [extra_agent(n, plans, inputs.slots, inputs.rules) for n in range(1, add_agents + 1)]
-    plans += added
-    n_quarters = len(base.staffed_quarters)
-    staffed = staffing(plans, n_quarters)
-    demand = inputs.demand.scaled(volume_factor)
-    rate = view.shrinkage
-    required = (
-        requirement(demand, inputs.target, shrinkage=rate)
-        if volume_factor != 1.0
-        else base.required
-    )
-    return WhatIf(
+    inputs = view.inputs
+    return whatif.what_if(
+        view.result,
+        demand=inputs.demand,
         slots=inputs.slots,
-        required=required,
-        staffed=half_hour_means(staffed),
-        base_staffed=base.staffed,
-        expected_pickup=expected_pickup(demand, staffed, shrinkage=rate),
-        base_expected_pickup=expected_pickup(inputs.demand, base.staffed_quarters, shrinkage=rate),
+        rules=inputs.rules,
+        options=selectors.plan_options(inputs, note_lunches_only=view.note_lunches_only),
         target=inputs.target,
-        shortfall=shortfall(required, staffed),
-        base_shortfall=shortfall(base.required, base.staffed_quarters),
-        agents=len(plans),
-        base_agents=len(base.agents),
+        shrinkage=view.shrinkage,
+        moves=moves,
+        add_agents=add_agents,
+        remove_agents=remove_agents,
+        volume_factor=volume_factor,
     )

@@ -7,6 +7,7 @@ app_name = "planning"
 urlpatterns = [
     path("", views.day, name="day"),
     path("optimiser/", views.optimise, name="optimise"),
+    path("calcul/", views.plan_status, name="plan_status"),
     path("simulation/", views.what_if, name="what_if"),
     path("semaine/", views.week, name="week"),
     path("prevision/", views_forecast.forecast, name="forecast"),

@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from pfspilot.engine import calendar
 from pfspilot.engine.dayplan import template_lunches
 from pfspilot.engine.requirements import PlanningError
-from pfspilot.formatting import fr_figure
 from pfspilot.people.access import requires
 
 from . import selectors, services
@@ -53,6 +52,10 @@ def _day_url(day: dt.date) -> str:
     return f"{reverse('planning:day')}?jour={day.isoformat()}"
 
 
+def _week_url(day: dt.date) -> str:
+    return f"{reverse('planning:week')}?jour={day.isoformat()}"
+
+
 def _chart(view) -> dict:
     result = view.result
     return {
@@ -63,9 +66,11 @@ def _chart(view) -> dict:
     }
 
 
-def _rows(view, simulation: dict) -> list[dict]:
+def _rows(view, simulation: dict | None) -> list[dict]:
+    """One row per half-hour; without a stored validation, the simulated décroché is unknown."""
     result = view.result
-    slots = simulation["slots"]
+    erlang = simulation["slots"]["erlang_pickup"] if simulation else selectors.erlang_by_slot(view)
+    simulated = simulation["slots"]["pickup"] if simulation else [None] * len(result.slots)
     return [
         {
             "slot": slot,
@@ -81,8 +86,8 @@ def _rows(view, simulation: dict) -> list[dict]:
             view.inputs.demand.arrivals,
             result.required,
             result.staffed,
-            slots["erlang_pickup"],
-            slots["pickup"],
+            erlang,
+            simulated,
             strict=True,
         )
     ]
@@ -184,7 +189,7 @@ def day(request):
     view = error = simulation = None
     try:
         view = selectors.day_view(day)
-        simulation = services.view_validation(view)
+        simulation = view.simulation
     except PlanningError as exc:
         error = str(exc)
         view = None
@@ -208,27 +213,57 @@ def day(request):
         "volume_steps": VOLUME_STEPS,
         "previous_day": day - dt.timedelta(days=1),
         "next_day": day + dt.timedelta(days=1),
+        "computation": selectors.plan_computation(day),
     }
     return render(request, "planning/day.html", context, status=400 if day_error else 200)
 
 
 @requires({"POST": "plan.reoptimise"})
 def optimise(request):
+    """Queues the plan's computation (solving and simulation run in the worker), then redirects."""
     day, day_error = _parse_day(request.POST.get("jour"))
+    back = _week_url(day) if request.POST.get("retour") == "semaine" else _day_url(day)
     if day_error:
         messages.error(request, day_error)
-        return redirect(_day_url(day))
+        return redirect(back)
     try:
-        plan = services.plan_day_for(day, note_lunches_only=bool(request.POST.get("creneaux_note")))
+        _computation, queued = services.plan_day_request(
+            day=day,
+            note_lunches_only=bool(request.POST.get("creneaux_note")),
+            requested_by=request.user,
+        )
     except PlanningError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(
-            request,
-            _("Plan optimisé enregistré (%(duree)s de calcul).")
-            % {"duree": fr_figure(plan.payload["solve_time_s"], "seconds")},
-        )
-    return redirect(_day_url(day))
+        if queued:
+            messages.success(
+                request,
+                _("Calcul du plan du %(jour)s lancé : la page se met à jour à la fin du calcul.")
+                % {"jour": f"{day:%d/%m/%Y}"},
+            )
+        else:
+            messages.info(
+                request,
+                _("Le plan du %(jour)s est déjà en cours de calcul.") % {"jour": f"{day:%d/%m/%Y}"},
+            )
+    return redirect(back)
+
+
+@requires("planning")
+def plan_status(request):
+    """The progress of a plan's computation, polled by htmx; once it has ended, the page reloads
+    (`HX-Refresh`) to show the stored plan or the error."""
+    day, day_error = _parse_day(request.GET.get("jour"))
+    computation = None if day_error else selectors.plan_computation(day)
+    response = render(
+        request,
+        "planning/partials/plan_status.html",
+        {"day": day, "computation": computation},
+        status=400 if day_error else 200,
+    )
+    if computation is None or not computation.in_progress:
+        response["HX-Refresh"] = "true"
+    return response
 
 
 def _what_if_params(data) -> dict:
@@ -285,15 +320,17 @@ def what_if(request):
 
 @requires("planning")
 def week(request):
+    """The stored plans of the week; a day without one offers « Calculer » (a GET writes nothing)."""
     day, day_error = _parse_day(request.GET.get("jour"))
     days = selectors.week_view(day)
     rows = [
         {
             "day": d.day,
-            "view": d.view,
-            "error": d.error,
-            "percent": _percent(d.view.result.expected_pickup) if d.view else None,
-            "validation": _validation(services.view_validation(d.view)) if d.view else None,
+            "plan": d.plan,
+            "closed": d.closed,
+            "computation": d.computation,
+            "percent": _percent(d.plan.result.expected_pickup) if d.plan else None,
+            "validation": _validation(d.plan.simulation) if d.plan else None,
         }
         for d in days
     ]

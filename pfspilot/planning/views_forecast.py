@@ -16,7 +16,7 @@ from pfspilot.engine.forecast import slot_starts
 from pfspilot.people.access import requires
 from pfspilot.reference.selectors import platform_rules
 
-from . import forecasting
+from . import forecasting, services
 from .selectors import SHRINKAGE_DAYS, capacity_page, next_working_day
 from .views import parse_day
 
@@ -61,7 +61,7 @@ def forecast(request):
     if request.method == "POST" and not day_error and form.is_valid():
         data = form.cleaned_data
         try:
-            forecasting.forecast_override_set(
+            services.forecast_override_set(
                 day=day,
                 slot_start=dt.time.fromisoformat(data["slot_start"])
                 if data["slot_start"]
@@ -100,7 +100,7 @@ def forecast(request):
 @requires({"POST": "forecast.override"})
 def forecast_override_delete(request):
     try:
-        day = forecasting.forecast_override_delete(override_id=request.POST.get("override"))
+        day = services.forecast_override_delete(override_id=request.POST.get("override"))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         day, _error = _parse_day(request.POST.get("jour"))

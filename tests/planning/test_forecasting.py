@@ -12,7 +12,7 @@ from pfspilot.contacts.selectors import calls_frame
 from pfspilot.engine import calendar
 from pfspilot.engine import forecast as engine
 from pfspilot.indicators.services import refresh_aggregates
-from pfspilot.planning import forecasting
+from pfspilot.planning import forecasting, services
 from pfspilot.planning.models import Absence, ForecastOverride
 from tests.timeutil import utc
 
@@ -96,10 +96,10 @@ def test_it_does_not_learn_from_the_day_itself():
 @pytest.mark.django_db
 def test_it_applies_the_managers_corrections(personas):
     make_history()
-    forecasting.forecast_override_set(
+    services.forecast_override_set(
         day=MARCH_2, slot_start=None, factor="1,5", created_by=personas["maud"]
     )
-    forecasting.forecast_override_set(day=MARCH_2, slot_start=dt.time(9, 30), calls=7)
+    services.forecast_override_set(day=MARCH_2, slot_start=dt.time(9, 30), calls=7)
     forecast = forecasting.day_forecast(MARCH_2)
     assert forecast.arrivals[0] == pytest.approx(4.5)
     assert forecast.arrivals[1] == 7.0
@@ -112,8 +112,8 @@ def test_it_applies_the_managers_corrections(personas):
 
 @pytest.mark.django_db
 def test_it_replaces_the_correction_of_the_same_slot():
-    first = forecasting.forecast_override_set(day=MARCH_2, slot_start=None, factor=Decimal("2"))
-    second = forecasting.forecast_override_set(day=MARCH_2, slot_start=None, calls=100)
+    first = services.forecast_override_set(day=MARCH_2, slot_start=None, factor=Decimal("2"))
+    second = services.forecast_override_set(day=MARCH_2, slot_start=None, calls=100)
     assert first.pk == second.pk
     assert ForecastOverride.objects.get().calls == 100
     assert ForecastOverride.objects.get().factor is None
@@ -137,20 +137,20 @@ def test_it_replaces_the_correction_of_the_same_slot():
 )
 def test_it_rejects_bad_corrections_in_french(day, slot, factor, calls, field, message):
     with pytest.raises(ValidationError) as info:
-        forecasting.forecast_override_set(day=day, slot_start=slot, factor=factor, calls=calls)
+        services.forecast_override_set(day=day, slot_start=slot, factor=factor, calls=calls)
     assert message in " ".join(info.value.message_dict[field])
     assert ForecastOverride.objects.count() == 0
 
 
 @pytest.mark.django_db
 def test_it_deletes_a_correction_and_refuses_an_unknown_one():
-    override = forecasting.forecast_override_set(day=MARCH_2, slot_start=None, factor="2")
-    assert forecasting.forecast_override_delete(override_id=str(override.pk)) == MARCH_2
+    override = services.forecast_override_set(day=MARCH_2, slot_start=None, factor="2")
+    assert services.forecast_override_delete(override_id=str(override.pk)) == MARCH_2
     assert ForecastOverride.objects.count() == 0
     with pytest.raises(ValidationError, match="n'existe pas"):
-        forecasting.forecast_override_delete(override_id=override.pk)
+        services.forecast_override_delete(override_id=override.pk)
     with pytest.raises(ValidationError, match="n'existe pas"):
-        forecasting.forecast_override_delete(override_id="abc")
+        services.forecast_override_delete(override_id="abc")
 
 
 def _emails():
@@ -282,7 +282,7 @@ def test_it_forecasts_from_the_sums_what_it_forecasts_from_the_raw_calls():
     raw = engine.aggregate_calls(
         calls_frame(FEBRUARY[0], FEBRUARY[-1]), opening=rules.opening, closing=rules.closing
     )
-    stored = forecasting._history(FEBRUARY[0], MARCH_2, rules)
+    stored = forecasting.call_history(FEBRUARY[0], MARCH_2, rules)
     assert stored.days == raw.days == tuple(FEBRUARY)
     for name in engine.COUNT_COLUMNS:
         assert (getattr(stored, name) == getattr(raw, name)).all(), name

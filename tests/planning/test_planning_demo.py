@@ -13,7 +13,7 @@ from pfspilot.engine.synthetic import LEAVE, SICK
 from pfspilot.people import demo as people_demo
 from pfspilot.people.models import Role, User
 from pfspilot.planning import demo
-from pfspilot.planning.models import Absence, DayPlan
+from pfspilot.planning.models import Absence, DayPlan, PlanComputation
 from tests.planning.dayplan_data import make_history
 
 pytestmark = pytest.mark.django_db
@@ -66,6 +66,10 @@ def test_it_records_absences_and_plans_the_next_working_day():
     text = out.getvalue()
     assert "181 absences enregistrées (congés sur 8 semaines, arrêts maladie sur 10" in text
     assert f"Plan optimisé du 03/03/2026 : {len(planned)} agents, décroché attendu" in text
+    # The next working days are queued for the worker (Wednesday 4 to Monday 9 March).
+    assert "Plans des 4 jours ouvrés suivants mis en calcul" in text
+    queued = PlanComputation.objects.filter(status="en_attente").values_list("day", flat=True)
+    assert sorted(queued) == [dt.date(2026, 3, d) for d in (4, 5, 6, 9)]
 
     again = io.StringIO()
     with time_machine.travel(MONDAY, tick=False):
@@ -73,6 +77,8 @@ def test_it_records_absences_and_plans_the_next_working_day():
     assert Absence.objects.count() == 181 and DayPlan.objects.count() == 1
     assert "absences déjà enregistrées" in again.getvalue()
     assert "Plan du 03/03/2026 déjà calculé." in again.getvalue()
+    assert "mis en calcul" not in again.getvalue()
+    assert PlanComputation.objects.count() == 4
 
 
 def test_it_draws_absences_at_the_synthetic_rates():

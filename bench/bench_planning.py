@@ -1,0 +1,89 @@
+"""Planning pages and the dashboard on the demo year: server time per GET (goal: under 300 ms).
+
+    .venv/bin/python bench/bench_planning.py [--requests 7] [--warmup 2]
+
+Uses the project's database (SQLite in var/, or DATABASE_URL); run `pfspilot demo` first. The
+plans of the week are computed first as the worker would (`planning.tasks.compute_day_plan`,
+outside the timing): pages read stored plans and validations, they never solve or simulate.
+Each page is timed server-side with Django's test client (median and max of the requests after
+warm-up, logged in as the manager); the solve + simulation of one plan, which now runs in the
+worker, is timed once apart.
+"""
+
+import argparse
+import datetime as dt
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pfspilot.settings")
+
+import django  # noqa: E402
+from timing import time_page  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from pfspilot.contacts.models import Call  # noqa: E402
+from pfspilot.engine import calendar  # noqa: E402
+from pfspilot.people.models import User  # noqa: E402
+from pfspilot.planning import selectors, services  # noqa: E402
+from pfspilot.planning.models import DayPlan  # noqa: E402
+
+GOAL_S = 0.300
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--requests", type=int, default=7)
+    parser.add_argument("--warmup", type=int, default=2)
+    args = parser.parse_args()
+    if not Call.objects.exists():
+        sys.exit("Base sans appels : lancez d'abord `pfspilot demo`.")
+    today = timezone.localdate()
+    day = selectors.next_working_day(today)
+    monday = day - dt.timedelta(days=day.weekday())
+    week = [
+        d for d in (monday + dt.timedelta(days=k) for k in range(5)) if calendar.is_working_day(d)
+    ]
+    solve_s = None
+    for current in week:
+        if not DayPlan.objects.filter(day=current).exists():
+            started = time.perf_counter()
+            services.plan_computation_run(day=current)
+            solve_s = time.perf_counter() - started
+    client = Client()
+    client.force_login(User.objects.get(username="manager"))
+    pages = [
+        ("tableau de bord (année)", "/indicateurs/"),
+        ("plan du jour", f"/planification/?jour={day}"),
+        ("semaine", f"/planification/semaine/?jour={day}"),
+        ("et si… (+2 agents, +10 %)", f"/planification/simulation/?jour={day}&ajouter=2&volume=10"),
+        ("prévision", f"/planification/prevision/?jour={day}"),
+        ("capacité (année)", "/planification/capacite/"),
+    ]
+    print(
+        f"Base : {connection.vendor} — {platform.processor() or platform.machine()}, "
+        f"{os.cpu_count()} cœurs, Python {platform.python_version()} — "
+        f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC — {Call.objects.count()} appels"
+    )
+    if solve_s is not None:
+        print(f"Calcul d'un plan en tâche de fond (solveur + 20 simulations) : {solve_s:.2f} s")
+    print("| page | médiane (ms) | max (ms) | < 300 ms |")
+    print("|---|---|---|---|")
+    for label, url in pages:
+        median, worst = time_page(client, url, args.requests, args.warmup)
+        print(
+            f"| {label} | {1000 * median:.0f} | {1000 * worst:.0f} | "
+            f"{'oui' if median < GOAL_S else 'non'} |"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,16 @@
+"""Planning tests: background jobs run at once when asked (`run_tasks`), else stay queued."""
+
+import pytest
+
+
+@pytest.fixture
+def run_tasks(settings, django_capture_on_commit_callbacks):
+    """Posts with the immediate task backend, the commit callbacks (the enqueue) executed: the
+    worker's job has run when the response comes back."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+    def post(client, url, data):
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(url, data)
+
+    return post
