@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test setup lint format worker bench clean
+.PHONY: run test setup lint format worker bench clean test-deps serve
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 ou plus est requis")'
@@ -34,6 +34,10 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# Debian packages of the real components in tests (chromium, dovecot-imapd): root, once.
+test-deps:
+	bash .ci/install-components
 
 # The suite on SQLite, then on PostgreSQL when TEST_DATABASE_URL names one (.ci/run sets it).
 test: lint
