@@ -24,6 +24,17 @@ run: setup
 	trap 'kill $$(cat var/worker.pid) 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/pfspilot runserver $(HOST)
 
+# The production set-up on this machine: gunicorn (deploy/gunicorn.conf.py: PFSPILOT_BIND,
+# PFSPILOT_WORKERS, PFSPILOT_THREADS…) with PFSPILOT_DEBUG=0, static files collected into
+# var/static and served by whitenoise. SECRET_KEY and CALLER_HASH_KEY come from the environment.
+serve: $(STAMP)
+	@[ -n "$$SECRET_KEY" ] && [ -n "$$CALLER_HASH_KEY" ] || { \
+		echo "SECRET_KEY et CALLER_HASH_KEY sont obligatoires pour make serve (production)." >&2; \
+		exit 2; }
+	PFSPILOT_DEBUG=0 $(BIN)/pfspilot migrate --noinput
+	PFSPILOT_DEBUG=0 $(BIN)/pfspilot collectstatic --noinput --verbosity 0
+	PFSPILOT_DEBUG=0 $(BIN)/gunicorn -c deploy/gunicorn.conf.py
+
 worker: $(STAMP)
 	$(BIN)/pfspilot db_worker
 
