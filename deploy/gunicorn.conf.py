@@ -41,3 +41,10 @@ loglevel = os.environ.get("PFSPILOT_LOG_LEVEL", "info").lower()
 # %(U)s is the path without its query string (%(r)s would log the whole request line);
 # %(M)s is the response time in milliseconds.
 access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
+# gunicorn's control socket defaults to one path in $HOME, shared by every server of the account
+# (tests and benchmarks start several side by side); systemd and signals manage the processes.
+# PFSPILOT_CONTROL_SOCKET names a private path to turn it on (`gunicornc`).
+if os.environ.get("PFSPILOT_CONTROL_SOCKET"):
+    control_socket = os.environ["PFSPILOT_CONTROL_SOCKET"]
+else:
+    control_socket_disable = True
