@@ -61,3 +61,14 @@ def test_a_failed_login_stays_on_the_form_with_a_french_message(page, personas):
     page.get_by_label("Mot de passe").fill("pas-le-bon")
     page.get_by_role("button", name="Se connecter").click()
     expect(page.get_by_role("alert")).to_contain_text("Identifiant ou mot de passe incorrect")
+
+
+def test_two_users_browse_side_by_side_in_separate_sessions(page, new_page, login_as):
+    login_as(page, "alice")
+    supervisor = new_page()
+    login_as(supervisor, "sam")
+    page.goto("/")
+    supervisor.goto("/")
+    expect(page.locator("body")).to_contain_text("Alice")
+    expect(supervisor.locator("body")).to_contain_text("Sam")
+    expect(supervisor.locator("body")).not_to_contain_text("Alice")

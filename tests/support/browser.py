@@ -68,30 +68,51 @@ def browser():
 
 
 @pytest.fixture
-def page(request, browser, live_server, django_db_serialized_rollback):
-    """A Playwright `Page` in a fresh French context whose base URL is the live server.
+def new_page(request, browser, live_server, django_db_serialized_rollback):
+    """new_page() → a Playwright `Page` in a fresh French context whose base URL is the live server.
 
+    Each call is another browser profile (its own cookies): two agents, or an agent and a
+    supervisor, side by side in one test. Every context is closed at the end of the test; when the
+    test failed, each page is saved as var/e2e/<test>[-n].png first.
     The live server needs committed data (transactional tests); the serialized rollback puts back
     the reference data that the migrations seed, which a transactional test's flush removes.
     """
-    context = browser.new_context(
-        base_url=live_server.url, locale="fr-FR", timezone_id="Europe/Paris", viewport=VIEWPORT
-    )
-    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
-    tab = context.new_page()
+    contexts = []
+
+    def _new_page():
+        context = browser.new_context(
+            base_url=live_server.url, locale="fr-FR", timezone_id="Europe/Paris", viewport=VIEWPORT
+        )
+        context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+        contexts.append(context)
+        return context.new_page()
+
     try:
-        yield tab
+        yield _new_page
     finally:
         report = getattr(request.node, "_report_call", None)
-        if report is not None and report.failed:
-            folder = screenshot_dir()
-            folder.mkdir(parents=True, exist_ok=True)
-            name = re.sub(r"[^\w.-]+", "_", request.node.nodeid)[-150:]
-            try:
-                tab.screenshot(path=str(folder / f"{name}.png"), full_page=True)
-            except Exception as exc:  # a crashed page must not hide the test's own failure
-                print(f"capture d'écran impossible : {exc}")
-        context.close()
+        failed = report is not None and report.failed
+        name = re.sub(r"[^\w.-]+", "_", request.node.nodeid)[-150:]
+        for number, context in enumerate(contexts):
+            if failed:
+                suffix = f"-{number}" if number else ""
+                _screenshot(context, screenshot_dir() / f"{name}{suffix}.png")
+            context.close()
+
+
+def _screenshot(context, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for tab in context.pages:
+        try:
+            tab.screenshot(path=str(path), full_page=True)
+        except Exception as exc:  # a crashed page must not hide the test's own failure
+            print(f"capture d'écran impossible ({path.name}) : {exc}")
+
+
+@pytest.fixture
+def page(new_page):
+    """The test's first Playwright `Page` (see `new_page`)."""
+    return new_page()
 
 
 def login(page, username: str, password: str = PASSWORD) -> None:
