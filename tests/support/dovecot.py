@@ -6,6 +6,7 @@ generated at start by `openssl` (CN and subjectAltName 127.0.0.1, so that a clie
 against `cafile` with hostname checking on). One user, `USER`/`PASSWORD`, in a passwd-file.
 """
 
+import grp
 import imaplib
 import os
 import pwd
@@ -177,7 +178,7 @@ def _identities():
         mail = pwd.getpwnam("dovecot")
         return "dovenull", "dovecot", "dovecot", mail.pw_uid, mail.pw_gid
     me = pwd.getpwuid(os.geteuid())
-    group = me.pw_name
+    group = grp.getgrgid(me.pw_gid).gr_name
     return me.pw_name, me.pw_name, group, me.pw_uid, me.pw_gid
 
 
