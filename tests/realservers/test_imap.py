@@ -33,17 +33,10 @@ def fetch_all(client: imaplib.IMAP4, folder: str = "INBOX") -> list[bytes]:
     return messages
 
 
-@pytest.fixture
-def mailbox(dovecot):
-    dovecot.reset()
-    yield dovecot
-    dovecot.reset()
-
-
 @pytest.mark.parametrize("imaps", [False, True], ids=["starttls", "imaps"])
-def test_an_appended_message_is_fetched_back_over_tls(mailbox, imaps):
-    mailbox.append(RAW)
-    client = mailbox.connect(imaps=imaps)
+def test_an_appended_message_is_fetched_back_over_tls(imap_mailbox, imaps):
+    imap_mailbox.append(RAW)
+    client = imap_mailbox.connect(imaps=imaps)
     try:
         assert client.sock.version() in {"TLSv1.2", "TLSv1.3"}  # the session is encrypted
         (raw,) = fetch_all(client)
@@ -56,16 +49,16 @@ def test_an_appended_message_is_fetched_back_over_tls(mailbox, imaps):
     assert "Merci, Renée." in message.get_content()
 
 
-def test_a_message_goes_to_the_named_folder_and_reset_empties_the_mailbox(mailbox):
-    mailbox.append(RAW, folder="Traites")
-    client = mailbox.connect()
+def test_a_message_goes_to_the_named_folder_and_reset_empties_the_mailbox(imap_mailbox):
+    imap_mailbox.append(RAW, folder="Traites")
+    client = imap_mailbox.connect()
     try:
         assert fetch_all(client) == []
         assert fetch_all(client, "Traites") == [RAW]
     finally:
         client.logout()
-    mailbox.reset()
-    client = mailbox.connect(imaps=True)
+    imap_mailbox.reset()
+    client = imap_mailbox.connect(imaps=True)
     try:
         assert fetch_all(client) == []
         assert client.select("Traites")[0] == "NO"

@@ -229,3 +229,11 @@ def dovecot():
     finally:
         stop(process)  # the master takes its children (auth, imap-login, imap) with it
         shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture
+def imap_mailbox(dovecot):
+    """The session's Dovecot, emptied before and after the test (`DovecotServer`)."""
+    dovecot.reset()
+    yield dovecot
+    dovecot.reset()
