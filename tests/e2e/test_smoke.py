@@ -9,6 +9,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from pfspilot.people.models import User
+
 pytestmark = pytest.mark.e2e
 
 
@@ -46,6 +48,14 @@ def test_a_trainee_logs_in_and_uses_the_call_guide_with_the_keyboard(page, login
     expect(aripa.locator(".outcome")).to_have_count(0)  # one outcome now, the question's answer
     # htmx swapped the results: the focus is on the new « Oui », not lost to <body>.
     expect(answered).to_be_focused()
+
+
+def test_the_test_reads_and_writes_the_database_between_browser_steps(page, login_as):
+    login_as(page, "alice")
+    assert User.objects.get(username="alice").last_login is not None  # set by the real login
+    User.objects.filter(username="alice").update(first_name="Alicia")  # committed at once
+    page.goto("/")
+    expect(page.locator("body")).to_contain_text("Alicia")
 
 
 def test_a_manager_opens_the_dashboard(page, login_as):
