@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test setup lint format worker bench clean
+.PHONY: run test setup lint format worker bench clean test-deps serve
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 ou plus est requis")'
@@ -30,6 +30,17 @@ run: setup
 # in production, a cron line `* * * * * pfspilot tick` does the same.
 TICK_LOOP := while true; do $(BIN)/pfspilot tick; sleep 60; done
 
+# The production set-up on this machine: gunicorn (deploy/gunicorn.conf.py: PFSPILOT_BIND,
+# PFSPILOT_WORKERS, PFSPILOT_THREADS…) with PFSPILOT_DEBUG=0, static files collected into
+# var/static and served by whitenoise. SECRET_KEY and CALLER_HASH_KEY come from the environment.
+serve: $(STAMP)
+	@[ -n "$$SECRET_KEY" ] && [ -n "$$CALLER_HASH_KEY" ] || { \
+		echo "SECRET_KEY et CALLER_HASH_KEY sont obligatoires pour make serve (production)." >&2; \
+		exit 2; }
+	PFSPILOT_DEBUG=0 $(BIN)/pfspilot migrate --noinput
+	PFSPILOT_DEBUG=0 $(BIN)/pfspilot collectstatic --noinput --verbosity 0
+	PFSPILOT_DEBUG=0 $(BIN)/gunicorn -c deploy/gunicorn.conf.py
+
 worker: $(STAMP)
 	$(BIN)/pfspilot reap_imports
 	@mkdir -p var; $(TICK_LOOP) >var/tick.log 2>&1 & echo $$! > var/tick.pid; \
@@ -43,6 +54,10 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# Debian packages of the real components in tests (chromium, dovecot-imapd): root, once.
+test-deps:
+	bash .ci/install-components
 
 # The suite on SQLite, then on PostgreSQL when TEST_DATABASE_URL names one (.ci/run sets it).
 test: lint

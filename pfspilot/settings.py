@@ -115,9 +115,17 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = VAR_DIR / "staticfiles"
+# `collectstatic` (make serve) gathers the assets here; whitenoise serves them from gunicorn.
+STATIC_ROOT = Path(os.environ.get("PFSPILOT_STATIC_ROOT", VAR_DIR / "static"))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
-WHITENOISE_USE_FINDERS = True  # serve app and vendor assets without a collectstatic step
+# In development assets are served straight from the apps, without a collectstatic step; in
+# production from STATIC_ROOT, compressed, with content-hashed names cached for a year.
+WHITENOISE_USE_FINDERS = DEBUG
+if not DEBUG:
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "pfspilot.static_storage.StaticStorage"},
+    }
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie.

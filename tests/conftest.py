@@ -1,12 +1,19 @@
-"""Shared fixtures: one persona per role (healthchecks style), and the shared datasets path."""
+"""Shared fixtures: one persona per role (healthchecks style), and the shared datasets path.
+
+Real components (browser, Dovecot, SMTP server) come from tests/support/, loaded below.
+"""
 
 import datetime as dt
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 
 from pfspilot.people.models import Profile, Role, Team, User
+
+pytest_plugins = ["tests.support.browser", "tests.support.dovecot", "tests.support.smtp"]
 
 PERSONAS = {
     # name: (role, profile)
@@ -19,6 +26,24 @@ PERSONAS = {
     "rita": (Role.REINFORCEMENT, Profile.CONFIRMED),
     "eric": (Role.EXPERT, ""),
 }
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """On SQLite, the test database is a file in a temporary folder, not Django's shared memory.
+
+    The live server and the concurrency tests answer from other threads: with an in-memory
+    database they would all share the test thread's one connection; with a file each thread has
+    its own connection and SQLite's locking is exercised as in production.
+    """
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3" and not database["TEST"].get("NAME"):
+        folder = Path(tempfile.mkdtemp(prefix="pfspilot-test-db-"))
+        database["TEST"]["NAME"] = str(folder / "test.sqlite3")
+        yield
+        shutil.rmtree(folder, ignore_errors=True)  # after django_db_setup destroyed the database
+    else:
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,84 @@
+"""bench/load.py, the load harness (not a timed test): loopback only, bounded, counts right."""
+
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+spec = importlib.util.spec_from_file_location(
+    "bench_load", Path(settings.PROJECT_DIR) / "bench" / "load.py"
+)
+load = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(load)
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://example.org:8000", "https://127.0.0.1:8000", "http://10.0.0.1", "http://127.0.0.2"],
+)
+def test_it_refuses_any_server_but_the_loopback(url, capsys):
+    assert load.main(["--base-url", url, "--get", "/", "--account", "a"]) == 2
+    assert "adresse refusée" in capsys.readouterr().err
+
+
+def test_it_refuses_an_unbounded_run(capsys):
+    assert load.main(["--duration", "7200", "--get", "/", "--account", "a"]) == 2
+    assert "durée hors bornes : 7200.0 s" in capsys.readouterr().err
+
+
+def test_percentiles_are_nearest_rank():
+    values = [float(v) for v in range(1, 101)]  # 1..100
+    # rank = ceil(q/100 × 100): p50 → 50th value = 50, p95 → 95, p99 → 99
+    assert [load.percentile(values, q) for q in (50, 95, 99)] == [50.0, 95.0, 99.0]
+    # 3 values: p50 → rank ceil(1.5) = 2 → 20; p95, p99 → rank ceil(2.85) = 3 → 30
+    assert [load.percentile([10.0, 20.0, 30.0], q) for q in (50, 95, 99)] == [20.0, 30.0, 30.0]
+
+
+@pytest.mark.server
+def test_users_log_in_and_run_their_bounded_share(
+    live_server, personas, django_db_serialized_rollback, tmp_path, capsys
+):
+    out = tmp_path / "result.json"
+    code = load.main(
+        [
+            "--base-url",
+            live_server.url,
+            "--users",
+            "2",
+            "--duration",
+            "120",  # an upper bound only: the run ends on its request count
+            "--max-requests",
+            "6",  # 3 per user
+            "--account",
+            "alice",
+            "--account",
+            "maud",
+            "--password",
+            "motdepasse-solide-42",
+            "--get",
+            "/guide/recherche/?q=paiement",
+            "--get",
+            "/",
+            "--json",
+            str(out),
+        ]
+    )
+    assert code == 0, capsys.readouterr().err
+    rows = {row["requête"]: row for row in json.loads(out.read_text(encoding="utf-8"))["rows"]}
+    # Each user: requests 1 and 3 to the guide search, request 2 to the home page → 4 + 2.
+    assert rows["GET /guide/recherche/?q=paiement"]["nombre"] == 4
+    assert rows["GET /"]["nombre"] == 2
+    assert rows["(toutes)"]["nombre"] == 6 and rows["(toutes)"]["erreurs"] == 0
+    assert rows["connexion"]["nombre"] == 2
+
+
+@pytest.mark.server
+def test_a_wrong_password_is_an_error_and_sets_the_exit_status(live_server, personas, capsys):
+    code = load.main(
+        ["--base-url", live_server.url, "--users", "1", "--duration", "60", "--max-requests", "1"]
+        + ["--account", "alice", "--password", "pas-le-bon", "--get", "/"]
+    )
+    assert code == 1
+    assert "connexion refusée pour 'alice'" in capsys.readouterr().err
