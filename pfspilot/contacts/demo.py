@@ -11,6 +11,7 @@ import polars as pl
 from django.db.models import Max, Min
 from django.utils import timezone
 
+from pfspilot.engine import calendar
 from pfspilot.engine.synthetic import generate_year
 from pfspilot.indicators.formatting import fr_number
 from pfspilot.indicators.models import DailyStats, HalfHourStats
@@ -60,6 +61,27 @@ def _as_stored(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(stored(name) for name in columns) if columns else frame
 
 
+def demo_period(today: dt.date, year: int | None = None) -> tuple[int | None, dt.date | None]:
+    """(year, last day with records) of the demo as of `today`.
+
+    The demo stops at the end of yesterday, the last complete day, as a nightly import of
+    the telephony and email exports would: no record is ever dated today or later, so the
+    dashboard shows what happened and planning forecasts the rest. Default year: the one of
+    the last complete day, or the year before when it has no working day yet (2 January).
+    A past year is generated whole (until None); a year still to come has nothing (None, None).
+    """
+    last = today - dt.timedelta(days=1)
+    if year is None:
+        year = last.year
+        if not calendar.count_working_days(dt.date(year, 1, 1), last):
+            year -= 1
+    if year < last.year:
+        return year, None
+    if not calendar.count_working_days(dt.date(year, 1, 1), last):
+        return None, None
+    return year, last
+
+
 def load(stdout=None, *, scale: float = 1.0, year: int | None = None):
     """Generates, loads and aggregates the demo year when no call is stored yet."""
     write = stdout.write if stdout is not None else (lambda text: None)
@@ -76,10 +98,13 @@ def load(stdout=None, *, scale: float = 1.0, year: int | None = None):
         write("Données de démonstration : appels déjà présents, rien à charger.")
         return None
     started = time.perf_counter()
-    year = year or timezone.localdate().year
+    year, until = demo_period(timezone.localdate(), year)
+    if year is None:
+        write("Données de démonstration : année à venir, rien à charger.")
+        return None
     frames = {
         kind: _as_stored(_with_demo_teams(frame))
-        for kind, frame in generate_year(year, scale=scale).items()
+        for kind, frame in generate_year(year, scale=scale, until=until).items()
         if kind in KINDS
     }
     generated = time.perf_counter()

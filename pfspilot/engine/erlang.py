@@ -36,6 +36,10 @@ Hence, with Z = D_n + A(x, y):
 
 The service level is counted over ALL calls entering the queue, as `domain.md` defines it:
 answered within T / (A + X); `service_level_answered` divides by answered calls only.
+
+An interval that no call reaches the agents of (no arrival, or an IVR share of 1: every call
+handled by the IVR) needs no agent: staffing answers 0 and its figures over calls are unknown
+(None, or NaN in arrays; never 0), only the occupancy of agents present is known (0).
 """
 
 from __future__ import annotations
@@ -413,6 +417,19 @@ def _check_fraction(name: str, value) -> float | None:
     return number
 
 
+def _check_ivr_share(value) -> float:
+    """The share of offered calls the IVR handles: a fraction in [0, 1], 1 included."""
+    if value is None:
+        return 0.0
+    label = TARGET_NAMES["ivr_share"]
+    number = _number(label, value)
+    if math.isnan(number):
+        return 0.0
+    if not 0.0 <= number <= 1.0:
+        raise ErlangError(f"{label} doit être une fraction entre 0 et 1 (reçu {_fmt(number)}).")
+    return number
+
+
 def _check_within(value) -> float:
     label = "Le délai de réponse du niveau de service (s)"
     number = _number(label, value)
@@ -444,8 +461,23 @@ def _check_max_agents(max_agents) -> int:
     return int(max_agents)
 
 
-def _rates(arrivals_per_hour, aht_s, patience_s):
-    lam = _check_positive("Le nombre d'appels par heure", arrivals_per_hour) / SECONDS_PER_HOUR
+def _check_arrivals(value) -> float:
+    """Calls per hour: positive or 0 (an interval without calls needs no agent)."""
+    label = "Le nombre d'appels par heure"
+    if value is None or isinstance(value, bool):
+        raise ErlangError(f"{label} est obligatoire.")
+    number = _number(label, value)
+    if not (number >= 0 and math.isfinite(number)):
+        raise ErlangError(f"{label} doit être positif ou nul (reçu {_fmt(number)}).")
+    return number
+
+
+def _rates(arrivals_per_hour, aht_s, patience_s, *, allow_no_call=False):
+    """λ, μ, θ per second; λ = 0 is accepted only with `allow_no_call`."""
+    if allow_no_call:
+        lam = _check_arrivals(arrivals_per_hour) / SECONDS_PER_HOUR
+    else:
+        lam = _check_positive("Le nombre d'appels par heure", arrivals_per_hour) / SECONDS_PER_HOUR
     mu = 1.0 / _check_positive("La durée moyenne de traitement (s)", aht_s)
     if patience_s is None or (isinstance(patience_s, float) and math.isnan(patience_s)):
         theta = 0.0
@@ -487,23 +519,31 @@ def _unstable_message(load: float, agents: int) -> str:
     )
 
 
+def no_call_figures(agents: int) -> dict[str, float | None]:
+    """`metrics` of an interval without calls: rates over calls are unknown (None, never 0);
+    the agents present, if any, are idle (occupancy 0)."""
+    return dict.fromkeys(METRIC_KEYS) | {"occupancy": 0.0 if agents > 0 else None}
+
+
 def metrics(
     arrivals_per_hour: float,
     aht_s: float,
     agents: int,
     patience_s: float | None = None,
     answer_within_s: float = 20.0,
-) -> dict[str, float]:
+) -> dict[str, float | None]:
     """Stationary figures of one interval: Erlang A with `patience_s`, Erlang C without.
 
     Keys: p_wait, p_abandon (0 in Erlang C), service_level (answered within T / all queued
     calls), service_level_answered (answered within T / answered), asa_answered_s (mean wait of
-    answered calls), occupancy (answered load / agents). Raises `UnstableQueue` for Erlang C
-    with load ≥ agents and `ErlangError` for bad input.
+    answered calls), occupancy (answered load / agents). Without arrivals, `no_call_figures`.
+    Raises `UnstableQueue` for Erlang C with load ≥ agents and `ErlangError` for bad input.
     """
-    lam, mu, theta = _rates(arrivals_per_hour, aht_s, patience_s)
+    lam, mu, theta = _rates(arrivals_per_hour, aht_s, patience_s, allow_no_call=True)
     n = _check_agents(agents)
     within = _check_within(answer_within_s)
+    if lam == 0.0:
+        return no_call_figures(n)
     log_d = _log_d_table(np.array([lam / mu]), n)[:, n]
     result = _core([lam], [mu], [theta], [n], [within], log_d)
     if not result["stable"][0]:
@@ -574,8 +614,7 @@ def _scalar_targets(**raw) -> dict[str, float]:
     for name in ("max_abandon", "min_service_level", "max_occupancy", "target_pickup"):
         value = _check_fraction(name, raw[name])
         targets[name] = math.nan if value is None else value
-    ivr = _check_fraction("ivr_share", raw["ivr_share"])
-    targets["ivr_share"] = 0.0 if ivr is None else ivr
+    targets["ivr_share"] = _check_ivr_share(raw["ivr_share"])
     asa = raw["max_asa_s"]
     if asa is not None:
         asa = _check_positive("L'attente moyenne maximale (s)", asa)
@@ -610,10 +649,11 @@ def required_agents(
 
     With impatient callers (Erlang A) the answer may be below the offered load: abandons shed
     the excess. Targets combine (all must hold); `target_pickup` is a taux de décroché
-    ivr_share + (1 − ivr_share)(1 − P(Ab)). Raises `UnreachableTarget` when even `max_agents`
-    agents fall short, never loops.
+    ivr_share + (1 − ivr_share)(1 − P(Ab)). No arrival or an IVR share of 1 (every call handled
+    by the IVR) needs 0 agents: no call reaches them, every target holds. Raises
+    `UnreachableTarget` when even `max_agents` agents fall short, never loops.
     """
-    lam, mu, theta = _rates(arrivals_per_hour, aht_s, patience_s)
+    lam, mu, theta = _rates(arrivals_per_hour, aht_s, patience_s, allow_no_call=True)
     within = _check_within(answer_within_s)
     cap = _check_max_agents(max_agents)
     targets = _scalar_targets(
@@ -624,6 +664,8 @@ def required_agents(
         target_pickup=target_pickup,
         ivr_share=ivr_share,
     )
+    if lam == 0.0 or targets["ivr_share"] == 1.0:
+        return 0
     if theta == 0.0:
         found = _staff_erlang_c_one(lam, mu, within, targets, cap)
         if found is None:
@@ -784,8 +826,8 @@ def _as_column(name, value, size) -> np.ndarray:
 def _validate_batch(lam_h, aht, patience, within, targets, require_goal=True):
     checks = [
         (
-            ~(lam_h > 0) | ~np.isfinite(lam_h),
-            "le nombre d'appels par heure doit être strictement positif",
+            ~(lam_h >= 0) | ~np.isfinite(lam_h),
+            "le nombre d'appels par heure doit être positif ou nul",
         ),
         (
             ~(aht > 0) | ~np.isfinite(aht),
@@ -800,7 +842,13 @@ def _validate_batch(lam_h, aht, patience, within, targets, require_goal=True):
             "le délai de réponse du niveau de service doit être positif ou nul",
         ),
     ]
-    for name in ("max_abandon", "min_service_level", "max_occupancy", "target_pickup", "ivr_share"):
+    checks.append(
+        (
+            (targets["ivr_share"] < 0.0) | (targets["ivr_share"] > 1.0),
+            "la part traitée par le SVI doit être une fraction entre 0 et 1",
+        )
+    )
+    for name in ("max_abandon", "min_service_level", "max_occupancy", "target_pickup"):
         goal = targets[name]
         label = TARGET_NAMES[name][0].lower() + TARGET_NAMES[name][1:]
         checks.append(
@@ -842,10 +890,11 @@ def required_agents_batch(
 ) -> np.ndarray:
     """`required_agents` for many intervals at once (one value per interval, arrays broadcast).
 
-    A NaN patience means Erlang C for that interval; a NaN target means "not set". Erlang C rows
-    run the Erlang B recursion for all of them at once (`_staff_erlang_c`); Erlang A rows are
-    bisected together (`_bisect_agents`). Both give the answer of the upward search of
-    `required_agents`.
+    A NaN patience means Erlang C for that interval; a NaN target means "not set". Intervals
+    that no call reaches the agents of (0 arrivals or an IVR share of 1) get 0 agents and never
+    fail the batch. Erlang C rows run the Erlang B recursion for all of them at once
+    (`_staff_erlang_c`); Erlang A rows are bisected together (`_bisect_agents`). Both give the
+    answer of the upward search of `required_agents`.
     """
     lam_h = np.asarray(arrivals_per_hour, dtype=float).reshape(-1)
     size = lam_h.size
@@ -868,7 +917,8 @@ def required_agents_batch(
     lam = lam_h / SECONDS_PER_HOUR
     mu = 1.0 / aht
     theta = np.where(np.isnan(patience), 0.0, 1.0 / patience)
-    zero_abandon = np.flatnonzero((theta > 0) & (targets["max_abandon"] == 0)).tolist()
+    no_call = (lam_h == 0) | (targets["ivr_share"] == 1.0)
+    zero_abandon = np.flatnonzero((theta > 0) & (targets["max_abandon"] == 0) & ~no_call).tolist()
     if zero_abandon:
         raise UnreachableTarget(
             f"Intervalle n° {zero_abandon[0] + 1} : {_ZERO_ABANDON[0].lower()}{_ZERO_ABANDON[1:]}",
@@ -877,14 +927,14 @@ def required_agents_batch(
     columns = {"lam": lam, "mu": mu, "theta": theta, "within": within, **targets}
     agents = np.zeros(size, dtype=int)
     for rows, staff in (
-        (np.flatnonzero(theta == 0.0), _staff_erlang_c),
-        (np.flatnonzero(theta > 0.0), _bisect_agents),
+        (np.flatnonzero((theta == 0.0) & ~no_call), _staff_erlang_c),
+        (np.flatnonzero((theta > 0.0) & ~no_call), _bisect_agents),
     ):
         if rows.size:
             # A whole-year Erlang C call, the usual one, skips copying every column.
             part = columns if rows.size == size else {k: v[rows] for k, v in columns.items()}
             agents[rows] = staff(part, cap)
-    failing = np.flatnonzero(agents == 0).tolist()
+    failing = np.flatnonzero((agents == 0) & ~no_call).tolist()
     if failing:
         raise UnreachableTarget(
             _unreachable_message(cap, f"Intervalle n° {failing[0] + 1} : "), rows=failing
@@ -943,7 +993,11 @@ def _bisect_agents(columns, cap) -> np.ndarray:
 
 
 def metrics_batch(arrivals_per_hour, aht_s, agents, patience_s=None, answer_within_s=20.0):
-    """`metrics` for many intervals: a dict of arrays (NaN for unstable Erlang C rows)."""
+    """`metrics` for many intervals: a dict of arrays (NaN for unstable Erlang C rows).
+
+    Rows without arrivals may have 0 agents; their figures are those of `no_call_figures`
+    (NaN for None).
+    """
     lam_h = np.asarray(arrivals_per_hour, dtype=float).reshape(-1)
     size = lam_h.size
     aht = _as_column("aht_s", aht_s, size)
@@ -953,7 +1007,8 @@ def metrics_batch(arrivals_per_hour, aht_s, agents, patience_s=None, answer_with
     with np.errstate(invalid="ignore"):
         no_targets = {name: np.full(size, np.nan) for name in (*_GOALS, "ivr_share")}
         _validate_batch(lam_h, aht, patience, within, no_targets, require_goal=False)
-    out_of_range = (n < 1) | (n > MAX_AGENTS)
+    no_call = lam_h == 0
+    out_of_range = ((n < 1) & ~no_call) | (n < 0) | (n > MAX_AGENTS)
     if out_of_range.any():
         row = int(np.flatnonzero(out_of_range)[0])
         raise ErlangError(
@@ -963,5 +1018,18 @@ def metrics_batch(arrivals_per_hour, aht_s, agents, patience_s=None, answer_with
     lam = lam_h / SECONDS_PER_HOUR
     mu = 1.0 / aht
     theta = np.where(np.isnan(patience), 0.0, 1.0 / patience)
-    table = _log_d_table(lam / mu, int(n.max()))
-    return _core(lam, mu, theta, n, within, table[np.arange(size), n])
+    if not no_call.any():
+        table = _log_d_table(lam / mu, int(n.max()))
+        return _core(lam, mu, theta, n, within, table[np.arange(size), n])
+    out = {key: np.full(size, np.nan) for key in METRIC_KEYS} | {"stable": np.ones(size, bool)}
+    out["occupancy"][no_call & (n > 0)] = 0.0
+    busy = np.flatnonzero(~no_call)
+    if busy.size:
+        nb = n[busy]
+        table = _log_d_table(lam[busy] / mu[busy], int(nb.max()))
+        part = _core(
+            lam[busy], mu[busy], theta[busy], nb, within[busy], table[np.arange(busy.size), nb]
+        )
+        for key, value in part.items():
+            out[key][busy] = value
+    return out

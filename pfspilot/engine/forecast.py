@@ -29,6 +29,10 @@ likelihood is θ^X · exp(−θ · Σ waits of all queued callers), whose maximu
 
     mean patience = 1/θ = (total wait of answered and abandoned callers) / (number of abandons)
 
+over the callers whose wait is known: a caller of unknown wait adds nothing to the likelihood,
+so neither their wait nor their abandon counts (counting every abandon over the known waits
+only would shorten the patience whenever a wait is missing).
+
 The naive mean wait of abandoners ignores that patient callers got answered and is far too low.
 """
 
@@ -87,8 +91,9 @@ class SlotHistory:
 
     Arrays are (days × slots). `handled` counts answered calls with a known talk time and
     `handle_s` sums their talk + wrap-up; `queued` counts calls that entered the agent queue with
-    a known wait (answered or abandoned) and `wait_s` sums those waits; `abandon_wait_s` sums
-    the waits of abandoners only (for the naive comparison).
+    a known wait (answered or abandoned) and `wait_s` sums those waits; `abandon_known` counts
+    the abandoners among them and `abandon_wait_s` sums their waits. An empty wait or talk time
+    is unknown, never 0: every mean and estimate is over the known values only.
     """
 
     slots: tuple[time, ...]
@@ -101,6 +106,7 @@ class SlotHistory:
     handle_s: np.ndarray
     queued: np.ndarray
     wait_s: np.ndarray
+    abandon_known: np.ndarray
     abandon_wait_s: np.ndarray
 
     _ARRAYS = (
@@ -112,6 +118,7 @@ class SlotHistory:
         "handle_s",
         "queued",
         "wait_s",
+        "abandon_known",
         "abandon_wait_s",
     )
 
@@ -151,7 +158,7 @@ def half_hour_counts(calls: pl.DataFrame) -> pl.DataFrame:
     """
     outcome = pl.col("outcome")
     queued = outcome.is_in([records.ANSWERED, records.ABANDONED]) & pl.col("wait_s").is_not_null()
-    handled = (outcome == records.ANSWERED) & pl.col("talk_s").is_not_null()
+    handled = (outcome == records.ANSWERED) & records.handle_seconds().is_not_null()
     return (
         calls.lazy()
         .group_by(start=pl.col("arrival").dt.truncate(f"{SLOT_MINUTES}m"))
@@ -161,12 +168,10 @@ def half_hour_counts(calls: pl.DataFrame) -> pl.DataFrame:
             answered=(outcome == records.ANSWERED).sum(),
             abandoned=(outcome == records.ABANDONED).sum(),
             handled=handled.sum(),
-            handle_s=pl.when(handled)
-            .then(pl.col("talk_s") + pl.col("wrap_s").fill_null(0.0))
-            .otherwise(0.0)
-            .sum(),
+            handle_s=pl.when(handled).then(records.handle_seconds()).otherwise(0.0).sum(),
             queued=queued.sum(),
             wait_s=pl.when(queued).then(pl.col("wait_s")).otherwise(0.0).sum(),
+            abandon_known=(queued & (outcome == records.ABANDONED)).sum(),
             abandon_wait_s=pl.when(queued & (outcome == records.ABANDONED))
             .then(pl.col("wait_s"))
             .otherwise(0.0)
@@ -430,13 +435,14 @@ def backtest(history: SlotHistory, *, weeks: int = BACKTEST_WEEKS) -> Backtest |
 class HandlingEstimates:
     """Handling time, IVR share and patience over a window of the history."""
 
-    aht_s: float  # mean talk + wrap-up of answered calls
+    aht_s: float  # mean talk + wrap-up of the answered calls with a known talk time
+    handled: int  # how many: the answered calls with a known talk time
     aht_by_slot: np.ndarray  # 7 × slots, shrunk toward the weekday then overall mean
     ivr_share: float  # IVR-only calls / offered
     patience_s: float  # censored exponential MLE (see the module docstring)
     naive_patience_s: float  # mean wait of abandoners, for comparison (NaN without abandons)
-    abandons: int
-    queued: int
+    abandons: int  # abandons with a known wait, as the patience counts them
+    queued: int  # callers who entered the queue with a known wait
     total_wait_s: float
     offered: int
     first_day: date
@@ -493,10 +499,11 @@ def estimate_handling(
     weekday_mean = (s_w + shrinkage * overall) / (n_w + shrinkage)
     by_slot = (s_ws + shrinkage * weekday_mean[:, None]) / (n_ws + shrinkage)
     offered = h.offered.sum()
-    abandons = int(h.abandoned.sum())
+    abandons = int(h.abandon_known.sum())  # abandons with a known wait (see the docstring)
     total_wait = float(h.wait_s.sum())
     return HandlingEstimates(
         aht_s=float(overall),
+        handled=int(handled),
         aht_by_slot=by_slot,
         ivr_share=float(h.ivr.sum() / offered) if offered > 0 else 0.0,
         patience_s=censored_patience(total_wait, abandons),

@@ -16,9 +16,18 @@ Definitions (domain.md "Indicators: exact definitions"):
   caller, the share whose caller had another offered call at most `repeat_window_days` earlier
   (a gap of exactly the window counts); calls of the frame before the period count as
   predecessors. Unit "callers": share of the period's identified callers with such a repeat call.
-- asa_s = mean queue wait of answered calls (an answered call without queue time waited 0 s);
-  service_level_<T>s = answered with a wait of at most T seconds / (A + X);
-  aht_s = mean talk + wrap-up seconds of answered calls (a missing part counts 0).
+- An empty value is unknown, never 0 (domain.md): means and rates use the known values only and
+  say how many were known. A call's wait is known from `wait_s`, else from its queue timestamps
+  (queue entry to answer or queue exit); its handle time is known when its talk time is (a
+  missing wrap-up counts 0: many switches record no after-call work; `records.handle_seconds`,
+  the forecast's definition too).
+- asa_s = mean queue wait of the answered calls whose wait is known, over asa_known of them;
+  aht_s = mean talk + wrap-up seconds of the answered calls whose handle time is known, over
+  aht_known of them; service_level_<T>s = answered with a known wait of at most T seconds /
+  service_level_known, where service_level_known = answered calls with a known wait + X: an
+  abandon is never "answered within T" whatever its wait, while an answered call of unknown
+  wait may or may not be, so it is left out of both terms. All three are null (unknown) when
+  nothing is known.
 - Calls are placed in periods by arrival, emails by receipt (the cohort), surveys by answer day,
   activity by day.
 """
@@ -42,6 +51,7 @@ from pfspilot.engine.records import (
     EMAIL_COMPLAINT,
     EMAIL_LEVEL1,
     IVR,
+    handle_seconds,
 )
 
 Frame = pl.DataFrame | pl.LazyFrame
@@ -248,14 +258,16 @@ def _call_facts(calls: Frame, params: IndicatorParams, start: Bound, end: Bound)
         _repeat=pl.when(pl.col("_key").is_not_null()).then(same_caller & (gap_us <= window_us))
     )
     answered = outcome == ANSWERED
+    abandoned = (outcome == ABANDONED) & ~pl.col("_short")
+    # Null (unknown) stays null: means and counts of known values skip it.
+    answered_wait = pl.when(answered).then(pl.col("_wait"))
     return lf.filter(_between("arrival", start, None)).with_columns(
         _A=answered,
         _S=outcome == IVR,
-        _X=(outcome == ABANDONED) & ~pl.col("_short"),
-        _answered_wait=pl.when(answered).then(pl.col("_wait").fill_null(0.0)),
-        _handle=pl.when(answered).then(
-            pl.col("talk_s").fill_null(0.0) + pl.col("wrap_s").fill_null(0.0)
-        ),
+        _X=abandoned,
+        _answered_wait=answered_wait,
+        _handle=pl.when(answered).then(handle_seconds()),
+        _sl_known=abandoned | answered_wait.is_not_null(),
     )
 
 
@@ -277,9 +289,11 @@ def call_indicators(
 
     Columns: the keys (`period`, `label`, the group), offered, answered, ivr_handled, abandoned,
     short_abandons, identified_calls, repeat_calls, identified_callers, repeat_callers,
-    pickup_rate, agent_answer_rate, abandonment_rate, repeat_rate, asa_s, aht_s,
-    answered_within_sl and service_level (at `params.service_level_threshold_s`), and
-    service_level_<T>s for that threshold and each of `service_thresholds_s`.
+    pickup_rate, agent_answer_rate, abandonment_rate, repeat_rate, asa_s and asa_known (answered
+    calls with a known wait), aht_s and aht_known (answered calls with a known handle time),
+    answered_within_sl, service_level_known and service_level (at
+    `params.service_level_threshold_s`), and service_level_<T>s for that threshold and each of
+    `service_thresholds_s`; the service levels share the denominator service_level_known.
     """
     params = params or IndicatorParams()
     _check_by(by)
@@ -301,7 +315,10 @@ def call_indicators(
         pl.col("_key").drop_nulls().n_unique().alias("identified_callers"),
         pl.col("_key").filter(pl.col("_repeat")).n_unique().alias("repeat_callers"),
         pl.col("_answered_wait").mean().alias("asa_s"),
+        pl.col("_answered_wait").count().alias("asa_known"),
         pl.col("_handle").mean().alias("aht_s"),
+        pl.col("_handle").count().alias("aht_known"),
+        pl.col("_sl_known").sum().alias("service_level_known"),
         *within,
     ]
     counts = [
@@ -313,6 +330,9 @@ def call_indicators(
         "repeat_calls",
         "identified_callers",
         "repeat_callers",
+        "asa_known",
+        "aht_known",
+        "service_level_known",
         *(f"_within_{index}" for index in range(len(thresholds))),
     ]
     agg = _aggregate(facts, _keys(by, group), aggs).with_columns(
@@ -334,7 +354,7 @@ def call_indicators(
         _ratio("abandoned", "_queued").alias("abandonment_rate"),
         _ratio(repeat_num, repeat_den).alias("repeat_rate"),
         *(
-            _ratio(f"_within_{index}", "_queued").alias(_threshold_name(threshold))
+            _ratio(f"_within_{index}", "service_level_known").alias(_threshold_name(threshold))
             for index, threshold in enumerate(thresholds)
         ),
     )
@@ -359,8 +379,11 @@ def call_indicators(
         "abandonment_rate",
         "repeat_rate",
         "asa_s",
+        "asa_known",
         "aht_s",
+        "aht_known",
         "answered_within_sl",
+        "service_level_known",
         "service_level",
         *dict.fromkeys(_threshold_name(threshold) for threshold in thresholds),
     ]
@@ -640,6 +663,9 @@ def production_per_fte(
     targets: CogTargets | None = None,
 ) -> dict:
     """Production per funded ETP of the year to `as_of` (included) against the year's target.
+
+    `funded_fte`: funded ETP of the year to date, each agent pro-rated by working days under
+    contract (`engine.employment.funded_fte`).
 
     The target to date is pro-rated by working days elapsed / working days of the year; the
     year-end projection keeps the daily pace so far; `*_needed_per_day` is the production per

@@ -2,7 +2,10 @@
 
 Timestamps are naive Europe/Paris wall-clock datetimes (the periods of domain.md are local);
 durations are seconds (Float64). The `contacts` app converts from and to the database.
+An empty (null) value is unknown, never 0.
 """
+
+import polars as pl
 
 # Outcome of a call (domain.md): answered by an agent, handled by the IVR only, abandoned in queue.
 ANSWERED, IVR, ABANDONED = "answered", "ivr", "abandoned"
@@ -55,3 +58,12 @@ ACTIVITY_COLUMNS = {
     "phone_s": "float — seconds logged on the phone (denominator of calls/hour)",
     "email_s": "float — seconds on emails (denominator of emails/hour)",
 }
+
+
+def handle_seconds() -> pl.Expr:
+    """A call's handle time, talk + wrap-up seconds: null (unknown) when the talk time is.
+
+    A missing wrap-up counts 0: many switches record no after-call work at all. The one
+    definition of a known handle time, shared by the indicators' AHT and the forecast's.
+    """
+    return pl.col("talk_s") + pl.col("wrap_s").fill_null(0.0)

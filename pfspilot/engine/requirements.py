@@ -44,8 +44,8 @@ def check_demand(demand: Demand) -> None:
         raise PlanningError("La durée moyenne de traitement (DMT) doit être strictement positive.")
     if demand.patience_s is None or demand.patience_s <= 0:
         raise PlanningError("La patience moyenne des appelants doit être strictement positive.")
-    if not 0 <= demand.ivr_share < 1:
-        raise PlanningError("La part du SVI doit être comprise entre 0 et 1 (exclu).")
+    if not 0 <= demand.ivr_share <= 1:
+        raise PlanningError("La part du SVI doit être comprise entre 0 et 1.")
 
 
 def _check_shrinkage(shrinkage: float) -> None:
@@ -117,6 +117,8 @@ def interval_pickups(demand: Demand, staffed: list[int], *, shrinkage: float = 0
 
 
 def _p_abandon(demand: Demand, offered_per_hour: float, agents: int) -> float:
+    if demand.ivr_share >= 1:
+        return 0.0  # no call reaches the queue: none abandons (and the décroché is the IVR's)
     if agents <= 0:
         return 1.0  # nobody answers: every queued caller ends up hanging up
     return erlang.metrics(

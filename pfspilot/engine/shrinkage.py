@@ -36,9 +36,10 @@ class ShrinkageEstimate:
     busy_s: float  # Σ talk + wrap-up of the answered calls
 
     @property
-    def occupancy(self) -> float:
-        """Busy share of the ready time (the Erlang occupancy the estimate implies)."""
-        return self.busy_s / self.ready_s if self.ready_s > 0 else 0.0
+    def occupancy(self) -> float | None:
+        """Busy share of the ready time (the Erlang occupancy the estimate implies); None
+        (unknown, not 0) without any ready time."""
+        return self.busy_s / self.ready_s if self.ready_s > 0 else None
 
 
 def effective_agents(arrivals_per_hour, aht_s, patience_s: float, p_abandon) -> np.ndarray:

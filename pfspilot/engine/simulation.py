@@ -6,6 +6,9 @@ the event loop walks arrivals in order and keeps a heap of the agents' next poss
 times: no event calendar is needed, which makes it fast in pure Python. Agents only start calls
 while on the phone (per-agent availability by slot); a call running past a break or the end of
 a shift is finished. Pure Python + NumPy, no Django.
+
+A rate over no call (no queued call for the abandonment and service level, no answered call for
+the ASA, no call for the décroché) is unknown: None (NaN in per-slot arrays), never 0 or 1.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
+from scipy import stats
 
 HALF_HOUR_S = 1800.0
 
@@ -290,10 +294,12 @@ class Replication:
             "answered": answered,
             "abandoned": abandoned,
             "ivr": ivr,
-            "p_abandon": abandoned / queued if queued else 0.0,
-            "asa_answered_s": float(wait[answered_mask].mean()) if answered else 0.0,
-            "service_level": within / queued if queued else 1.0,
-            "pickup_rate": (answered + ivr) / offered if offered else 1.0,
+            "queued": queued,
+            "within": within,
+            "p_abandon": _ratio(abandoned, queued),
+            "asa_answered_s": float(wait[answered_mask].mean()) if answered else None,
+            "service_level": _ratio(within, queued),
+            "pickup_rate": _ratio(answered + ivr, offered),
         }
 
     def by_slot(self) -> dict[str, np.ndarray]:
@@ -316,10 +322,10 @@ class Replication:
                 "answered": n_ans.astype(np.int64),
                 "abandoned": n_ab.astype(np.int64),
                 "ivr": n_ivr.astype(np.int64),
-                "p_abandon": np.where(queued > 0, n_ab / queued, 0.0),
-                "asa_answered_s": np.where(n_ans > 0, wait_ans / n_ans, 0.0),
-                "service_level": np.where(queued > 0, within / queued, 1.0),
-                "pickup_rate": np.where(offered > 0, (n_ans + n_ivr) / offered, 1.0),
+                "p_abandon": np.where(queued > 0, n_ab / queued, np.nan),
+                "asa_answered_s": np.where(n_ans > 0, wait_ans / n_ans, np.nan),
+                "service_level": np.where(queued > 0, within / queued, np.nan),
+                "pickup_rate": np.where(offered > 0, (n_ans + n_ivr) / offered, np.nan),
             }
 
 
@@ -333,35 +339,95 @@ class SimulationResult:
         per_rep = [rep.totals() for rep in self.replications]
         out = {
             key: int(sum(r[key] for r in per_rep))
-            for key in ("offered", "answered", "abandoned", "ivr")
+            for key in ("offered", "answered", "abandoned", "ivr", "queued", "within")
         }
-        queued = out["answered"] + out["abandoned"]
-        out["p_abandon"] = out["abandoned"] / queued if queued else 0.0
-        out["pickup_rate"] = (
-            (out["answered"] + out["ivr"]) / out["offered"] if out["offered"] else 1.0
-        )
         waits = [rep.wait_s[rep.outcome == ANSWERED] for rep in self.replications]
         all_waits = np.concatenate(waits) if waits else np.zeros(0)
-        out["asa_answered_s"] = float(all_waits.mean()) if all_waits.size else 0.0
-        within = sum(
-            int((w <= rep.answer_within_s).sum())
-            for w, rep in zip(waits, self.replications, strict=True)
+        out["asa_answered_s"] = float(all_waits.mean()) if all_waits.size else None
+        out["asa_answered_s_ci95"] = confidence_interval(
+            [r["asa_answered_s"] for r in per_rep if r["asa_answered_s"] is not None]
         )
-        out["service_level"] = within / queued if queued else 1.0
-        for key in ("p_abandon", "asa_answered_s", "service_level", "pickup_rate"):
-            out[f"{key}_ci95"] = confidence_interval([r[key] for r in per_rep])
+        for key in RATE_COUNTS:
+            out[key] = _ratio(*rate_counts(out, key))
+            out[f"{key}_ci95"] = rate_interval(per_rep, key)
         out["replications"] = len(per_rep)
         return out
 
 
-def confidence_interval(values) -> list[float]:
-    """95 % Student interval of the mean of independent replications."""
+def _ratio(numerator: float, denominator: float) -> float | None:
+    """numerator / denominator; None (unknown) without any call to count."""
+    return numerator / denominator if denominator else None
+
+
+# Each simulated rate as (events, trials) of the counts of `Replication.totals`.
+RATE_COUNTS = {
+    "p_abandon": (("abandoned",), "queued"),
+    "service_level": (("within",), "queued"),
+    "pickup_rate": (("answered", "ivr"), "offered"),
+}
+
+
+def rate_counts(totals: dict, key: str) -> tuple[int, int]:
+    """(events, trials) of the rate `key` (RATE_COUNTS) in a dict of counts."""
+    events, trials = RATE_COUNTS[key]
+    return sum(int(totals[name]) for name in events), int(totals[trials])
+
+
+def confidence_interval(values) -> list[float] | None:
+    """95 % Student interval of the mean of independent replications (None without any)."""
     x = np.asarray(values, dtype=float)
-    mean = float(x.mean()) if x.size else 0.0
+    if x.size == 0:
+        return None
+    mean = float(x.mean())
     if x.size < 2:
         return [mean, mean]
     half = _t975(x.size - 1) * float(x.std(ddof=1)) / math.sqrt(x.size)
     return [mean - half, mean + half]
+
+
+def proportion_interval(events: int, trials: int) -> list[float] | None:
+    """95 % Clopper–Pearson (exact binomial) interval of a proportion; None without trials.
+
+    Chosen over the normal (Wald) interval because it never collapses: with 0 events out of n
+    it is [0, 1 − 0.025^(1/n)] (about 3.7/n, the "rule of three" 3/n being its one-sided 95 %
+    version), with n events out of n [0.025^(1/n), 1]. Clopper & Pearson, Biometrika 26 (1934);
+    computed by `scipy.stats.binomtest(...).proportion_ci(method="exact")`.
+    """
+    if trials <= 0:
+        return None
+    ci = stats.binomtest(int(events), int(trials)).proportion_ci(0.95, method="exact")
+    return [float(ci.low), float(ci.high)]
+
+
+def _hull(first: list[float] | None, second: list[float] | None) -> list[float] | None:
+    """The smallest interval holding both (either may be None), clipped to [0, 1]."""
+    parts = [part for part in (first, second) if part is not None]
+    if not parts:
+        return None
+    low = min(part[0] for part in parts)
+    high = max(part[1] for part in parts)
+    return [max(0.0, low), min(1.0, high)]
+
+
+def rate_interval(per_part: list[dict], key: str, *, centre: float | None = None) -> list | None:
+    """95 % interval of a simulated rate from independent parts (replications or batches).
+
+    The Student interval of the parts' rates accounts for the correlation between successive
+    callers (a busy spell makes neighbours wait and hang up together) but collapses to a point
+    when every part shows the same rate, e.g. [0, 0] when no part saw an abandon. The exact
+    binomial interval of the pooled counts (`proportion_interval`) never collapses but treats
+    calls as independent, so it is only a floor for the uncertainty. The interval is the hull
+    of both, clipped to [0, 1]. With `centre` (batch means around one run), the Student
+    half-width is taken around it instead of around the mean of the parts.
+    """
+    values = [part[key] for part in per_part if part[key] is not None]
+    student = confidence_interval(values)
+    if student is not None and centre is not None:
+        half = (student[1] - student[0]) / 2.0
+        student = [centre - half, centre + half]
+    pooled = [sum(counts) for counts in zip(*(rate_counts(p, key) for p in per_part), strict=True)]
+    exact = proportion_interval(*pooled) if pooled else None
+    return _hull(student, exact)
 
 
 def simulate(
@@ -392,7 +458,7 @@ def simulate(
     rates = np.atleast_1d(np.asarray(arrivals_per_hour, dtype=float))
     _check(aht_s > 0, "La durée moyenne de traitement (DMT) doit être strictement positive.")
     _check(patience_s >= 0, "La patience moyenne ne peut pas être négative.")
-    _check(0.0 <= ivr_share < 1.0, "La part SVI doit être comprise entre 0 et 1 (exclu).")
+    _check(0.0 <= ivr_share <= 1.0, "La part SVI doit être comprise entre 0 et 1.")
     _check(replications >= 1, "Il faut au moins une réplication.")
     _check(slot_s > 0, "La durée d'un créneau doit être strictement positive.")
     staff_slot = float(staffing_slot_s or slot_s)
@@ -460,7 +526,9 @@ def simulate_stationary(
     """Constant arrivals and team over `hours`: the figures of `pfspilot simulate`.
 
     One run (so `offered` is about arrivals_per_hour × hours); the 95 % intervals come from
-    `batches` consecutive batches of equal duration (batch means), centred on the run's figure.
+    `batches` consecutive batches of equal duration (batch means), centred on the run's figure;
+    for the abandonment and the service level, widened to the exact binomial interval when
+    narrower (`rate_interval`), so that a run without any abandon does not claim [0, 0].
     """
     _check(arrivals_per_hour > 0, "Le nombre d'appels par heure doit être strictement positif.")
     _check(hours > 0, "La durée simulée doit être strictement positive.")
@@ -479,10 +547,15 @@ def simulate_stationary(
     out = rep.totals()
     batch = np.minimum((rep.arrival_s * batches / horizon_s).astype(np.int64), batches - 1)
     per_batch = [rep.totals(batch == b) for b in range(batches)]
-    for key in ("p_abandon", "asa_answered_s", "service_level"):
-        low, high = confidence_interval([r[key] for r in per_batch])
-        half = (high - low) / 2.0
-        out[f"{key}_ci95"] = [max(0.0, out[key] - half), out[key] + half]
+    for key in ("p_abandon", "service_level"):
+        out[f"{key}_ci95"] = rate_interval(per_batch, key, centre=out[key])
+    asa = confidence_interval(
+        [r["asa_answered_s"] for r in per_batch if r["asa_answered_s"] is not None]
+    )
+    if asa is not None and out["asa_answered_s"] is not None:
+        half = (asa[1] - asa[0]) / 2.0
+        asa = [max(0.0, out["asa_answered_s"] - half), out["asa_answered_s"] + half]
+    out["asa_answered_s_ci95"] = asa
     out["batches"] = batches
     return out
 

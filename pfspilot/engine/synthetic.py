@@ -7,6 +7,9 @@ with part-time, leave and sickness. Abandonment is not drawn: each day's calls g
 queue simulator with that day's staffing, so waits, abandons and who answered are consistent
 with the agents on the phone. Everything is vectorised with NumPy except the queue itself.
 Deterministic for a given seed. Pure Python + NumPy + Polars, no Django.
+
+Like a real switch, a small share of answered calls lose their detail record (`LOST_DETAIL`):
+their wait and talk are unknown (empty), never 0, so the demo shows means over known values.
 """
 
 from __future__ import annotations
@@ -66,6 +69,7 @@ WRAP_BASE_S, WRAP_MEAN_S = 15.0, 30.0
 REPEAT_SHARE = 0.205  # calls whose caller called within the previous 7 days
 HIDDEN_CALLER = 0.04  # calls without a caller identifier
 SURVEY_SHARE = {PHONE: 0.05, EMAIL: 0.08}
+LOST_DETAIL = 0.004  # answered calls whose switch detail (queue and talk times) was lost
 
 # Note §B.1 table (labels as in the note), weight within the ~15 % of calls they represent.
 NOTE_MOTIFS = {
@@ -292,12 +296,16 @@ def generate_year(
     scale: float = 1.0,
     calls_per_year: float = CALLS_PER_YEAR,
     emails_per_year: float = EMAILS_PER_YEAR,
+    until: dt.date | None = None,
 ) -> dict[str, pl.DataFrame]:
     """Calls, emails, surveys and agents' activity of a year, as frames of `records.py` columns.
 
     `scale` < 1 generates that share of the working days of each month (at least one day per
     month) with their full volumes and staffing, so a small sample keeps the year's queueing
     behaviour; emails are thinned to that share on every calendar day.
+    `until`: last day with records (included), for a year still running: nothing happens
+    after it, so no call, email, answer, survey or activity is ever dated in the future (an
+    email received by then and answered later is still pending). None: the whole year.
     """
     if not 0 < scale <= 1:
         raise ValueError("scale doit être compris entre 0 (exclu) et 1.")
@@ -305,6 +313,10 @@ def generate_year(
     rng = np.random.default_rng(seed)
     days = working_days(year)
     selected = _select_days(days, scale, rng)
+    if until is not None:
+        selected = selected[np.array([days[d] <= until for d in selected], dtype=bool)]
+        if not selected.size:
+            raise ValueError(f"aucun jour ouvré de {year} jusqu'au {until:%d/%m/%Y}.")
     volumes = daily_call_volumes(days, calls_per_year)
     present, on_phone = _presence(agents, days, rng)
     table, phone_s, email_s = _phone_templates(agents)
@@ -313,10 +325,38 @@ def generate_year(
     frames = {
         "calls": _calls_frame(calls, agents, days, year, seed, rng),
     }
-    frames["emails"] = _emails_frame(year, days, scale, present, agents, emails_per_year, rng)
+    emails = _emails_frame(year, days, scale, present, agents, emails_per_year, rng)
+    frames["emails"] = emails if until is None else _emails_until(emails, until)
     frames["surveys"] = _surveys_frame(year, frames["calls"], frames["emails"], rng)
+    if until is not None:
+        frames["surveys"] = frames["surveys"].filter(pl.col("answered_on") <= until)
     frames["activity"] = _activity_frame(agents, days, selected, on_phone, phone_s, email_s, rng)
+    # Drawn from a stream of its own, so the rest of the year stays the same for a given seed.
+    frames["calls"] = _lose_details(frames["calls"], np.random.default_rng([seed, 1]))
     return frames
+
+
+def _emails_until(emails: pl.DataFrame, until: dt.date) -> pl.DataFrame:
+    """Emails received by the end of `until`; those answered after it are still pending."""
+    cutoff = dt.datetime.combine(until + dt.timedelta(days=1), dt.time.min)
+    pending = pl.col("answered_at").is_null() | (pl.col("answered_at") >= cutoff)
+    return emails.filter(pl.col("received_at") < cutoff).with_columns(
+        pl.when(pending).then(None).otherwise(pl.col(name)).alias(name)
+        for name in ("answered_at", "agent", "team", "template")
+    )
+
+
+def _lose_details(calls: pl.DataFrame, rng) -> pl.DataFrame:
+    """Blanks the queue and talk times of `LOST_DETAIL` of the answered calls (unknown values).
+
+    The answer itself is still known (`answered_at`, agent): only the durations and the
+    timestamps they could be rebuilt from are lost, as when a switch drops a detail record.
+    """
+    lost = pl.Series(rng.random(calls.height) < LOST_DETAIL) & (pl.col("outcome") == ANSWERED)
+    return calls.with_columns(
+        pl.when(lost).then(None).otherwise(pl.col(name)).alias(name)
+        for name in ("queue_entry", "queue_exit", "ended_at", "wait_s", "talk_s", "wrap_s")
+    )
 
 
 def _simulate_calls(days, selected, volumes, on_phone, table, rng) -> dict[str, np.ndarray]:

@@ -1,7 +1,8 @@
 """Daily and half-hour sums, computed by the indicator engine from canonical frames.
 
 The engine gives counts per day and group; averages (ASA, AHT) are turned back into sums by
-multiplying by their count, so that any period or scope is again an exact ratio of sums.
+multiplying by the count of values they were computed over (the known ones: an empty wait or
+talk time is unknown, never 0), so that any period or scope is again an exact ratio of sums.
 """
 
 import datetime as dt
@@ -74,7 +75,6 @@ def daily_sums(
     for r in phone.iter_rows(named=True):
         if not r["offered"] and not r["short_abandons"]:
             continue
-        queued = r["answered"] + r["abandoned"]
         row(r["period"], r[KEY]).update(
             calls_offered=r["offered"],
             calls_answered=r["answered"],
@@ -82,10 +82,12 @@ def daily_sums(
             calls_abandoned=r["abandoned"],
             calls_identified=r["identified_calls"],
             calls_repeat=r["repeat_calls"],
-            # The engine gives ratios over A + X of integers: rounding restores the count.
-            calls_within_sl=round(r["service_level"] * queued) if queued else 0,
-            wait_answered_s=_sum_of_mean(r["asa_s"], r["answered"]),
-            handle_s=_sum_of_mean(r["aht_s"], r["answered"]),
+            calls_within_sl=r["answered_within_sl"],
+            # Means are over known values only: their sums are mean × how many were known.
+            calls_wait_known=r["asa_known"],
+            wait_answered_s=_sum_of_mean(r["asa_s"], r["asa_known"]),
+            calls_handle_known=r["aht_known"],
+            handle_s=_sum_of_mean(r["aht_s"], r["aht_known"]),
         )
     cohorts = engine.email_indicators(emails, at=at, params=params, rules=rules, **window)
     for r in cohorts.iter_rows(named=True):

@@ -6,17 +6,21 @@ per funded ETP and the rate needed on the remaining working days.
 """
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import polars as pl
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from pfspilot.engine import calendar
+from pfspilot.engine import calendar, employment
 from pfspilot.engine import forecast as forecast_engine
 from pfspilot.engine import indicators as engine
 from pfspilot.engine.parameters import CogTargets, IndicatorParams, PlatformRules
 from pfspilot.engine.records import EMAIL, PHONE
+from pfspilot.people import selectors as people_selectors
+from pfspilot.people.access import SCOPES
+from pfspilot.people.access import Scope as ViewScope
 
 from . import selectors
 from .exports import Column, Table
@@ -62,6 +66,39 @@ class Scope:
         return bool(self.team or self.agent or self.motif)
 
 
+def visible_scope(user, scope: Scope) -> Scope:
+    """The part of `scope` that `user` may see, checked server-side on every page and export.
+
+    An assistant superviseur supervises their own team (note §E): the scope is forced to that
+    team, and another team, an agent of another team or a motif (motif sums are kept for the
+    whole platform only) is refused. Other roles holding the capability see everything.
+    Raises PermissionDenied (message in French).
+    """
+    if not team_locked(user):
+        return scope
+    team = user.team.name if user.team else ""
+    if not team:
+        raise PermissionDenied(
+            _("Aucune équipe ne vous est rattachée : le tableau de bord ne peut rien vous montrer.")
+        )
+    if scope.motif:
+        raise PermissionDenied(
+            _("Les indicateurs par motif portent sur toute la plateforme, pas sur votre équipe.")
+        )
+    if scope.agent:
+        if selectors.agent_team(scope.agent) != team:
+            raise PermissionDenied(_("Ce téléconseiller n'est pas dans votre équipe."))
+        return scope
+    if scope.team and scope.team != team:
+        raise PermissionDenied(_("Vous ne voyez que les indicateurs de votre équipe."))
+    return replace(scope, team=team)
+
+
+def team_locked(user) -> bool:
+    """The user sees one team only (the filters offer no other)."""
+    return SCOPES.get(user.role) == ViewScope.TEAM
+
+
 # IVR-handled and abandoned calls reach no team, agent or motif: these columns only make sense
 # for the whole platform (or a queue), never for one group of a breakdown.
 QUEUE_LEVEL = ("calls_offered", "calls_ivr", "calls_abandoned", "pickup_rate", "service_level")
@@ -71,6 +108,8 @@ NOT_ATTRIBUTABLE_NOTE = gettext_lazy(
 )
 NO_FTE_NOTE = gettext_lazy("Non attribuable : les ETP financés ne sont pas répartis par motif.")
 UNATTRIBUTED_LABEL = gettext_lazy("Non attribués (SVI, abandons)")
+UNATTRIBUTED_AGENT_LABEL = gettext_lazy("Sans téléconseiller connu")
+TEAM_LABEL = gettext_lazy("Toute l'équipe")
 PLATFORM_LABEL = gettext_lazy("Toute la plateforme")
 
 
@@ -79,17 +118,27 @@ def _div(numerator, denominator):
 
 
 def rates(s: dict) -> dict:
-    """Indicators of one row of sums (engine definitions: ratios of counts and of sums)."""
+    """Indicators of one row of sums (engine definitions: ratios of counts and of sums).
+
+    ASA, AHT and the service level are over the known values only (`engine.indicators`):
+    `asa_known` and `aht_known` say how many calls they were computed over.
+    """
     answered, abandoned = s.get("calls_answered") or 0, s.get("calls_abandoned") or 0
     queued = answered + abandoned
+    wait_known = s.get("calls_wait_known") or 0
+    handle_known = s.get("calls_handle_known") or 0
     return {
         **s,
         "pickup_rate": _div(answered + (s.get("calls_ivr") or 0), s.get("calls_offered")),
         "agent_answer_rate": _div(answered, queued),
         "repeat_rate": _div(s.get("calls_repeat"), s.get("calls_identified")),
-        "asa_s": _div(s.get("wait_answered_s"), answered),
-        "aht_s": _div(s.get("handle_s"), answered),
-        "service_level": _div(s.get("calls_within_sl"), queued),
+        "asa_s": _div(s.get("wait_answered_s"), wait_known),
+        "asa_known": wait_known,
+        "aht_s": _div(s.get("handle_s"), handle_known),
+        "aht_known": handle_known,
+        # An abandon is never answered within T; an answered call of unknown wait is left out.
+        "service_level": _div(s.get("calls_within_sl"), wait_known + abandoned),
+        "service_level_known": wait_known + abandoned,
         "calls_per_hour": _div(answered, s.get("phone_hours")),
         "emails_per_hour": _div(s.get("emails_answered"), s.get("email_hours")),
         "level1_rate": _div(s.get("level1_within"), s.get("level1_due")),
@@ -98,9 +147,14 @@ def rates(s: dict) -> dict:
 
 
 def as_of_day(year: int, today: dt.date) -> dt.date | None:
-    """Last day counted: today for the current year, else the last day with data."""
+    """Last day counted: the last day with data, never after today.
+
+    The dashboard shows what happened: days to come have no actual figures (records dated in
+    the future are not facts), their volumes are forecast by planning. None for a year
+    without data or not yet begun.
+    """
     last = selectors.last_day(year)
-    if last is None:
+    if last is None or today < dt.date(year, 1, 1):
         return None
     return min(last, today)
 
@@ -140,15 +194,26 @@ def _status_volume(value, target_to_date):
 
 
 def _needed_sentence(label, needed, target, remaining, maximum: bool, best=None) -> str:
+    """What the remaining working days must achieve, in words.
+
+    A rate needed above 100 % (below 0 % for a maximum) cannot be reached: the sentence says
+    so instead of quoting an impossible percentage; one below 0 % (above 100 % for a maximum)
+    means the target is already secured.
+    """
     if needed is None:
         return ""
     days = _("sur les %(n)s jours ouvrés restants") % {"n": remaining}
     bound = (_("sous %(t)s") if maximum else _("à %(t)s")) % {"t": fr_percent(target)}
     if _out_of_reach(needed, maximum):
-        return _("%(label)s : cible hors d'atteinte (il faudrait %(v)s %(days)s)") % {
+        return _(
+            "%(label)s : cible hors d'atteinte cette année (même à %(limit)s %(days)s, "
+            "l'année finirait %(side)s %(t)s)"
+        ) % {
             "label": label,
-            "v": fr_percent(needed),
+            "limit": fr_percent(0.0 if maximum else 1.0, 0),
             "days": days,
+            "side": _("au-dessus de") if maximum else _("sous"),
+            "t": fr_percent(target),
         }
     if _out_of_reach(needed, maximum, best):
         return _(
@@ -156,7 +221,7 @@ def _needed_sentence(label, needed, target, remaining, maximum: bool, best=None)
             "meilleur mois de l'année : %(best)s)"
         ) % {"label": label, "v": fr_percent(needed), "days": days, "best": fr_percent(best)}
     if (not maximum and needed <= 0) or (maximum and needed >= 1):
-        return _("%(label)s : cible assurée quel que soit le résultat %(days)s") % {
+        return _("%(label)s : cible déjà assurée, quel que soit le résultat %(days)s") % {
             "label": label,
             "days": days,
         }
@@ -168,6 +233,17 @@ def _needed_sentence(label, needed, target, remaining, maximum: bool, best=None)
         "bound": bound,
         "v": fr_percent(needed),
     }
+
+
+def _needed_label(needed, maximum: bool) -> str:
+    """The needed rate for tables: a percentage only when it is between 0 and 100 %."""
+    if needed is None:
+        return "—"
+    if _out_of_reach(needed, maximum):
+        return _("hors d'atteinte")
+    if (not maximum and needed <= 0) or (maximum and needed >= 1):
+        return _("déjà assurée")
+    return fr_percent(needed)
 
 
 RATE_TARGETS = (
@@ -311,7 +387,7 @@ def target_rows(
                 "projection": value if year_view else None,
                 "projection_label": fr_percent(value) if year_view else "—",
                 "needed": needed,
-                "needed_label": fr_percent(needed),
+                "needed_label": _needed_label(needed, maximum),
                 "sentence": _needed_sentence(
                     NEEDED_LABELS[key], needed, target, remaining, maximum, best.get(key)
                 ),
@@ -382,7 +458,12 @@ def _production_rows(totals, fte, targets, as_of, scope, elapsed, remaining, tot
         needed = production[f"{name}_needed_per_fte_per_day"] if scope.month is None else None
         pace = _div(value, elapsed) if value is not None else None
         sentence = ""
-        if needed is not None and remaining:
+        if needed is not None and remaining and needed <= 0:
+            sentence = _(
+                "%(label)s : cible annuelle de %(target)s déjà atteinte (rythme actuel : "
+                "%(pace)s par jour ouvré)"
+            ) % {"label": label, "target": fr_number(target), "pace": fr_number(pace, 1)}
+        elif needed is not None and remaining:
             sentence = _(
                 "%(label)s : %(needed)s %(unit)s par ETP et par jour ouvré sur les %(n)s jours "
                 "restants pour atteindre %(target)s (rythme actuel : %(pace)s)"
@@ -415,6 +496,10 @@ def _production_rows(totals, fte, targets, as_of, scope, elapsed, remaining, tot
                 "needed_label": fr_number(needed, 1),
                 "sentence": sentence,
                 "note": "",
+                "detail": _(
+                    "%(fte)s ETP financés sur la période (quotité × jours ouvrés sous contrat)"
+                )
+                % {"fte": fr_number(fte, 2)},
             }
         )
     return rows
@@ -430,7 +515,9 @@ CALL_COLUMNS = [
     Column(gettext_lazy("Taux de décroché"), "pickup_rate", "percent"),
     Column(gettext_lazy("Taux de réitération"), "repeat_rate", "percent"),
     Column(gettext_lazy("ASA (s)"), "asa_s", "float", screen=False),
+    Column(gettext_lazy("ASA : attentes connues"), "asa_known", "int", screen=False),
     Column(gettext_lazy("DMT (s)"), "aht_s", "float"),
+    Column(gettext_lazy("DMT : durées connues"), "aht_known", "int"),
     Column(gettext_lazy("Niveau de service"), "service_level", "percent", screen=False),
 ]
 EMAIL_COLUMNS = [
@@ -479,23 +566,56 @@ def teams_table(rows: list[dict]) -> Table:
 def _breakdown_rows(rows: list[dict], key: str, label: str) -> list[dict]:
     """Groups, then the calls no group gets (IVR, abandons), then the platform's total.
 
-    Queue-level columns are blank for the groups: their calls are answered calls only.
+    Every count column adds up to the total: a group (team, agent or motif) is credited with
+    the calls its agents answered only, so its calls offered are its answered calls; every
+    IVR-handled or abandoned call, whatever team or motif it carries, sits in the
+    non-attributable row with the answered calls of no group. Queue-level rates are blank
+    for the groups and for the non-attributable row (their calls are not a queue).
     """
-    out, unattributed = [], []
+    out = []
+    unattributed = dict.fromkeys(selectors.SUM_FIELDS, 0)
     for r in sorted(rows, key=lambda r: r[key].lower()):
+        queue_calls = {name: r.get(name) or 0 for name in ("calls_ivr", "calls_abandoned")}
+        unattributed["calls_ivr"] += queue_calls["calls_ivr"]
+        unattributed["calls_abandoned"] += queue_calls["calls_abandoned"]
         if r[key]:
-            out.append(rates(r) | {label: r[key]} | dict.fromkeys(QUEUE_LEVEL))
-        else:
-            unattributed.append(r)
-    for r in unattributed:
-        out.append(rates(r) | {label: str(UNATTRIBUTED_LABEL), "pickup_rate": None})
+            answered = r.get("calls_answered") or 0
+            out.append(
+                rates(r)
+                | {label: r[key]}
+                | dict.fromkeys(QUEUE_LEVEL)
+                | {"calls_offered": answered}
+            )
+            continue
+        for name in selectors.SUM_FIELDS:
+            if name not in ("calls_offered", "calls_ivr", "calls_abandoned"):
+                unattributed[name] += r.get(name) or 0
+    unattributed["calls_offered"] = (
+        unattributed["calls_answered"] + unattributed["calls_ivr"] + unattributed["calls_abandoned"]
+    )
+    if any(unattributed.values()):
+        out.append(
+            rates(unattributed)
+            | {key: "", label: str(UNATTRIBUTED_LABEL), "pickup_rate": None, "service_level": None}
+        )
     if rows:
-        total = {name: sum(r.get(name) or 0 for r in rows) for name in selectors.SUM_FIELDS}
-        out.append(rates(total) | {key: "", label: str(PLATFORM_LABEL), "total": True})
+        out.append(_total_row(rows, key, label, PLATFORM_LABEL))
     return out
 
 
-def agents_table(rows: list[dict], names: dict[str, str], norms: PlatformRules) -> Table:
+def _total_row(rows: list[dict], key: str, label: str, title) -> dict:
+    total = {name: sum(r.get(name) or 0 for r in rows) for name in selectors.SUM_FIELDS}
+    return rates(total) | {key: "", label: str(title), "total": True}
+
+
+def agents_table(
+    rows: list[dict], names: dict[str, str], norms: PlatformRules, *, total_label=PLATFORM_LABEL
+) -> Table:
+    """One row per agent (and team), then what no agent did, then the total of the scope.
+
+    The agents' columns add up to the total: answered calls, emails and hours of no known
+    agent sit in the non-attributable row (IVR-handled and abandoned calls have no column).
+    """
     table = Table(
         "agents",
         gettext_lazy("Productivité par téléconseiller"),
@@ -512,13 +632,15 @@ def agents_table(rows: list[dict], names: dict[str, str], norms: PlatformRules) 
             Column(gettext_lazy("Courriels / heure"), "emails_per_hour", "float"),
             Column(gettext_lazy("Norme courriels / heure"), "emails_norm", "float", screen=False),
             Column(gettext_lazy("DMT (s)"), "aht_s", "float"),
+            Column(gettext_lazy("DMT : durées connues"), "aht_known", "int"),
             Column(gettext_lazy("Taux de réitération"), "repeat_rate", "percent"),
         ],
     )
-    out = []
+    out, unattributed = [], []
     for r in rows:
         if not r["agent"]:
-            continue  # IVR-handled and abandoned calls belong to no agent
+            unattributed.append(r)  # IVR-handled and abandoned calls belong to no agent
+            continue
         row = rates(r)
         row |= {
             "agent_label": names.get(r["agent"], r["agent"]),
@@ -528,7 +650,14 @@ def agents_table(rows: list[dict], names: dict[str, str], norms: PlatformRules) 
             "emails_status": _status_volume(row["emails_per_hour"], norms.emails_per_hour),
         }
         out.append(row)
-    table.rows = sorted(out, key=lambda r: (r["team"].lower(), r["agent_label"].lower()))
+    out.sort(key=lambda r: (r["team"].lower(), r["agent_label"].lower()))
+    counted = ("calls_answered", "phone_hours", "emails_answered", "email_hours")
+    if any(r.get(name) for r in unattributed for name in counted):
+        row = _total_row(unattributed, "agent", "agent_label", UNATTRIBUTED_AGENT_LABEL)
+        out.append(row | {"team": "", "total": False, "repeat_rate": None})
+    if rows:
+        out.append(_total_row(rows, "agent", "agent_label", total_label) | {"team": ""})
+    table.rows = out
     return table
 
 
@@ -542,18 +671,38 @@ def motifs_table(rows: list[dict]) -> Table:
     return table
 
 
-def _period_label(value, by: str) -> str:
+def _period_label(value, by: str, year: int | None = None, as_of: dt.date | None = None) -> str:
+    """« novembre », « sem. du 23/11 »; a period with working days still to come says up to
+    which day it counts: « novembre (au 27/11) »."""
+    label = (
+        f"{MONTHS[value - 1]}" if by == "month" else _("sem. du %(d)s") % {"d": f"{value:%d/%m}"}
+    )
+    if year is not None and as_of is not None:
+        counted = _period_working_days(value, by, year, as_of)
+        if counted < _period_working_days(value, by, year, dt.date(year, 12, 31)):
+            label += " " + _("(au %(d)s)") % {"d": f"{as_of:%d/%m}"}
+    return label
+
+
+def _trend_bounds(value, by: str, year: int, as_of: dt.date) -> tuple[dt.date, dt.date]:
+    """First and last day of a trend period (a month number or a week's Monday) counted."""
     if by == "month":
-        return f"{MONTHS[value - 1]}"
-    return _("sem. du %(d)s") % {"d": value.strftime("%d/%m")}
+        first = dt.date(year, value, 1)
+        last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+    else:
+        first, last = value, value + dt.timedelta(days=6)
+    return max(first, dt.date(year, 1, 1)), min(last, dt.date(year, 12, 31), as_of)
 
 
 def _period_working_days(value, by: str, year: int, as_of: dt.date) -> int:
-    if by == "month":
-        return _month_days(year, value, as_of)
-    return calendar.count_working_days(
-        max(value, dt.date(year, 1, 1)), min(value + dt.timedelta(days=6), as_of)
-    )
+    return calendar.count_working_days(*_trend_bounds(value, by, year, as_of))
+
+
+def _period_bounds(scope: Scope, as_of: dt.date) -> tuple[dt.date, dt.date]:
+    """First and last day counted of the scope's period: the year or the month, to `as_of`."""
+    if scope.month is None:
+        return dt.date(scope.year, 1, 1), as_of
+    return _trend_bounds(scope.month, "month", scope.year, as_of)
 
 
 def trend_table(
@@ -561,12 +710,14 @@ def trend_table(
     satisfaction: list[dict],
     *,
     by: str,
-    fte: float,
+    contracts: list[employment.Contract],
     targets: CogTargets,
     year: int,
     as_of: dt.date,
     narrowed: bool = False,
 ) -> Table:
+    """One row per month or week; production per funded ETP of that period (days under
+    contract in the period, `engine.employment.funded_fte`)."""
     table = Table(
         "tendance",
         gettext_lazy("Tendance"),
@@ -602,10 +753,11 @@ def trend_table(
         period = r[by]
         sat = by_period.get(period, {})
         days = _period_working_days(period, by, year, as_of)
+        fte = employment.funded_fte(contracts, *_trend_bounds(period, by, year, as_of))
         row = rates(r)
         row |= {
             "period": period,
-            "label": _period_label(period, by),
+            "label": _period_label(period, by, year, as_of),
             "phone_satisfaction": _div(
                 sat.get(PHONE, {}).get("satisfied"), sat.get(PHONE, {}).get("answers")
             ),
@@ -665,16 +817,22 @@ def chart_data(trend: Table, target_rows: list[dict]) -> list[dict]:
 
 
 def axis_range(values: list, goal: list, percent: bool) -> dict:
-    """Y-axis bounds holding the values and the target line with a margin (never on the edge)."""
+    """Y-axis bounds holding the values and the target line with a margin (never on the edge).
+
+    `min` is a hard lower bound, never negative: counts (production per ETP) start at 0, rates
+    at most the margin below their lowest point; `suggested_max` leaves room above.
+    """
     points = [v for v in (*values, *goal) if v is not None]
     if not points:
-        return {"suggested_min": None, "suggested_max": None}
+        return {"min": 0.0, "suggested_max": None}
     low, high = min(points), max(points)
     margin = max((high - low) * 0.1, 1.0 if percent else abs(high) * 0.05 or 1.0)
     low, high = low - margin, high + margin
     if percent:
-        low, high = max(low, 0.0), min(high, 100.0)
-    return {"suggested_min": round(max(low, 0.0), 1), "suggested_max": round(high, 1)}
+        high = min(high, 100.0)
+    else:
+        low = 0.0  # a count is read against zero
+    return {"min": round(max(low, 0.0), 1), "suggested_max": round(high, 1)}
 
 
 def half_hours_table(days: int, rows: list[dict], rules: PlatformRules) -> Table:
@@ -763,7 +921,8 @@ def build(
             "agent_team": selectors.agent_team(scope.agent),
         }
     if as_of is None:
-        return context | {"empty": True, "tables": {"cibles": targets_table([])}}
+        future = today < dt.date(scope.year, 1, 1)
+        return context | {"empty": True, "future": future, "tables": {"cibles": targets_table([])}}
     elapsed, remaining, _total = calendar.year_progress(as_of, scope.year)
     periods = tuple(dict.fromkeys(("month", scope.by)))
     people = () if scope.motif else ("team", "agent")
@@ -780,7 +939,11 @@ def build(
     # Like the calls, satisfaction is read once per month and regrouped in memory.
     monthly = selectors.satisfaction_sums(year=scope.year, until=as_of, by=("month",))
     satisfaction = _by_channel([r for r in monthly if r["month"] == scope.month or not scope.month])
-    fte = selectors.funded_fte(year=scope.year, team=scope.team, agent=scope.agent)
+    # Funded ETP of the period, each agent pro-rated by working days under contract.
+    contracts = people_selectors.contracts(
+        start=dt.date(scope.year, 1, 1), end=as_of, team=scope.team, agent=scope.agent
+    )
+    fte = employment.funded_fte(contracts, *_period_bounds(scope, as_of))
     best = best_months(_regroup(year_rows, ("month",)), monthly)
     rows = target_rows(
         totals=totals,
@@ -797,7 +960,7 @@ def build(
         if scope.by == "month"
         else selectors.satisfaction_sums(year=scope.year, until=as_of, by=(scope.by,)),
         by=scope.by,
-        fte=0.0 if scope.motif else fte,  # no ETP per motif: production per ETP left blank
+        contracts=[] if scope.motif else contracts,  # no ETP per motif: production left blank
         targets=targets,
         year=scope.year,
         as_of=as_of,
@@ -809,7 +972,9 @@ def build(
             tables["equipes"] = teams_table(_regroup(year_rows, ("team",), **in_period))
         agent_rows = _regroup(year_rows, ("team", "agent"), **in_period)
         names = selectors.agent_names([r["agent"] for r in agent_rows if r["agent"]])
-        tables["agents"] = agents_table(agent_rows, names, rules)
+        tables["agents"] = agents_table(
+            agent_rows, names, rules, total_label=TEAM_LABEL if scope.team else PLATFORM_LABEL
+        )
     if not scope.team and not scope.agent:
         motif_sums = selectors.period_sums(
             year=scope.year, month=scope.month, until=as_of, grain=Grain.MOTIF, by=("motif",)

@@ -1,4 +1,9 @@
-"""Exports of the dashboard's tables: CSV for Excel-FR (UTF-8 with BOM, `;`) and XLSX."""
+"""Exports of the dashboard's tables: CSV for Excel-FR (UTF-8 with BOM, `;`) and XLSX.
+
+Text that a spreadsheet would run as a formula (a motif, team or agent name beginning with
+`=`, `+`, `-`, `@`, a tab or a carriage return) is written as text: prefixed with `'` in CSV
+and stored as a string cell with Excel's quote prefix in XLSX (OWASP, "CSV Injection").
+"""
 
 import csv
 import io
@@ -36,6 +41,20 @@ class Table:
         return len(self.columns) - len(self.screen_columns)
 
 
+# First characters that make Excel, LibreOffice or Google Sheets read a cell as a formula.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def is_formula_like(text: str) -> bool:
+    """True when a spreadsheet would evaluate `text` instead of showing it."""
+    return text.startswith(FORMULA_TRIGGERS)
+
+
+def neutralised(text: str) -> str:
+    """`text` as a CSV cell a spreadsheet shows as text: a leading `'` when formula-like."""
+    return "'" + text if is_formula_like(text) else text
+
+
 def _csv_cell(value, column: Column) -> str:
     if value is None:
         return ""
@@ -46,11 +65,12 @@ def _csv_cell(value, column: Column) -> str:
     if column.kind == "percent":
         # Percent columns hold fractions; Excel-FR reads « 87,0 » as the number 87.0 (%).
         return fr_number(value * 100, column.decimals).replace("\u202f", "")
-    return str(value)
+    return neutralised(str(value))
 
 
 def _csv_header(column: Column) -> str:
-    return f"{column.header} (%)" if column.kind == "percent" else str(column.header)
+    header = f"{column.header} (%)" if column.kind == "percent" else str(column.header)
+    return neutralised(header)
 
 
 def to_csv(table: Table) -> bytes:
@@ -63,6 +83,13 @@ def to_csv(table: Table) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
+def _xlsx_value(value, column: Column):
+    """Numbers stay numbers; anything else (lazy translations included) becomes a string."""
+    if value is None or column.kind != "text" or isinstance(value, int | float):
+        return value
+    return str(value)
+
+
 def to_xlsx(table: Table) -> bytes:
     """One sheet, real numbers with French-readable formats (percentages as percentages)."""
     workbook = Workbook()
@@ -73,7 +100,13 @@ def to_xlsx(table: Table) -> bytes:
         cell.font = Font(bold=True)
     formats = {"int": "0", "float": "0.0", "percent": "0.0%"}
     for row in table.rows:
-        sheet.append([row.get(column.key) for column in table.columns])
+        sheet.append([_xlsx_value(row.get(column.key), column) for column in table.columns])
+    for cells in sheet.iter_rows():
+        for cell in cells:
+            if isinstance(cell.value, str) and is_formula_like(cell.value):
+                # openpyxl stores a string starting with "=" as a formula: force a text cell.
+                cell.data_type = "s"
+                cell.quotePrefix = True
     for index, column in enumerate(table.columns, start=1):
         number_format = formats.get(column.kind)
         if column.kind == "float" and column.decimals != 1:

@@ -39,9 +39,13 @@ class DailyStats(models.Model):
     calls_abandoned = models.PositiveIntegerField(default=0)
     calls_identified = models.PositiveIntegerField(default=0)
     calls_repeat = models.PositiveIntegerField(default=0)
-    calls_within_sl = models.PositiveIntegerField(default=0)
-    wait_answered_s = models.FloatField(default=0.0)
-    handle_s = models.FloatField(default=0.0)
+    calls_within_sl = models.PositiveIntegerField(default=0)  # answered with a known wait ≤ T
+    # An empty wait or talk time is unknown (never 0): ASA, AHT and the service level are ratios
+    # over the calls whose value is known. Service level = within / (wait known + abandoned).
+    calls_wait_known = models.PositiveIntegerField(default=0)  # answered with a known wait
+    wait_answered_s = models.FloatField(default=0.0)  # Σ waits of `calls_wait_known`
+    calls_handle_known = models.PositiveIntegerField(default=0)  # answered, known talk time
+    handle_s = models.FloatField(default=0.0)  # Σ talk + wrap-up of `calls_handle_known`
     phone_hours = models.FloatField(default=0.0)
     email_hours = models.FloatField(default=0.0)
     emails_answered = models.PositiveIntegerField(default=0)
@@ -128,7 +132,8 @@ class HalfHourStats(models.Model):
     handle_s = models.FloatField(default=0.0)  # Σ talk + wrap-up of `handled`
     queued = models.PositiveIntegerField(default=0)  # answered or abandoned with a known wait
     wait_s = models.FloatField(default=0.0)  # Σ waits of `queued`
-    abandon_wait_s = models.FloatField(default=0.0)  # Σ waits of the queued abandoners
+    abandon_known = models.PositiveIntegerField(default=0)  # abandoned with a known wait
+    abandon_wait_s = models.FloatField(default=0.0)  # Σ waits of `abandon_known`
 
     class Meta:
         verbose_name = _("agrégat par demi-heure")

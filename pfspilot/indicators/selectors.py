@@ -4,7 +4,7 @@ import datetime as dt
 
 import polars as pl
 from django.db import connection
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Max, Sum
 
 from pfspilot.engine import forecast
 
@@ -18,7 +18,9 @@ SUM_FIELDS = (
     "calls_identified",
     "calls_repeat",
     "calls_within_sl",
+    "calls_wait_known",
     "wait_answered_s",
+    "calls_handle_known",
     "handle_s",
     "phone_hours",
     "email_hours",
@@ -149,22 +151,6 @@ def motifs(year: int) -> list[str]:
 
 def last_refresh() -> AggregateState | None:
     return AggregateState.objects.order_by("-refreshed_at").first()
-
-
-def funded_fte(*, year: int, team: str = "", agent: str = "") -> float:
-    """Sum of the quotités of the agents employed during the year (in the scope)."""
-    from pfspilot.people.models import Role, User
-
-    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    queryset = User.objects.filter(role=Role.AGENT).filter(
-        Q(start_date__isnull=True) | Q(start_date__lte=last),
-        Q(end_date__isnull=True) | Q(end_date__gte=first),
-    )
-    if team:
-        queryset = queryset.filter(team__name=team)
-    if agent:
-        queryset = queryset.filter(username=agent)
-    return float(queryset.aggregate(total=Sum("fte"))["total"] or 0)
 
 
 def agent_names(usernames: list[str]) -> dict[str, str]:

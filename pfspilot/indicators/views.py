@@ -1,7 +1,8 @@
 import dataclasses
 import datetime as dt
 
-from django.http import Http404, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,12 +31,16 @@ def _params(scope: dashboard.Scope) -> dict:
 def dashboard_page(request):
     """COG dashboard; htmx requests get the content only (drill-down, period change)."""
     scope = ScopeForm(request.GET).scope(default_year=timezone.localdate().year)
+    scope = dashboard.visible_scope(request.user, scope)
+    locked = dashboard.team_locked(request.user)
     context = _build(scope) | {
         "params": _params(scope),
         "years": sorted({*selectors.years(), scope.year}),
         "months": list(enumerate(dashboard.MONTHS, start=1)),
-        "motif_choices": selectors.motifs(scope.year),
-        "team_choices": selectors.teams(scope.year),
+        # One team only for an assistant superviseur: theirs, and no motif (platform-wide).
+        "team_locked": locked,
+        "motif_choices": [] if locked else selectors.motifs(scope.year),
+        "team_choices": [request.user.team.name] if locked else selectors.teams(scope.year),
     }
     if request.headers.get("HX-Request"):
         return render(request, "indicators/_content.html", context)
@@ -44,12 +49,26 @@ def dashboard_page(request):
 
 @requires("indicators.export")
 def export(request):
-    """One table of the dashboard (same parameters) as CSV for Excel-FR or XLSX."""
+    """One table of the dashboard (same parameters) as CSV for Excel-FR or XLSX.
+
+    A request naming an unknown table or format, or an invalid parameter, gets a 400 with a
+    French message, never another file.
+    """
     form = ExportForm(request.GET)
-    scope = form.scope(default_year=timezone.localdate().year)
-    name = (form.cleaned_data.get("table") if form.is_valid() else "") or "cibles"
-    fmt = (form.cleaned_data.get("format") if form.is_valid() else "") or "csv"
+    if not form.is_valid():
+        return HttpResponseBadRequest(
+            _("Export impossible : %(erreurs)s") % {"erreurs": _form_errors(form)},
+            content_type="text/plain; charset=utf-8",
+        )
+    scope = dashboard.visible_scope(
+        request.user, form.scope(default_year=timezone.localdate().year)
+    )
+    name = form.cleaned_data.get("table") or "cibles"
+    fmt = form.cleaned_data.get("format") or "csv"
     table = _build(scope).get("tables", {}).get(name)
+    if table is None and dashboard.team_locked(request.user):
+        # Platform-wide tables (teams, motifs, half-hours) are not a team's to see.
+        raise PermissionDenied(_("Ce tableau porte sur toute la plateforme, pas sur votre équipe."))
     if table is None:
         raise Http404(_("Ce tableau n'existe pas pour cette sélection."))
     stem = f"pfspilot-{table.name}-{scope.year}" + (f"-{scope.month:02d}" if scope.month else "")
@@ -62,3 +81,12 @@ def export(request):
         response = HttpResponse(to_csv(table), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
     return response
+
+
+def _form_errors(form) -> str:
+    """« champ : message » for each invalid field, in French."""
+    parts = []
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else field
+        parts.append(f"{label} : {' '.join(str(e) for e in errors)}")
+    return " ; ".join(parts)

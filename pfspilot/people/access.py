@@ -59,7 +59,8 @@ CAPABILITIES: dict[str, Capability] = {
     "home": page(_("Accueil"), EVERYONE),
     "guide": page(_("Guide d'appel"), EVERYONE),
     "people": page(_("Fiches des personnes (selon sa portée)"), EVERYONE),
-    "dashboard": page(_("Tableau de bord COG"), STEERING),
+    # Assistants superviseurs: their own team only, enforced by the dashboard's views.
+    "dashboard": page(_("Tableau de bord COG"), STEERING | {Role.SUPERVISOR}),
     "imports": page(_("Imports des exports téléphonie et courriel"), MANAGEMENT),
     "planning": page(_("Planification, prévisions et capacité"), PLANNERS),
     "desk": page(_("Mon poste et fiches d'appel"), AGENTS),
@@ -68,7 +69,7 @@ CAPABILITIES: dict[str, Capability] = {
     "incivilities": page(_("Suivis d'incivilité"), SUPERVISION),
     # Actions of the existing pages
     "contacts.import": action(_("Importer un fichier"), MANAGEMENT),
-    "indicators.export": action(_("Exporter un tableau (CSV, XLSX)"), STEERING),
+    "indicators.export": action(_("Exporter un tableau (CSV, XLSX)"), STEERING | {Role.SUPERVISOR}),
     "plan.reoptimise": action(_("Ré-optimiser un plan de journée"), PLANNERS),
     "forecast.override": action(_("Corriger une prévision"), PLANNERS),
     # The agent's desk (note §B.1, §C, §D)

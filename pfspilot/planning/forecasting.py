@@ -24,13 +24,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pfspilot.contacts.models import Email
-from pfspilot.engine import calendar
+from pfspilot.engine import calendar, employment
 from pfspilot.engine import capacity as capacity_engine
 from pfspilot.engine import forecast as engine
 from pfspilot.engine.parameters import CogTargets, PlatformRules
 from pfspilot.engine.records import EMAIL_LEVEL1
 from pfspilot.indicators.selectors import half_hour_counts
-from pfspilot.people.models import Role, User
+from pfspilot.people import selectors as people_selectors
+from pfspilot.people.models import User
 from pfspilot.reference.selectors import cog_targets, platform_rules
 
 from .models import Absence, ForecastOverride
@@ -206,7 +207,10 @@ def forecast_report(day: dt.date) -> ForecastReport:
     rules = platform_rules(day)
     history = _history(day - dt.timedelta(days=HISTORY_DAYS), day + dt.timedelta(days=1), rules)
     index = history.day_index(day)
-    actual = history.offered[index].tolist() if index is not None else None
+    # A day to come has no actual calls, whatever the history holds (records dated in the
+    # future are not facts): the page shows the forecast only.
+    known = index is not None and day <= timezone.localdate()
+    actual = history.offered[index].tolist() if known else None
     past = history.between(end=day)
     if past.empty:
         raise _no_history()
@@ -453,25 +457,23 @@ def _midnight(day: dt.date) -> dt.datetime:
 def _agents_capacity(
     first: dt.date, last: dt.date, as_of: dt.date, rules: PlatformRules
 ) -> tuple[int, float, float]:
-    """(agents, funded ETP on `as_of`, Σ ETP × working days present in the year).
+    """(agents under contract on `as_of`, funded ETP of the year, Σ ETP × working days present).
 
-    Funded ETP are the platform's own agents (national reinforcement is not funded here);
-    days present are the working days of each contract in the year, training Thursdays and
-    recorded absences taken out.
+    Funded ETP is the one definition shared with the dashboard (`people.selectors` reads the
+    contracts, `engine.employment.funded_fte` pro-rates each agent by working days under
+    contract in the year). Days present are the working days of each contract in the year,
+    training Thursdays and recorded absences taken out.
     """
     training = set(calendar.training_days(first.year, rules))
     open_days = [d for d in calendar.working_days(first, last) if d not in training]
-    agents = list(
-        User.objects.filter(role=Role.AGENT, is_active=True)
-        .filter(Q(start_date__isnull=True) | Q(start_date__lte=last))
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
-    )
+    agents = list(people_selectors.funded_agents(start=first, end=last))
     absences: dict[int, list[tuple[dt.date, dt.date]]] = {}
     for a in Absence.objects.filter(agent__in=agents, start__lte=last, end__gte=first):
         absences.setdefault(a.agent_id, []).append((a.start, a.end))
-    count, fte_on_day, phone_days = 0, 0.0, 0.0
+    count, phone_days, contracts = 0, 0.0, []
     for agent in agents:
         fte = float(agent.fte)
+        contracts.append(employment.Contract(fte, agent.start_date, agent.end_date))
         begin = max(first, agent.start_date or first)
         end = min(last, agent.end_date or last)
         off = absences.get(agent.pk, [])
@@ -481,8 +483,7 @@ def _agents_capacity(
         phone_days += fte * present
         if begin <= as_of <= end:
             count += 1
-            fte_on_day += fte
-    return count, fte_on_day, phone_days
+    return count, employment.funded_fte(contracts, first, last), phone_days
 
 
 def capacity(year: int, *, today: dt.date | None = None) -> CapacityReport:

@@ -151,9 +151,12 @@ def shrinkage_estimate(
         .annotate(phone=Sum("phone_s"))
         .values_list("day", "phone")
     )
+    # Every call that reached the agents' queue counts, its wait known or not (only the AHT is
+    # a mean over known values).
+    in_queue = history.answered + history.abandoned
     keep = np.array(
         [
-            (logged.get(d) or 0) > 0 and bool((history.queued[i] > 0).all())
+            (logged.get(d) or 0) > 0 and bool((in_queue[i] > 0).all())
             for i, d in enumerate(history.days)
         ],
         dtype=bool,
@@ -164,14 +167,15 @@ def shrinkage_estimate(
     handled = used.handled.sum(axis=1)
     if (handled <= 0).any():
         return None
+    aht = used.handle_s.sum(axis=1) / handled
     try:
         return shrinkage.estimate(
-            used.queued,
+            used.answered + used.abandoned,
             used.abandoned,
-            used.handle_s.sum(axis=1) / handled,
+            aht,
             patience_s,
             [logged[d] for d in used.days],
-            used.handle_s.sum(axis=1),
+            aht * used.answered.sum(axis=1),  # busy time of every answered call, at the known mean
         )
     except shrinkage.ShrinkageInputError:
         return None

@@ -112,8 +112,12 @@ def validate_plan(
     erlang_slots = interval_pickups(demand, staffed, shrinkage=shrinkage)
 
     def figure(key: str) -> dict:
-        values = [r[key] for r in per_rep]
-        return {"mean": float(np.mean(values)), "ci95": sim.confidence_interval(values)}
+        """Mean over the replications where the figure is known, and its 95 % interval."""
+        values = [r[key] for r in per_rep if r[key] is not None]
+        mean = float(np.mean(values)) if values else None
+        if key in sim.RATE_COUNTS:  # never [0, 0] when no replication saw an abandon
+            return {"mean": mean, "ci95": sim.rate_interval(per_rep, key)}
+        return {"mean": mean, "ci95": sim.confidence_interval(values)}
 
     return {
         "replications": replications,
@@ -125,7 +129,7 @@ def validate_plan(
         "asa_answered_s": figure("asa_answered_s"),
         "erlang_pickup": expected_pickup(demand, staffed, shrinkage=shrinkage),
         "slots": {
-            "pickup": [float(p / o) if o else 1.0 for p, o in zip(picked, offered, strict=True)],
+            "pickup": [float(p / o) if o else None for p, o in zip(picked, offered, strict=True)],
             "erlang_pickup": [
                 (erlang_slots[2 * i] + erlang_slots[2 * i + 1]) / 2 for i in range(n_slots)
             ],

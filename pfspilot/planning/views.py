@@ -59,7 +59,7 @@ def _rows(view, simulation: dict) -> list[dict]:
             "staffed": staffed,
             "gap": staffed - need,
             "erlang_percent": 100 * erlang,
-            "simulated_percent": 100 * simulated,
+            "simulated_percent": _percent(simulated),  # None: no simulated call in the slot
         }
         for slot, arrivals, need, staffed, erlang, simulated in zip(
             result.slots,
@@ -78,23 +78,25 @@ def _validation(simulation: dict | None) -> dict | None:
     if simulation is None:
         return None
     pickup = simulation["pickup"]
-    low, high = pickup["ci95"]
+    low, high = pickup["ci95"] or (None, None)
     erlang = simulation["erlang_pickup"]
+    abandon = simulation["p_abandon"]["ci95"] or (None, None)
+    asa = simulation["asa_answered_s"]["ci95"] or (None, None)
     return {
         "replications": simulation["replications"],
         "seed": simulation["seed"],
         "offered": simulation["offered_per_day"],
-        "pickup": 100 * pickup["mean"],
-        "pickup_low": 100 * low,
-        "pickup_high": 100 * high,
+        "pickup": _percent(pickup["mean"]),
+        "pickup_low": _percent(low),
+        "pickup_high": _percent(high),
         "erlang": 100 * erlang,
-        "erlang_inside": low <= erlang <= high,
-        "abandon": 100 * simulation["p_abandon"]["mean"],
-        "abandon_low": 100 * simulation["p_abandon"]["ci95"][0],
-        "abandon_high": 100 * simulation["p_abandon"]["ci95"][1],
+        "erlang_inside": low is not None and low <= erlang <= high,
+        "abandon": _percent(simulation["p_abandon"]["mean"]),
+        "abandon_low": _percent(abandon[0]),
+        "abandon_high": _percent(abandon[1]),
         "asa": simulation["asa_answered_s"]["mean"],
-        "asa_low": simulation["asa_answered_s"]["ci95"][0],
-        "asa_high": simulation["asa_answered_s"]["ci95"][1],
+        "asa_low": asa[0],
+        "asa_high": asa[1],
     }
 
 
@@ -114,7 +116,7 @@ def _shrinkage(view) -> dict:
         figures |= {
             "ready_hours": estimate.ready_s / 3600,
             "logged_hours": estimate.logged_s / 3600,
-            "occupancy_percent": 100 * estimate.occupancy,
+            "occupancy_percent": _percent(estimate.occupancy),
         }
     return figures
 

@@ -5,6 +5,7 @@ import io
 
 import pytest
 import time_machine
+from django.utils import timezone
 
 from pfspilot.contacts import demo
 from pfspilot.contacts.models import Call, Email
@@ -86,3 +87,36 @@ def test_it_builds_missing_sums_for_calls_already_there(frozen):
     assert demo.load(stdout=out) is None
     assert out.getvalue() == "Données de démonstration : appels déjà présents, agrégats recalculés."
     assert DailyStats.objects.count() == rows
+
+
+@pytest.mark.django_db
+def test_the_demo_year_stops_at_the_end_of_yesterday(frozen):
+    # Frozen on Saturday 28/11/2026 at 10:00: the last complete day is Friday 27/11.
+    from django.db.models import Max
+
+    from pfspilot.contacts.models import SurveyAnswer
+
+    people_demo.load()
+    demo.load(scale=0.02, year=2026)
+    end = timezone.make_aware(dt.datetime(2026, 11, 28))
+    assert Call.objects.aggregate(last=Max("arrival"))["last"] < end
+    assert Email.objects.aggregate(last=Max("received_at"))["last"] < end
+    assert Email.objects.aggregate(last=Max("answered_at"))["last"] < end
+    assert SurveyAnswer.objects.aggregate(last=Max("answered_on"))["last"] <= dt.date(2026, 11, 27)
+    assert selectors.last_day(2026) <= dt.date(2026, 11, 27)
+    assert not DailyStats.objects.filter(day__gt=dt.date(2026, 11, 27), calls_offered__gt=0)
+
+
+@pytest.mark.parametrize(
+    "today,year,expected",
+    [
+        (dt.date(2026, 11, 28), None, (2026, dt.date(2026, 11, 27))),
+        (dt.date(2026, 11, 28), 2025, (2025, None)),  # a past year, whole
+        (dt.date(2026, 11, 28), 2027, (None, None)),  # a year to come: nothing happened yet
+        # 2 January 2026: 1 January is a holiday, no working day yet: last year, whole.
+        (dt.date(2026, 1, 2), None, (2025, None)),
+        (dt.date(2026, 1, 6), None, (2026, dt.date(2026, 1, 5))),
+    ],
+)
+def test_it_chooses_the_demo_period_from_today(today, year, expected):
+    assert demo.demo_period(today, year) == expected

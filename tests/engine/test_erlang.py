@@ -388,8 +388,7 @@ def test_it_accepts_one_target_per_interval_in_a_batch():
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        (lambda: erlang.metrics(0, 180, 10), "appels par heure"),
-        (lambda: erlang.metrics(-5, 180, 10), "strictement positif"),
+        (lambda: erlang.metrics(-5, 180, 10), "appels par heure doit être positif ou nul"),
         (lambda: erlang.metrics(200, 0, 10), "durée moyenne de traitement"),
         (lambda: erlang.metrics(200, 180, 10, patience_s=0), "patience"),
         (lambda: erlang.metrics(200, 180, 1001), "entre 1 et 1000"),
@@ -400,7 +399,8 @@ def test_it_accepts_one_target_per_interval_in_a_batch():
         (lambda: erlang.required_agents(200, 180, target_pickup=-0.1), "entre 0 et 1"),
         (lambda: erlang.required_agents(200, 180), "Aucun objectif"),
         (lambda: erlang.required_agents(200, 180, max_abandon=0.1, max_agents=1001), "1000"),
-        (lambda: erlang.required_agents_batch([200, 0], 180, max_abandon=0.1), "n° 2"),
+        (lambda: erlang.required_agents_batch([200, -1], 180, max_abandon=0.1), "n° 2"),
+        (lambda: erlang.required_agents(200, 180, target_pickup=0.8, ivr_share=1.2), "SVI"),
         (lambda: erlang.required_agents_batch([200], 180, max_abandon=[1.0]), "100 %"),
         (lambda: erlang.required_agents_batch([200, 100], 180, max_abandon=[0.1, np.nan]), "n° 2"),
     ],

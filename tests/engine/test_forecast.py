@@ -17,9 +17,7 @@ S = len(SLOTS)
 
 def _history(days, offered) -> fc.SlotHistory:
     zeros = np.zeros_like(offered)
-    return fc.SlotHistory(
-        SLOTS, tuple(days), offered, zeros, zeros, zeros, zeros, zeros, zeros, zeros, zeros
-    )
+    return fc.SlotHistory(SLOTS, tuple(days), offered, *[zeros] * 9)
 
 
 def _truth():

@@ -146,13 +146,14 @@ def test_it_measures_short_abandons_from_queue_timestamps_without_wait():
     assert s["asa_s"] == 10.0  # from queue entry to answer
 
 
-def test_it_counts_zero_wait_for_answered_calls_without_queue_time():
+def test_it_leaves_an_answered_call_without_wait_nor_queue_time_out_of_asa():
     frame = pl.DataFrame(
         {"call_id": ["1", "2"], "arrival": [D(2026, 3, 2, 9)] * 2, "outcome": ["answered"] * 2}
     ).with_columns(wait_s=pl.Series([None, 40.0]))
     s = summary(frame)
-    assert s["asa_s"] == 20.0
-    assert s["service_level"] == 0.5
+    # Call 1's wait is unknown (empty, no timestamps): ASA = 40 / 1; SL(20 s) = 0 / 1.
+    assert (s["asa_s"], s["asa_known"]) == (40.0, 1)
+    assert (s["service_level"], s["service_level_known"]) == (0.0, 1)
 
 
 def test_it_gives_none_for_empty_denominators(calls):

@@ -66,7 +66,7 @@ def test_it_leaves_only_the_ivr_without_agents():
         (Demand([1.0, -1.0], 300.0, 120.0, 0.1), "négatif"),
         (Demand([1.0], 0.0, 120.0, 0.1), "DMT"),
         (Demand([1.0], 300.0, 0.0, 0.1), "patience"),
-        (Demand([1.0], 300.0, 120.0, 1.0), "SVI"),
+        (Demand([1.0], 300.0, 120.0, 1.5), "SVI"),
     ],
 )
 def test_it_rejects_bad_demand_in_french(demand, message):

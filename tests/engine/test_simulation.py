@@ -268,7 +268,7 @@ def test_it_computes_a_student_interval_from_replications():
     [
         ({"aht_s": 0}, "DMT"),
         ({"patience_s": -1}, "patience"),
-        ({"ivr_share": 1.0}, "SVI"),
+        ({"ivr_share": 1.5}, "SVI"),
         ({"staffing": -2}, "agents"),
     ],
 )

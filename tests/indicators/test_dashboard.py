@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.urls import reverse
 from django.utils.html import escape
 
@@ -63,6 +64,41 @@ def test_it_says_what_it_takes():
     )
 
 
+def test_it_never_asks_for_an_impossible_rate():
+    # The issue's example: 135,5 % needed on the remaining days cannot be done.
+    sentence = dashboard._needed_sentence("Décroché", 1.355, 0.87, 23, False)
+    assert sentence == (
+        "Décroché : cible hors d'atteinte cette année (même à 100\u00a0% sur les 23 jours "
+        "ouvrés restants, l'année finirait sous 87,0\u00a0%)"
+    )
+    assert "135" not in sentence
+    # 100,1 % is out of reach too; exactly 100 % is still possible.
+    assert "hors d'atteinte cette année" in dashboard._needed_sentence(
+        "Décroché", 1.001, 0.87, 5, False
+    )
+    assert dashboard._needed_sentence("Décroché", 1.0, 0.87, 5, False).endswith(": 100,0\u00a0%")
+    # A ceiling (réitération) would need fewer than 0 % repeats: out of reach as well.
+    assert dashboard._needed_sentence("Réitération", -0.04, 0.21, 10, True) == (
+        "Réitération : cible hors d'atteinte cette année (même à 0\u00a0% sur les 10 jours "
+        "ouvrés restants, l'année finirait au-dessus de 21,0\u00a0%)"
+    )
+    assert dashboard._needed_label(1.355, False) == "hors d'atteinte"
+    assert dashboard._needed_label(-0.04, True) == "hors d'atteinte"
+
+
+def test_it_says_when_a_target_is_already_secured():
+    # Below 0 % needed: the year ends above target whatever happens on the remaining days.
+    assert dashboard._needed_sentence("Décroché", -0.12, 0.87, 23, False) == (
+        "Décroché : cible déjà assurée, quel que soit le résultat sur les 23 jours ouvrés restants"
+    )
+    # A ceiling with more than 100 % allowed: secured too.
+    assert dashboard._needed_sentence("Réitération", 1.2, 0.21, 23, True).startswith(
+        "Réitération : cible déjà assurée"
+    )
+    assert dashboard._needed_label(-0.12, False) == "déjà assurée"
+    assert dashboard._needed_label(0.9, False) == "90,0\u00a0%"
+
+
 def test_it_shows_every_target_of_the_year(client_for, year_loaded):
     response = client_for("diane").get(reverse("indicators:dashboard"))
     assert response.status_code == 200
@@ -82,12 +118,16 @@ def test_it_shows_every_target_of_the_year(client_for, year_loaded):
     assert pickup["status"] == dashboard.MISSED
     # Data up to Fri 27/11: 229 working days elapsed, 23 left; 5/229×23 calls still to come.
     assert pickup["needed"] == pytest.approx((0.87 * (5 + 5 / 229 * 23) - 4) / (5 / 229 * 23))
+    # 156,7 % would be needed: impossible, the sentence says so without the percentage.
     assert pickup["sentence"] == (
-        "Décroché : cible hors d'atteinte (il faudrait 156,7\u00a0% sur les 23 jours ouvrés "
-        "restants)"
+        "Décroché : cible hors d'atteinte cette année (même à 100\u00a0% sur les 23 jours "
+        "ouvrés restants, l'année finirait sous 87,0\u00a0%)"
     )
+    assert "156" not in pickup["sentence"] and pickup["needed_label"] == "hors d'atteinte"
     assert targets["repeat_rate"]["value"] == 0.25  # c2 repeats c1 (same caller, 1 h later)
-    assert targets["repeat_rate"]["sentence"].startswith("Réitération : cible hors d'atteinte")
+    assert targets["repeat_rate"]["sentence"].startswith(
+        "Réitération : cible hors d'atteinte cette année (même à 0\u00a0%"
+    )
     assert targets["phone_satisfaction"]["value"] == pytest.approx(2 / 3)
     assert targets["level1_rate"]["value"] == 0.5  # e1 in 25 h, e2 in 97 h
     assert targets["complaints_rate"]["status"] == dashboard.MET  # e3 in 8 days
@@ -120,10 +160,10 @@ def test_it_drills_down_to_a_team_as_an_htmx_partial(client_for, year_loaded):
     trend = response.context["tables"]["tendance"].rows
     assert [(row["label"], row["calls_answered"], row["pickup_rate"]) for row in trend] == [
         ("janvier", 1, None),
-        ("novembre", 1, None),
+        ("novembre (au 27/11)", 1, None),  # data up to Friday 27/11
     ]
     agents = response.context["tables"]["agents"].rows
-    assert [row["agent"] for row in agents] == ["tc001"]
+    assert [row["agent"] for row in agents] == ["tc001", ""]  # then the team's total
     assert agents[0]["calls_per_hour"] == 1.0
     assert "equipes" not in response.context["tables"]
 
@@ -192,7 +232,7 @@ def test_it_counts_an_unreachable_target_as_missed():
 def test_it_draws_the_trend_against_the_target(client_for, year_loaded):
     response = client_for("diane").get(reverse("indicators:dashboard"))
     pickup = response.context["charts"][0]
-    assert pickup["labels"] == ["janvier", "février", "novembre"]
+    assert pickup["labels"] == ["janvier", "février", "novembre (au 27/11)"]
     assert pickup["values"] == [75.0, None, 100.0]  # February holds emails only
     assert pickup["target"] == [87.0, 87.0, 87.0]
 
@@ -276,15 +316,41 @@ def test_it_finds_the_best_month_of_each_rate():
 def test_it_keeps_the_target_line_inside_the_axis():
     # Réitération at 15–18 % against a 21 % ceiling: the axis goes 1 point above the target.
     assert dashboard.axis_range([15.0, 18.0], [21.0, 21.0], True) == {
-        "suggested_min": 14.0,
+        "min": 14.0,
         "suggested_max": 22.0,
     }
     # Satisfaction at 100 %: the axis stops at 100 % and still holds the 83 % target.
     assert dashboard.axis_range([100.0, None], [83.0, 83.0], True) == {
-        "suggested_min": 81.3,
+        "min": 81.3,
         "suggested_max": 100.0,
     }
-    assert dashboard.axis_range([None], [], True) == {"suggested_min": None, "suggested_max": None}
+    assert dashboard.axis_range([None], [], True) == {"min": 0.0, "suggested_max": None}
+
+
+@pytest.mark.parametrize(
+    "values,goal,percent",
+    [
+        ([0.0, 0.0], [0.0, 0.0], False),  # no production at all
+        ([0.0, 3.0, 10.0], [5.0, 5.0, 5.0], False),  # counts from 0
+        ([2500.0, 2600.0], [2400.0, 2450.0], False),  # counts far from 0 still start at 0
+        ([0.0, 0.5], [1.0, 1.0], True),  # a rate at 0 %: the margin would go below
+        ([None, None], [], False),
+    ],
+)
+def test_an_axis_never_goes_below_zero(values, goal, percent):
+    bounds = dashboard.axis_range(values, goal, percent)
+    assert bounds["min"] >= 0.0
+    if not percent:
+        assert bounds["min"] == 0.0  # a count is read against zero
+
+
+def test_the_chart_script_uses_the_hard_lower_bound():
+    # Chart.js's `grace` widens both ends of a suggested range (0 became −5 on a 0–10 chart);
+    # a hard `min` (checked with Chart.js 4 under Node: 0–25 instead of −5–25) keeps it at 0.
+    script = (settings.BASE_DIR / "static" / "js" / "dashboard.js").read_text()
+    assert "suggestedMin" not in script
+    assert "min: Math.max(0, spec.min || 0)" in script
+    assert "min: 0, beginAtZero: true" in script  # the half-hour bars
 
 
 def test_it_sends_the_axis_range_with_each_chart(client_for, year_loaded):
@@ -293,4 +359,49 @@ def test_it_sends_the_axis_range_with_each_chart(client_for, year_loaded):
     assert repeat["key"] == "repeat_rate"
     assert repeat["values"] == [33.33, None, 0.0]  # c2 of c1–c3 in January; c5 alone
     # 0 to 33,33 % with the 21 % line inside; margin 10 % of the range: 0,0 to 36,7.
-    assert (repeat["suggested_min"], repeat["suggested_max"]) == (0.0, 36.7)
+    assert (repeat["min"], repeat["suggested_max"]) == (0.0, 36.7)
+
+
+def test_days_to_come_never_show_actual_figures(client_for, year_loaded):
+    from pfspilot.indicators.models import DailyStats, Grain
+
+    # A record dated 15/12/2026 while today is 28/11/2026 is not a fact: it is left out.
+    DailyStats.objects.create(
+        day=dt.date(2026, 12, 15),
+        year=2026,
+        month=12,
+        week=dt.date(2026, 12, 14),
+        grain=Grain.AGENT,
+        team="Arras",
+        agent="tc001",
+        calls_offered=1000,
+        calls_answered=1000,
+    )
+    response = client_for("diane").get(reverse("indicators:dashboard"))
+    assert response.context["as_of"] == dt.date(2026, 11, 28)
+    assert response.context["totals"]["calls_offered"] == 5  # the factories' 5 calls only
+    labels = [row["label"] for row in response.context["tables"]["tendance"].rows]
+    assert labels == ["janvier", "février", "novembre (au 28/11)"]
+    december = client_for("diane").get(reverse("indicators:dashboard") + "?month=12")
+    assert december.context["totals"].get("calls_offered") in (None, 0)
+
+
+def test_a_year_to_come_has_nothing_realised(client_for, year_loaded):
+    response = client_for("diane").get(reverse("indicators:dashboard") + "?year=2027")
+    assert response.context["empty"] and response.context["future"]
+    assert "L'année 2027 n'a pas commencé : aucun chiffre réalisé à montrer." in (
+        response.content.decode().replace("&#x27;", "'")
+    )
+
+
+def test_a_finished_period_has_no_date_in_its_label():
+    assert dashboard._period_label(11, "month", 2026, dt.date(2026, 11, 30)) == "novembre"
+    assert dashboard._period_label(11, "month", 2026, dt.date(2026, 11, 27)) == (
+        "novembre (au 27/11)"
+    )
+    # The week of 23/11 is complete on Friday 27/11 (no working day left in it).
+    week = dt.date(2026, 11, 23)
+    assert dashboard._period_label(week, "week", 2026, dt.date(2026, 11, 27)) == "sem. du 23/11"
+    assert dashboard._period_label(week, "week", 2026, dt.date(2026, 11, 25)) == (
+        "sem. du 23/11 (au 25/11)"
+    )

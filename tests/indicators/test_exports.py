@@ -27,7 +27,8 @@ def test_it_exports_the_agents_table_as_csv_for_french_excel(client_for, year_lo
         "Appels / heure",
     ]
     by_agent = {row[1]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
-    assert set(by_agent) == {"tc001", "tc002"}
+    assert set(by_agent) == {"tc001", "tc002", ""}  # "": the total row
+    assert by_agent[""]["Téléconseiller"] == "Toute la plateforme"
     tc001 = by_agent["tc001"]
     assert tc001["Appels décrochés"] == "2"
     assert tc001["Heures au téléphone"] == "2,0"
@@ -70,12 +71,12 @@ def test_it_exports_numbers_as_numbers_in_xlsx(client_for, year_loaded):
     rows = {row[0].value: row for row in sheet.iter_rows(min_row=2)}
     arras = rows["Arras"]
     assert arras[2].value == 2  # c1, c5 answered
-    assert arras[1].value is None  # offered: queue-level, not a team's (empty cell)
+    assert arras[1].value == 2  # offered: a team is credited with its answered calls only
     assert arras[header.index("Taux de décroché")].value is None
     pickup = rows["Toute la plateforme"][header.index("Taux de décroché")]
     assert pickup.value == 0.8  # (3 answered + 1 IVR) / 5
     assert pickup.number_format == "0.0%"
-    assert len(header) == 16  # every column, including the ones hidden on screen
+    assert len(header) == 18  # every column, including the ones hidden on screen
 
 
 def test_it_exports_every_table_of_the_page(client_for, year_loaded):

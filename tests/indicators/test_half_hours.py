@@ -69,13 +69,14 @@ def test_it_stores_the_engine_half_hours_across_both_clock_changes():
         activity=None,
     )
     d = dt.date
-    # offered, ivr, answered, abandoned, handled, handle_s, queued, wait_s, abandon_wait_s, short
+    # offered, ivr, answered, abandoned, handled, handle_s, queued, wait_s, abandon_known,
+    # abandon_wait_s, short
     assert _rows() == [
-        (d(2026, 3, 28), dt.time(9, 0), 1, 0, 1, 0, 1, 210.0, 1, 12.0, 0.0, 0),
-        (d(2026, 3, 28), dt.time(9, 30), 1, 0, 0, 1, 0, 0.0, 1, 5.0, 5.0, 1),
-        (d(2026, 3, 29), dt.time(3, 0), 2, 1, 0, 1, 0, 0.0, 1, 40.0, 40.0, 0),
-        (d(2026, 10, 25), dt.time(2, 30), 3, 0, 1, 2, 1, 60.0, 3, 50.0, 49.0, 1),
-        (d(2026, 10, 26), dt.time(16, 0), 1, 0, 1, 0, 1, 120.0, 0, 0.0, 0.0, 0),
+        (d(2026, 3, 28), dt.time(9, 0), 1, 0, 1, 0, 1, 210.0, 1, 12.0, 0, 0.0, 0),
+        (d(2026, 3, 28), dt.time(9, 30), 1, 0, 0, 1, 0, 0.0, 1, 5.0, 1, 5.0, 1),
+        (d(2026, 3, 29), dt.time(3, 0), 2, 1, 0, 1, 0, 0.0, 1, 40.0, 1, 40.0, 0),
+        (d(2026, 10, 25), dt.time(2, 30), 3, 0, 1, 2, 1, 60.0, 3, 50.0, 2, 49.0, 1),
+        (d(2026, 10, 26), dt.time(16, 0), 1, 0, 1, 0, 1, 120.0, 0, 0.0, 0, 0.0, 0),
     ]
     stored = selectors.half_hour_counts(dt.date(2026, 3, 1), dt.date(2026, 10, 27))
     window = CALLS.filter(pl.col("arrival") < T(2026, 10, 27))

@@ -88,7 +88,7 @@ def test_anonymous_holds_nothing():
         ("supervision.acknowledge", {Role.AGENT}),
         ("plan.reoptimise", {Role.SUPERVISOR, Role.MANAGER, Role.ADMIN, Role.DIRECTION}),
         ("contacts.import", {Role.MANAGER, Role.ADMIN}),
-        ("indicators.export", {Role.DIRECTION, Role.MANAGER, Role.ADMIN}),
+        ("indicators.export", {Role.DIRECTION, Role.MANAGER, Role.ADMIN, Role.SUPERVISOR}),
     ],
 )
 def test_who_holds_an_action(capability, holders):

@@ -74,7 +74,7 @@ def test_it_prints_french_text_without_json():
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--arrivals-per-hour", "0", "--aht-s", "180", "--agents", "14"], "--arrivals-per-hour"),
+        (["--arrivals-per-hour", "-1", "--aht-s", "180", "--agents", "14"], "--arrivals-per-hour"),
         (["--arrivals-per-hour", "200", "--aht-s", "-1", "--agents", "14"], "--aht-s"),
         (["--arrivals-per-hour", "200", "--aht-s", "180", "--agents", "1001"], "entre 1 et 1000"),
         (["--arrivals-per-hour", "200", "--aht-s", "180", "--agents", "deux"], "entier"),

@@ -123,7 +123,10 @@ def test_it_shows_the_capacity_at_both_targets(client_for):
     assert "7\xa0600 appels + 1\xa0700 courriels" in html
     assert "8\xa0000 appels + 2\xa0000 courriels" in html
     assert '<td class="num">483</td>' in html  # 87 % × 900 − 300 IVR
-    assert "ETP financés présents au 31/12/2026 (2 téléconseillers)" in html
+    assert (
+        "ETP financés sur l'année, au prorata des jours ouvrés sous contrat "
+        "(2 téléconseillers en poste au 31/12/2026)"
+    ) in html
     assert "les courriels comptent pour 0" in html
     # 2 agents × 6 h × (252 working days − 6 training Thursdays).
     assert "2\xa0952 h" in html

@@ -274,6 +274,7 @@ def test_it_reads_the_half_hour_sums_like_the_engine_on_loaded_calls():
         "handle_s": 60.0,
         "queued": 2.0,
         "wait_s": 6.0,
+        "abandon_known": 1.0,
         "abandon_wait_s": 5.0,
     }
     history = engine.history_from_counts(stored)
@@ -293,3 +294,35 @@ def test_it_forecasts_from_the_sums_what_it_forecasts_from_the_raw_calls():
     assert stored.days == raw.days == tuple(FEBRUARY)
     for name in engine.COUNT_COLUMNS:
         assert (getattr(stored, name) == getattr(raw, name)).all(), name
+
+
+@pytest.mark.django_db
+def test_capacity_counts_funded_etp_by_days_under_contract(personas):
+    # The dashboard's definition (engine.employment.funded_fte): bob starts on 1 August 2026,
+    # alice leaves on 30 June 2026. 2026 has 252 working days; from 1 August: August 21,
+    # September 22, October 22, November 20, December 22 (25th a Friday) = 107; to 30 June:
+    # January 21, February 20, March 22, April 21 (Easter Monday 6th), May 17 (1st, 8th, 14th
+    # Ascension, 25th Whit Monday), June 22 = 123.
+    make_history()
+    User = type(personas["bob"])
+    User.objects.filter(username="bob").update(start_date=dt.date(2026, 8, 1))
+    User.objects.filter(username="alice").update(end_date=dt.date(2026, 6, 30))
+    report = forecasting.capacity(2026, today=dt.date(2027, 1, 10))
+    assert calendar.count_working_days(dt.date(2026, 8, 1), dt.date(2026, 12, 31)) == 107
+    assert calendar.count_working_days(dt.date(2026, 1, 1), dt.date(2026, 6, 30)) == 123
+    assert report.fte_available == pytest.approx((107 + 123) / 252)
+    assert report.agents == 1  # bob, under contract on 31/12/2026
+
+
+@pytest.mark.django_db
+def test_a_day_to_come_shows_the_forecast_never_actual_calls():
+    import time_machine
+
+    make_history()  # 45 calls on each working day of February 2026
+    day = dt.date(2026, 2, 27)  # in the history
+    with time_machine.travel(dt.datetime(2026, 2, 27, 12), tick=False):
+        assert forecasting.forecast_report(day).actual_total == 45.0
+    # The same day seen on the 26th is still to come: records dated then are not facts.
+    with time_machine.travel(dt.datetime(2026, 2, 26, 12), tick=False):
+        report = forecasting.forecast_report(day)
+    assert report.actual is None and report.actual_total is None

@@ -98,3 +98,15 @@ def test_it_rejects_a_plan_that_does_not_fit_the_forecast(platform):
         services.validate_plan(MARCH_2, payload, replications=1)
     with pytest.raises(PlanningError, match="indisponibilité"):
         services.validate_plan(MARCH_2, flat_payload(3, shrinkage=1.0))
+
+
+def test_a_day_without_abandon_has_intervals_above_zero_and_below_one(platform):
+    # 40 agents for 18 queued calls an hour: nobody waits, nobody hangs up, décroché 100 %.
+    result = services.validate_plan(MARCH_2, flat_payload(40))
+    assert result["p_abandon"]["mean"] == 0.0 and result["pickup"]["mean"] == 1.0
+    offered = round(result["offered_per_day"] * 20)  # every call of the 20 replications
+    low, high = result["pickup"]["ci95"]
+    # Clopper–Pearson with all n calls treated: [0.025^(1/n), 1], not [1, 1].
+    assert (low, high) == (pytest.approx(0.025 ** (1 / offered), rel=1e-9), 1.0)
+    low, high = result["p_abandon"]["ci95"]
+    assert low == 0.0 and 0.0 < high < 0.01  # [0, 1 − 0.025^(1/queued)], not [0, 0]

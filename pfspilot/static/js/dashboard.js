@@ -31,9 +31,12 @@
             tooltip: { callbacks: { label: function (ctx) { return ctx.dataset.label + " : " + format(ctx.parsed.y); } } }
           },
           // The target line must never sit on the edge of the axis: bounds hold it with a margin.
+          // Counts and rates are never negative: `min` (0 or more) is a hard bound, so the
+          // grace only widens the top of the axis.
           scales: {
             y: {
-              suggestedMin: spec.suggested_min === null ? undefined : spec.suggested_min,
+              min: Math.max(0, spec.min || 0),
+              beginAtZero: !spec.percent,
               suggestedMax: spec.suggested_max === null ? undefined : spec.suggested_max,
               grace: "5%",
               ticks: { callback: format }
@@ -68,7 +71,7 @@
           legend: { position: "bottom" },
           tooltip: { callbacks: { label: function (ctx) { return ctx.dataset.label + " : " + decimal.format(ctx.parsed.y); } } }
         },
-        scales: { y: { beginAtZero: true, ticks: { callback: function (v) { return decimal.format(v); } } } }
+        scales: { y: { min: 0, beginAtZero: true, ticks: { callback: function (v) { return decimal.format(v); } } } }
       }
     }));
   }

@@ -37,10 +37,19 @@ KEYS = (
     "identified_callers",
     "repeat_callers",
     "asa_s",
+    "asa_known",
     "aht_s",
+    "aht_known",
     "service_level_20s",
     "service_level",
+    "service_level_known",
 )
+# Beside each mean or rate over known values, the key of how many values were known.
+KNOWN_KEYS = {
+    "asa_s": "asa_known",
+    "aht_s": "aht_known",
+    "service_level_20s": "service_level_known",
+}
 TEXT_LINES = (
     ("offered", gettext_lazy("Appels offerts (O = A + S + X)"), "int"),
     ("answered", gettext_lazy("Décrochés par un téléconseiller (A)"), "int"),
@@ -242,4 +251,9 @@ def _text_line(values: dict, key: str, label: str, fmt: str) -> str:
         shown = f"{fr_number(value * 100, 2)} %"
     else:
         shown = f"{value:.1f}".replace(".", ",")
-    return _("%(label)s : %(value)s") % {"label": label, "value": shown}
+    line = _("%(label)s : %(value)s") % {"label": label, "value": shown}
+    if key in KNOWN_KEYS:
+        line += " " + _("(sur %(known)s appels de valeur connue)") % {
+            "known": fr_number(values.get(KNOWN_KEYS[key]) or 0)
+        }
+    return line

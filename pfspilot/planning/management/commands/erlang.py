@@ -3,6 +3,7 @@
 pfspilot erlang --arrivals-per-hour L --aht-s S [--patience-s P] --agents N
                 [--answer-within-s T] --json
 Without --patience-s the model is Erlang C (nobody hangs up, p_abandon = 0); with it, Erlang A.
+Without arrivals (L = 0) the figures over calls are unknown (null) and the occupancy is 0.
 """
 
 from django.utils.translation import gettext as _
@@ -53,14 +54,21 @@ def engine_call(function, *args, **kwargs):
         raise CliError(_("Erreur : %(message)s") % {"message": exc}) from None
 
 
+def percent_or_dash(value: float | None) -> str:
+    """A fraction as a French percentage with one decimal; « — » when unknown (no call)."""
+    return "—" if value is None else f"{value * 100:.1f} %".replace(".", ",")
+
+
 def render_figures(result: dict) -> str:
     lines = []
     for key, label, kind in TEXT_LINES:
         if key not in result:
             continue
         value = result[key]
-        if kind == "pct":
-            text = f"{value * 100:.1f} %".replace(".", ",")
+        if value is None:
+            text = _("— (aucun appel)")
+        elif kind == "pct":
+            text = percent_or_dash(value)
         elif kind == "s":
             text = f"{value:.1f} s".replace(".", ",")
         else:
@@ -84,7 +92,7 @@ class Command(JsonCommand):
     def run(self, **options):
         return engine_call(
             erlang.metrics,
-            positive_float("--arrivals-per-hour", options["arrivals_per_hour"]),
+            non_negative_float("--arrivals-per-hour", options["arrivals_per_hour"]),
             positive_float("--aht-s", options["aht_s"]),
             parse_agents(options["agents"]),
             patience_s=optional_positive("--patience-s", options["patience_s"]),

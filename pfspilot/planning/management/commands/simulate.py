@@ -4,6 +4,8 @@
 Contract (scripts depend on it): one JSON object {offered, answered, abandoned, p_abandon,
 asa_answered_s, p_abandon_ci95: [low, high]} for a constant team of N agents facing Poisson
 arrivals for H hours (M/M/N+M, FIFO); bad input → French message on stderr, exit status 2.
+The interval is never [0, 0] when no caller hung up (`engine.simulation.rate_interval`); a rate
+over no call is null.
 """
 
 from django.utils.translation import gettext as _
@@ -88,25 +90,24 @@ class Command(JsonCommand):
         }
 
     def render_text(self, result) -> str:
-        low, high = result["p_abandon_ci95"]
-        return (
-            _(
-                "Appels présentés : %(offered)s, répondus : %(answered)s, "
-                "abandonnés : %(abandoned)s\n"
-                "Taux d'abandon : %(p_abandon)s (IC 95 %% : %(low)s – %(high)s)\n"
-                "Attente moyenne des appels répondus : %(asa)s s"
-            )
-            % {
-                "offered": result["offered"],
-                "answered": result["answered"],
-                "abandoned": result["abandoned"],
-                "p_abandon": _percent(result["p_abandon"]),
-                "low": _percent(low),
-                "high": _percent(high),
-                "asa": f"{result['asa_answered_s']:.1f}",
-            }
-        ).replace(".", ",")
+        low, high = result["p_abandon_ci95"] or (None, None)
+        return _(
+            "Appels présentés : %(offered)s, répondus : %(answered)s, "
+            "abandonnés : %(abandoned)s\n"
+            "Taux d'abandon : %(p_abandon)s (IC 95 %% : %(low)s – %(high)s)\n"
+            "Attente moyenne des appels répondus : %(asa)s s"
+        ) % {
+            "offered": result["offered"],
+            "answered": result["answered"],
+            "abandoned": result["abandoned"],
+            "p_abandon": _percent(result["p_abandon"]),
+            "low": _percent(low),
+            "high": _percent(high),
+            "asa": "—"
+            if result["asa_answered_s"] is None
+            else f"{result['asa_answered_s']:.1f}".replace(".", ","),
+        }
 
 
-def _percent(value: float) -> str:
-    return f"{value * 100:.2f} %".replace(".", ",")
+def _percent(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.2f} %".replace(".", ",")

@@ -9,6 +9,8 @@ Targets combine (all must hold). The search starts at one agent, so with impatie
 (--patience-s, Erlang A) the answer can be below the offered load. The CSV has one interval per
 row, columns arrivals_per_hour, aht_s, patience_s and the target columns; an empty patience
 means Erlang C, an empty target means "not set". All rows are staffed in one vectorised pass.
+An interval without arrivals, or with an IVR share of 1 (every call handled by the IVR), needs
+0 agents; its figures over calls are unknown (null), never 0, and it never refuses a batch.
 """
 
 import csv
@@ -24,6 +26,7 @@ from pfspilot.engine import erlang
 from pfspilot.planning.management.commands.erlang import (
     engine_call,
     optional_positive,
+    percent_or_dash,
     render_figures,
 )
 
@@ -46,23 +49,25 @@ FRACTION_COLUMNS = (
     "ivr_share",
     "max_occupancy",
 )
+# A share, not a target: 1 is valid (every call handled by the IVR).
+SHARE_COLUMNS = ("ivr_share",)
 REQUIRED_COLUMNS = ("arrivals_per_hour", "aht_s")
 CSV_COLUMNS = (*REQUIRED_COLUMNS, "patience_s", "answer_within_s", "max_asa_s", *FRACTION_COLUMNS)
 GOAL_COLUMNS = ("max_abandon", "min_service_level", "target_pickup", "max_asa_s", "max_occupancy")
 DEFAULT_ANSWER_WITHIN_S = 20.0
 
 
-def fraction(name: str, value) -> float | None:
-    """A rate in [0, 1): targets of 100 % or more cannot be aimed at."""
+def fraction(name: str, value, *, share: bool = False) -> float | None:
+    """A rate in [0, 1): targets of 100 % or more cannot be aimed at; a `share` may be 1."""
     if value is None:
         return None
     parsed = parse_number(name, value)
-    if parsed != parsed or parsed < 0:
+    if parsed != parsed or parsed < 0 or (share and parsed > 1):
         raise CliError(
             _("Erreur : %(name)s doit être une fraction entre 0 et 1 (reçu « %(value)s »).")
             % {"name": name, "value": value}
         )
-    if parsed >= 1:
+    if parsed >= 1 and not share:
         raise CliError(
             _(
                 "Erreur : %(name)s doit être une fraction inférieure à 1 (reçu « %(value)s ») : "
@@ -114,16 +119,16 @@ class Command(JsonCommand):
             return "\n".join(
                 (
                     _(
-                        "Intervalle %(index)s : %(agents)s agents, abandon %(abandon)s %%, "
-                        "niveau de service %(service)s %%"
+                        "Intervalle %(index)s : %(agents)s agents, abandon %(abandon)s, "
+                        "niveau de service %(service)s"
                     )
                     % {
                         "index": index,
                         "agents": row["agents"],
-                        "abandon": f"{row['p_abandon'] * 100:.1f}",
-                        "service": f"{row['service_level'] * 100:.1f}",
+                        "abandon": percent_or_dash(row["p_abandon"]),
+                        "service": percent_or_dash(row["service_level"]),
                     }
-                ).replace(".", ",")
+                )
                 for index, row in enumerate(result, start=1)
             )
         return render_figures(result)
@@ -136,10 +141,13 @@ def staff_single(options) -> dict:
                 _("Erreur : %(option)s est obligatoire (ou utilisez --batch).")
                 % {"option": option_name(key)}
             )
-    arrivals = positive_float("--arrivals-per-hour", options["arrivals_per_hour"])
+    arrivals = non_negative_float("--arrivals-per-hour", options["arrivals_per_hour"])
     aht = positive_float("--aht-s", options["aht_s"])
     patience = optional_positive("--patience-s", options["patience_s"])
-    targets = {key: fraction(option_name(key), options[key]) for key in FRACTION_COLUMNS}
+    targets = {
+        key: fraction(option_name(key), options[key], share=key in SHARE_COLUMNS)
+        for key in FRACTION_COLUMNS
+    }
     targets["max_asa_s"] = optional_positive("--max-asa-s", options["max_asa_s"])
     if all(targets[key] is None for key in GOAL_COLUMNS):
         raise CliError(
@@ -157,6 +165,8 @@ def staff_single(options) -> dict:
     agents = engine_call(
         erlang.required_agents, arrivals, aht, patience, answer_within_s=within, **targets
     )
+    if agents == 0:  # no call reaches the agents (no arrival, or all handled by the IVR)
+        return {"agents": 0, **erlang.no_call_figures(0)}
     figures = engine_call(
         erlang.metrics, arrivals, aht, agents, patience_s=patience, answer_within_s=within
     )
@@ -239,7 +249,7 @@ def parse_cell(line: int, column: str, text: str | None) -> float:
             % {"where": where, "text": text}
         )
     if column in FRACTION_COLUMNS:
-        if number >= 1:
+        if number > 1 or (number == 1 and column not in SHARE_COLUMNS):
             raise CliError(
                 _(
                     "%(where)s : fraction inférieure à 1 attendue (reçu « %(text)s ») : "
@@ -256,6 +266,12 @@ def parse_cell(line: int, column: str, text: str | None) -> float:
         if number < 0:
             raise CliError(
                 _("%(where)s : délai positif ou nul attendu (reçu « %(text)s »).")
+                % {"where": where, "text": text}
+            )
+    elif column == "arrivals_per_hour":
+        if number < 0:
+            raise CliError(
+                _("%(where)s : nombre positif ou nul attendu (reçu « %(text)s »).")
                 % {"where": where, "text": text}
             )
     elif number <= 0:
@@ -306,8 +322,10 @@ def staff_batch(path: Path) -> list[dict]:
         ) from None
     except erlang.ErlangError as exc:
         raise CliError(_("Erreur : %(message)s") % {"message": exc}) from None
+    # With an IVR share of 1 no call reaches the agents, whatever the arrivals.
+    queue_arrivals = np.where(ivr == 1.0, 0.0, columns["arrivals_per_hour"])
     figures = erlang.metrics_batch(
-        columns["arrivals_per_hour"],
+        queue_arrivals,
         columns["aht_s"],
         agents,
         patience_s=columns["patience_s"],
@@ -316,7 +334,12 @@ def staff_batch(path: Path) -> list[dict]:
     return [
         {
             "agents": int(agents[index]),
-            **{key: float(figures[key][index]) for key in erlang.METRIC_KEYS},
+            **{key: _known(figures[key][index]) for key in erlang.METRIC_KEYS},
         }
         for index in range(len(rows))
     ]
+
+
+def _known(value) -> float | None:
+    """A figure of the engine's arrays; NaN (unknown: no call) becomes None (JSON null)."""
+    return None if math.isnan(value) else float(value)
