@@ -272,8 +272,8 @@ def follow_ups_by_team(user, now=None) -> list[dict]:
     return list(teams.values())
 
 
-def follow_up_counts(user, now=None) -> dict:
-    rows = FollowUp.objects.visible_to(user).open()
-    return rows.aggregate(
-        total=Count("pk"), overdue=Count("pk", filter=Q(due_at__lt=now or timezone.now()))
-    )
+def follow_up_reminders(user, now=None) -> dict:
+    """Open follow-ups waiting for `user` (theirs or nobody's): {"open": n, "overdue": m}."""
+    now = now or timezone.now()
+    rows = FollowUp.objects.visible_to(user).open().filter(Q(assignee=user) | Q(assignee=None))
+    return rows.aggregate(open=Count("pk"), overdue=Count("pk", filter=Q(due_at__lt=now)))

@@ -198,3 +198,19 @@ def test_a_supervisor_reads_but_does_not_write_a_follow_up(client_for, follow_up
     url = reverse("poste:follow_up", args=[follow_up.pk])
     assert client_for("sam").get(url).status_code == 200
     assert client_for("sam").post(url, {"recit_reference": "X"}).status_code == 403
+
+
+def test_managers_are_reminded_of_incomplete_follow_ups_on_every_page(client_for, follow_up):
+    page = client_for("maud").get("/").content.decode()
+    assert "Rappel : 1 suivi d'incivilité à compléter." in page
+    assert "suivi d'incivilité" not in client_for("sam").get("/").content.decode()
+
+
+def test_the_reminder_command_counts_overdue_follow_ups(follow_up, capsys):
+    from django.core.management import call_command
+
+    FollowUp.objects.filter(pk=follow_up.pk).update(due_at=timezone.now() - dt.timedelta(days=1))
+    call_command("remind_follow_ups")
+    assert capsys.readouterr().out.strip() == "Suivis d'incivilité relancés : 1"
+    follow_up.refresh_from_db()
+    assert follow_up.reminders == 1
