@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "pfspilot.people",
     "pfspilot.workitems",
+    "pfspilot.lists",
     "pfspilot.reference",
     "pfspilot.desk",
     "pfspilot.contacts",

@@ -19,6 +19,7 @@ def _params(request) -> dict:
         "query": request.GET.get("q", ""),
         "profiles": _profiles(request.user),
         "file_code": request.GET.get("dossier", ""),
+        "no_file_code": request.GET.get("sans_dossier", ""),
     }
 
 
@@ -33,6 +34,11 @@ def search(request):
     """The results part of the guide, re-rendered by htmx at each keystroke or answer."""
     context = selectors.guide_results(**_params(request))
     response = render(request, "desk/_results.html", context)
-    kept = {k: v for k, v in (("q", context["q"]), ("dossier", context["file_code"])) if v}
+    answers = (
+        ("q", context["q"]),
+        ("dossier", context["file_code"]),
+        ("sans_dossier", context["no_file_code"]),
+    )
+    kept = {k: v for k, v in answers if v}
     response["HX-Replace-Url"] = reverse("desk:guide") + (f"?{urlencode(kept)}" if kept else "")
     return response

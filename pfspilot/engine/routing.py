@@ -7,16 +7,21 @@ Rules per profile column of the note's table (domain.md, "The routing table"):
   progress, level 1 otherwise;
 - ``pira_rdv`` (bereavement): PIRA and an in-person or phone appointment, whatever the profile;
 - ``transfert_superviseur`` (users in distress): the only internal transfer allowed.
-Any motif outside the table is answered at level 1.
+Any motif not in the table is answered at level 1: the guide knows the usual ones (a catalogue of
+level-1 motifs, kind ``catalogue``) and the note's procedures for an incivility (§D, ``incivilite``)
+and an urgency (§C, ``urgence``), kind ``procedure``.
+
+Search only shows real matches: every query word must equal, begin, or be one small typo away
+from a word of a label, code or keyword. A word the vocabulary knows is never read as a typo of
+another word (``paiement`` is not ``placement``). Nothing here scores an overall similarity.
 
 Pure Python: rows are plain dataclasses, normalised once when built, so a keystroke search
-over the whole matrix costs well under a millisecond.
+over the whole guide costs well under a millisecond.
 """
 
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz, process
-from rapidfuzz.distance import OSA
+from rapidfuzz.distance import OSA, Levenshtein
 
 from .text import normalize, tokens
 
@@ -29,10 +34,23 @@ DEFERRED = "rappel_differe"
 DEFERRED_IF_FILE = "rappel_si_dossier"
 PIRA_APPOINTMENT = "pira_rdv"
 TRANSFER = "transfert_superviseur"
-RULES = (LEVEL1, DEFERRED, DEFERRED_IF_FILE, PIRA_APPOINTMENT, TRANSFER)
+# The note's procedures (§D, §C), carried by the guide's procedure rows.
+INCIVILITY = "incivilite"
+URGENCY = "urgence"
+TABLE_RULES = (LEVEL1, DEFERRED, DEFERRED_IF_FILE, PIRA_APPOINTMENT, TRANSFER)
+RULES = (*TABLE_RULES, INCIVILITY, URGENCY)
 
-# Actions the agent takes (the CLI contract's closed list).
-ACTIONS = (LEVEL1, DEFERRED, PIRA_APPOINTMENT, TRANSFER)
+# Actions the agent takes (the CLI contracts' closed list).
+ACTIONS = (LEVEL1, DEFERRED, PIRA_APPOINTMENT, TRANSFER, INCIVILITY, URGENCY)
+
+# Where a row comes from: the note's table, the catalogue of level-1 motifs, a procedure.
+TABLE = "table"
+CATALOGUE = "catalogue"
+PROCEDURE = "procedure"
+KINDS = (TABLE, CATALOGUE, PROCEDURE)
+# On an otherwise equal match, the note's procedures and the distress transfer come first
+# (a caller in danger is never hidden), then the level-1 catalogue: no invented callback.
+_KIND_ORDER = {PROCEDURE: 0, CATALOGUE: 1, TABLE: 2}
 
 INSTRUCTIONS = {
     LEVEL1: "Traiter l'appel au niveau 1 : réponse complète, sans rappel différé.",
@@ -47,6 +65,15 @@ INSTRUCTIONS = {
         "Transférer l'appel vers un assistant superviseur ou un manager "
         "(seul transfert interne autorisé)."
     ),
+    INCIVILITY: (
+        "Incivilité (note §D) : enregistrer la communication, mettre un terme à l'échange, "
+        "puis le signaler à son encadrement (temps d'échange, retranscription dans RECIT, "
+        "transmission du signalement)."
+    ),
+    URGENCY: (
+        "Urgence (note §C) : adresser la demande à la boîte aux lettres fonctionnelle de "
+        "l'équipe de supervision, qui se charge du transfert. Une urgence = un engagement."
+    ),
 }
 INSTRUCTION_FILE_IN_PROGRESS = (
     "Dossier en cours : orienter vers un rappel différé pour expertise (demande de rappel / "
@@ -55,8 +82,16 @@ INSTRUCTION_FILE_IN_PROGRESS = (
 INSTRUCTION_NO_FILE = "Pas de dossier en cours : traiter l'appel au niveau 1."
 INSTRUCTION_OUTSIDE_TABLE = "Motif hors tableau : traiter l'appel au niveau 1."
 
-# Search keeps the hits scoring within this many points of the best one.
-RELEVANCE_WINDOW = 15.0
+# Words of a sentence typed by an agent that never name a motif ("mon paiement", "quand").
+QUERY_STOPWORDS = frozenset(
+    "je j me m ma mon mes il elle on ne n pas est suis ai y c ca ce cette cet qui que quoi "
+    "quand comment pourquoi avec dans svp bonjour appel appelle allocataire question".split()
+)
+# Smallest share of letters two words must share to be offered as « Vouliez-vous dire ? ».
+SUGGESTION_SIMILARITY = 0.6
+
+# Quality of a word match.
+_EXACT, _PREFIX, _TYPO = 3, 2, 1
 
 
 @dataclass(frozen=True)
@@ -65,9 +100,27 @@ class Decision:
     instruction: str  # French sentence shown to the agent
 
 
+def fold(word: str) -> str:
+    """A normalised word without its plural mark (insultes → insulte, allocs → alloc)."""
+    if len(word) > 3 and word[-1] in "sx":
+        return word[:-1]
+    return word
+
+
+def phrase(text: str) -> tuple[str, ...]:
+    """The words that identify `text` when matching (folded, no stop words, hyphens split):
+    « Le RSA jeune », « RSA-JEUNE » and « rsa jeune » are one phrase."""
+    words = (fold(w) for w in tokens(text.replace("-", " ").replace("_", " ")))
+    return tuple(w for w in words if w not in QUERY_STOPWORDS)
+
+
 @dataclass(frozen=True)
 class RoutingRow:
-    """One row of the note's table: a motif of a parcours and the rule of each profile."""
+    """A row of the guide: a motif of the note's table (kind ``table``), a usual level-1 motif
+    of the catalogue (``catalogue``, always ``traiter``) or a procedure (``procedure``).
+
+    `parcours` is the note's parcours for a table row, the theme of a catalogue motif.
+    """
 
     code: str
     label: str
@@ -76,28 +129,40 @@ class RoutingRow:
     rule_confirme: str
     keywords: tuple[str, ...] = ()
     position: int = 0
+    kind: str = TABLE
     # Pre-normalised forms for matching and search, computed once.
     norm_code: str = field(init=False, repr=False, compare=False)
     norm_label: str = field(init=False, repr=False, compare=False)
     compact: frozenset[str] = field(init=False, repr=False, compare=False)
+    phrases: frozenset[tuple[str, ...]] = field(init=False, repr=False, compare=False)
+    label_phrases: frozenset[tuple[str, ...]] = field(init=False, repr=False, compare=False)
     label_words: frozenset[str] = field(init=False, repr=False, compare=False)
     words: frozenset[str] = field(init=False, repr=False, compare=False)
-    parcours_words: frozenset[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
+        allowed = {TABLE: TABLE_RULES, CATALOGUE: (LEVEL1,), PROCEDURE: (INCIVILITY, URGENCY)}
+        if self.kind not in allowed:
+            raise ValueError(f"type de ligne inconnu : {self.kind!r}")
         for rule in (self.rule_fi, self.rule_confirme):
             if rule not in RULES:
                 raise ValueError(f"règle d'orientation inconnue : {rule!r}")
+            if rule not in allowed[self.kind]:
+                raise ValueError(f"règle {rule!r} impossible pour une ligne {self.kind!r}")
         set_ = object.__setattr__
         set_(self, "norm_code", normalize(self.code))
         set_(self, "norm_label", normalize(self.label))
         set_(self, "compact", frozenset({_compact(self.code), _compact(self.label)}))
-        label_words = frozenset(tokens(self.label))
-        code_words = frozenset(tokens(self.code.replace("-", " ").replace("_", " ")))
-        keyword_words = frozenset(w for k in self.keywords for w in tokens(k))
-        set_(self, "label_words", label_words)
-        set_(self, "words", label_words | code_words | keyword_words)
-        set_(self, "parcours_words", frozenset(tokens(self.parcours)) - self.words)
+        label_phrases = {phrase(self.label), phrase(self.code)}
+        phrases = label_phrases | {phrase(k) for k in self.keywords}
+        phrases.discard(())
+        set_(self, "phrases", frozenset(phrases))
+        set_(self, "label_phrases", frozenset(label_phrases))
+        set_(self, "label_words", frozenset(w for p in label_phrases for w in p))
+        set_(self, "words", frozenset(w for p in phrases for w in p))
+
+    @property
+    def in_table(self) -> bool:
+        return self.kind == TABLE
 
     def rule_for(self, profile: str) -> str:
         _check_profile(profile)
@@ -110,7 +175,7 @@ class RoutingRow:
 
 
 def route(row: RoutingRow | None, profile: str, dossier_en_cours: bool = False) -> Decision:
-    """What an agent of `profile` does for the motif `row` (None: a motif outside the table)."""
+    """What an agent of `profile` does for the motif `row` (None: a motif outside the guide)."""
     _check_profile(profile)
     if row is None:
         return Decision(LEVEL1, INSTRUCTION_OUTSIDE_TABLE)
@@ -125,7 +190,8 @@ def route(row: RoutingRow | None, profile: str, dossier_en_cours: bool = False) 
 def find_motif(rows: list[RoutingRow], text: str) -> RoutingRow | None:
     """The row whose code or label is `text`, ignoring case, accents, apostrophes and spaces.
 
-    A label listed under two parcours (bereavement) resolves to its first row in table order.
+    A label listed under two parcours (bereavement) resolves to its first row in `rows` order,
+    so table rows listed first win over a catalogue motif of the same name.
     """
     wanted = normalize(text)
     if not wanted:
@@ -141,41 +207,107 @@ def find_motif(rows: list[RoutingRow], text: str) -> RoutingRow | None:
     return None
 
 
+def query_words(query: str) -> tuple[str, ...]:
+    """The words of `query` that can name a motif (normalised, in order, without repeats).
+
+    Words are compared by their folded form (plural mark removed) for equality, and as typed
+    for a beginning, so « décès » (folded « dece ») never begins « décence ».
+    """
+    words: list[str] = []
+    for word in tokens(query):
+        if word not in QUERY_STOPWORDS and fold(word) not in {fold(w) for w in words}:
+            words.append(word)
+    return tuple(words)
+
+
 def search(rows: list[RoutingRow], query: str, limit: int = 10) -> list[RoutingRow]:
-    """Rows matching `query` best first: exact code/label, words, prefixes, typos, acronyms."""
-    query_words = tokens(query)
-    if not query_words:
+    """Rows matching `query`, best first; [] when no row really matches.
+
+    A row matches a query word when one of its words (label, code, keywords) equals it, begins
+    with it (the agent is still typing), or — only for a word the guide does not know — is its
+    nearest word one typo away (two for words of 9 letters or more; a 3-letter acronym only
+    with its letters swapped). Query words that match no row anywhere are ignored ("question
+    paiement"); only the rows matching the most query words are kept. Ranking: the whole query
+    equal to a label or code, else to a keyword; then better word matches; then words hit in
+    the label; then the share of a label or keyword covered ("rsa": « Le RSA » before « Le RSA
+    jeune »); then procedures and the distress transfer, catalogue, table; then position.
+    """
+    words = query_words(query)
+    if not words:
         return []
-    exact = find_motif(rows, query)
+    vocabulary = frozenset(w for row in rows for w in row.words)
+    typos = {w: 0 if _is_known(w, vocabulary) else _closest_typo(w, vocabulary) for w in words}
+    folded = tuple(fold(w) for w in words)
     scored = []
     for row in rows:
-        score = sum(_word_score(word, row) for word in query_words) / len(query_words)
-        is_exact = exact is not None and row.norm_label == exact.norm_label
-        if score >= 50 or is_exact:
-            coverage = _coverage(query_words, row)
-            scored.append((not is_exact, -score, -coverage, row.position, row))
+        qualities = {w: _match(w, row.words, typo=typos[w]) for w in words}
+        matched = tuple(w for w in words if qualities[w])
+        if not matched:
+            continue
+        # 0: the query is the label or code; 1: it is one of the keywords; 2: neither.
+        if folded in row.label_phrases or _compact(query) in row.compact:
+            exact = 0
+        else:
+            exact = 1 if folded in row.phrases else 2
+        label_hits = sum(1 for w in matched if _match(w, row.label_words))
+        coverage = max(
+            (
+                sum(1 for p in phrase if any(_match(w, frozenset({p})) for w in words))
+                / len(phrase)
+                for phrase in row.phrases
+            ),
+            default=0.0,
+        )
+        key = (
+            -len(matched),
+            exact,
+            -sum(qualities.values()),
+            -label_hits,
+            -coverage,
+            _priority(row),
+            row.position,
+        )
+        scored.append((key, row))
     if not scored:
         return []
-    scored.sort(key=lambda item: item[:4])
-    # Far weaker matches would only bury the good ones under noise.
-    floor = max(-item[1] for item in scored) - RELEVANCE_WINDOW
-    return [item[4] for item in scored if not item[0] or -item[1] > floor][:limit]
+    most = min(key[0] for key, _row in scored)
+    scored = sorted((item for item in scored if item[0][0] == most), key=lambda item: item[0])
+    return [row for _key, row in scored][:limit]
+
+
+def suggest(rows: list[RoutingRow], query: str, n: int = 3) -> list[RoutingRow]:
+    """Rows whose words resemble the query's, for « Vouliez-vous dire … ? » (distinct labels).
+
+    Only a suggestion, never a result: a row qualifies when one of its words shares at least
+    SUGGESTION_SIMILARITY of its letters with a query word of 3 letters or more (normalised
+    Levenshtein similarity), best first.
+    """
+    scored: dict[str, tuple[tuple, RoutingRow]] = {}
+    for word in map(fold, query_words(query)):
+        if len(word) < 3:
+            continue
+        for row in rows:
+            best = max((Levenshtein.normalized_similarity(word, c) for c in row.words), default=0.0)
+            if best < SUGGESTION_SIMILARITY:
+                continue
+            key = (-best, _priority(row), row.position)
+            if row.label not in scored or key < scored[row.label][0]:
+                scored[row.label] = (key, row)
+    return [row for _key, row in sorted(scored.values(), key=lambda item: item[0])][:n]
 
 
 def closest(rows: list[RoutingRow], text: str, n: int = 3) -> list[str]:
-    """Labels of the `n` motifs closest to `text`, for error messages (distinct labels)."""
+    """Labels of up to `n` motifs closest to `text`, for error messages (distinct labels):
+    the search's results, then the suggestions; possibly fewer than `n`, possibly none."""
     labels: list[str] = []
-    for row in search(rows, text, limit=len(rows)):
+    for row in search(rows, text, limit=len(rows)) + suggest(rows, text, len(rows)):
         if row.label not in labels:
             labels.append(row.label)
-    if len(labels) < n:
-        choices = {i: row.norm_label for i, row in enumerate(rows)}
-        for _choice, _score, index in process.extract(
-            normalize(text), choices, scorer=fuzz.WRatio, limit=len(rows)
-        ):
-            if rows[index].label not in labels:
-                labels.append(rows[index].label)
     return labels[:n]
+
+
+def _priority(row: RoutingRow) -> int:
+    return 0 if row.rule_fi == TRANSFER else _KIND_ORDER[row.kind]
 
 
 def _check_profile(profile: str) -> None:
@@ -188,52 +320,59 @@ def _compact(text: str) -> str:
 
 
 def _max_edits(word: str) -> int:
-    # Words of 4–5 letters tolerate one typo, longer words two; 3-letter acronyms see below.
+    # Words of 4–8 letters tolerate one typo, longer words two; 3-letter acronyms see _match.
+    # Two edits already turn "paiement" into "placement": short words get one.
     if len(word) <= 3:
         return 0
-    return 1 if len(word) <= 5 else 2
+    return 1 if len(word) <= 8 else 2
 
 
-def _word_score(word: str, row: RoutingRow) -> float:
-    best = _best_match(word, row.words)
-    if best < 100 and row.parcours_words:
-        # A word of the parcours heading ("handicap", "logement") counts a little less.
-        best = max(best, 0.9 * _best_match(word, row.parcours_words))
-    return best
+def _is_known(word: str, vocabulary: frozenset[str]) -> bool:
+    """A word the guide knows, whole or as a beginning: never corrected into another word."""
+    folded = fold(word)
+    return any(c == folded or _is_prefix(word, c) for c in vocabulary)
 
 
-def _best_match(word: str, candidates: frozenset[str]) -> float:
-    if word in candidates:
-        return 100.0
-    best = 0.0
+def _is_prefix(word: str, candidate: str) -> bool:
+    # One letter would match half the guide: a beginning counts from two letters.
+    return len(word) >= 2 and candidate.startswith(word)
+
+
+def _match(word: str, candidates: frozenset[str], *, typo: int = 0) -> int:
+    """Quality of the best match of `word` (as typed, normalised) among `candidates` (folded):
+    exact, prefix, a typo of at most `typo` edits (0: none), or 0."""
+    if fold(word) in candidates:
+        return _EXACT
+    if any(_is_prefix(word, c) for c in candidates):
+        return _PREFIX
+    if typo and any((_typo_distance(word, c) or typo + 1) <= typo for c in candidates):
+        return _TYPO
+    return 0
+
+
+def _closest_typo(word: str, vocabulary: frozenset[str]) -> int:
+    """Edits to the vocabulary's nearest word within tolerance (0: none): only the nearest
+    words count as the intended one ("familliales" is familiale, not familial)."""
+    distances = [d for c in vocabulary if (d := _typo_distance(word, c))]
+    return min(distances, default=0)
+
+
+def _typo_distance(word: str, candidate: str) -> int | None:
+    """Edits between `word` and `candidate` when within the typo tolerance, else None."""
+    word = fold(word)
+    if len(word) == 3 and len(candidate) == 3:
+        # A 3-letter acronym only tolerates swapped letters (cgm → cmg, not asf → ass).
+        if sorted(word) == sorted(candidate) and OSA.distance(word, candidate) == 1:
+            return 1
+        return None
     edits = _max_edits(word)
-    for candidate in candidates:
-        if candidate.startswith(word):
-            best = max(best, 90.0)
-            continue
-        if len(word) == 3 and len(candidate) == 3:
-            # A 3-letter acronym only tolerates swapped letters (cgm → cmg, not asf → ass).
-            if OSA.distance(word, candidate, score_cutoff=1) <= 1 and sorted(word) == sorted(
-                candidate
-            ):
-                best = max(best, 85.0)
-        elif edits:
-            distance = OSA.distance(word, candidate, score_cutoff=edits)
-            if distance <= edits:
-                best = max(best, 100.0 - 15 * distance)
-            elif len(word) >= 5 and len(candidate) > len(word):
-                # The agent is still typing a misspelt beginning ("surendet" → surendettement).
-                distance = OSA.distance(word, candidate[: len(word)], score_cutoff=edits)
-                if distance <= edits:
-                    best = max(best, 85.0 - 15 * distance)
-    return best
-
-
-def _coverage(query_words: tuple[str, ...], row: RoutingRow) -> float:
-    """Share of the row's label words the query hits: "cmg" prefers "Le CMG" to "Le cumul CMG"."""
-    if not row.label_words:
-        return 0.0
-    hit = sum(
-        1 for w in row.label_words if any(_best_match(q, frozenset({w})) for q in query_words)
-    )
-    return hit / len(row.label_words)
+    if not edits:
+        return None
+    distance = OSA.distance(word, candidate, score_cutoff=edits)
+    if 0 < distance <= edits:
+        return distance
+    # The agent is still typing a misspelt beginning ("surandet" → surendettement).
+    if len(word) >= 5 and len(candidate) > len(word):
+        if OSA.distance(word, candidate[: len(word)], score_cutoff=1) == 1:
+            return 1
+    return None

@@ -18,12 +18,12 @@ from pfspilot.engine import forecast as forecast_engine
 from pfspilot.engine import indicators as engine
 from pfspilot.engine.parameters import CogTargets, IndicatorParams, PlatformRules
 from pfspilot.engine.records import EMAIL, PHONE
+from pfspilot.lists.exports import Column, Table
 from pfspilot.people import selectors as people_selectors
 from pfspilot.people.access import SCOPES
 from pfspilot.people.access import Scope as ViewScope
 
 from . import selectors
-from .exports import Column, Table
 from .formatting import fr_number, fr_percent, fr_points, fr_signed
 from .models import Grain
 
@@ -108,8 +108,6 @@ NOT_ATTRIBUTABLE_NOTE = gettext_lazy(
 )
 NO_FTE_NOTE = gettext_lazy("Non attribuable : les ETP financés ne sont pas répartis par motif.")
 UNATTRIBUTED_LABEL = gettext_lazy("Non attribués (SVI, abandons)")
-UNATTRIBUTED_AGENT_LABEL = gettext_lazy("Sans téléconseiller connu")
-TEAM_LABEL = gettext_lazy("Toute l'équipe")
 PLATFORM_LABEL = gettext_lazy("Toute la plateforme")
 
 
@@ -608,39 +606,31 @@ def _total_row(rows: list[dict], key: str, label: str, title) -> dict:
     return rates(total) | {key: "", label: str(title), "total": True}
 
 
-def agents_table(
-    rows: list[dict], names: dict[str, str], norms: PlatformRules, *, total_label=PLATFORM_LABEL
-) -> Table:
-    """One row per agent (and team), then what no agent did, then the total of the scope.
+AGENT_COLUMNS = (
+    Column(gettext_lazy("Téléconseiller"), "agent_label"),
+    Column(gettext_lazy("Identifiant"), "agent", screen=False),
+    Column(gettext_lazy("Équipe"), "team"),
+    Column(gettext_lazy("Appels décrochés"), "calls_answered", "int"),
+    Column(gettext_lazy("Heures au téléphone"), "phone_hours", "float"),
+    Column(gettext_lazy("Appels / heure"), "calls_per_hour", "float"),
+    Column(gettext_lazy("Norme appels / heure"), "calls_norm", "float", screen=False),
+    Column(gettext_lazy("Courriels traités"), "emails_answered", "int"),
+    Column(gettext_lazy("Heures sur les courriels"), "email_hours", "float"),
+    Column(gettext_lazy("Courriels / heure"), "emails_per_hour", "float"),
+    Column(gettext_lazy("Norme courriels / heure"), "emails_norm", "float", screen=False),
+    Column(gettext_lazy("DMT (s)"), "aht_s", "float"),
+    Column(gettext_lazy("DMT : durées connues"), "aht_known", "int"),
+    Column(gettext_lazy("Taux de réitération"), "repeat_rate", "percent"),
+)
 
-    The agents' columns add up to the total: answered calls, emails and hours of no known
-    agent sit in the non-attributable row (IVR-handled and abandoned calls have no column).
-    """
-    table = Table(
-        "agents",
-        gettext_lazy("Productivité par téléconseiller"),
-        [
-            Column(gettext_lazy("Téléconseiller"), "agent_label"),
-            Column(gettext_lazy("Identifiant"), "agent", screen=False),
-            Column(gettext_lazy("Équipe"), "team"),
-            Column(gettext_lazy("Appels décrochés"), "calls_answered", "int"),
-            Column(gettext_lazy("Heures au téléphone"), "phone_hours", "float"),
-            Column(gettext_lazy("Appels / heure"), "calls_per_hour", "float"),
-            Column(gettext_lazy("Norme appels / heure"), "calls_norm", "float", screen=False),
-            Column(gettext_lazy("Courriels traités"), "emails_answered", "int"),
-            Column(gettext_lazy("Heures sur les courriels"), "email_hours", "float"),
-            Column(gettext_lazy("Courriels / heure"), "emails_per_hour", "float"),
-            Column(gettext_lazy("Norme courriels / heure"), "emails_norm", "float", screen=False),
-            Column(gettext_lazy("DMT (s)"), "aht_s", "float"),
-            Column(gettext_lazy("DMT : durées connues"), "aht_known", "int"),
-            Column(gettext_lazy("Taux de réitération"), "repeat_rate", "percent"),
-        ],
-    )
-    out, unattributed = [], []
+
+def agents_table(rows: list[dict], names: dict[str, str], norms: PlatformRules) -> Table:
+    """Calls and emails per hour of each agent against the note's norms (the agents list)."""
+    table = Table("agents", gettext_lazy("Productivité par téléconseiller"), list(AGENT_COLUMNS))
+    out = []
     for r in rows:
         if not r["agent"]:
-            unattributed.append(r)  # IVR-handled and abandoned calls belong to no agent
-            continue
+            continue  # no agent's: the dashboard's breakdowns hold what no agent did
         row = rates(r)
         row |= {
             "agent_label": names.get(r["agent"], r["agent"]),
@@ -650,14 +640,7 @@ def agents_table(
             "emails_status": _status_volume(row["emails_per_hour"], norms.emails_per_hour),
         }
         out.append(row)
-    out.sort(key=lambda r: (r["team"].lower(), r["agent_label"].lower()))
-    counted = ("calls_answered", "phone_hours", "emails_answered", "email_hours")
-    if any(r.get(name) for r in unattributed for name in counted):
-        row = _total_row(unattributed, "agent", "agent_label", UNATTRIBUTED_AGENT_LABEL)
-        out.append(row | {"team": "", "total": False, "repeat_rate": None})
-    if rows:
-        out.append(_total_row(rows, "agent", "agent_label", total_label) | {"team": ""})
-    table.rows = out
+    table.rows = sorted(out, key=lambda r: (r["team"].lower(), r["agent_label"].lower()))
     return table
 
 
@@ -967,14 +950,9 @@ def build(
         narrowed=scope.narrowed,
     )
     tables = {"cibles": targets_table(rows), "tendance": trend}
-    if not scope.motif and not scope.agent:
-        if not scope.team:
-            tables["equipes"] = teams_table(_regroup(year_rows, ("team",), **in_period))
-        agent_rows = _regroup(year_rows, ("team", "agent"), **in_period)
-        names = selectors.agent_names([r["agent"] for r in agent_rows if r["agent"]])
-        tables["agents"] = agents_table(
-            agent_rows, names, rules, total_label=TEAM_LABEL if scope.team else PLATFORM_LABEL
-        )
+    # The agents' table is its own list page (pfspilot/indicators/lists.py), linked from here.
+    if not scope.motif and not scope.agent and not scope.team:
+        tables["equipes"] = teams_table(_regroup(year_rows, ("team",), **in_period))
     if not scope.team and not scope.agent:
         motif_sums = selectors.period_sums(
             year=scope.year, month=scope.month, until=as_of, grain=Grain.MOTIF, by=("motif",)

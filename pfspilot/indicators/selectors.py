@@ -173,6 +173,25 @@ def teams(year: int) -> list[str]:
     return _values_in_year("team", Grain.AGENT, year)
 
 
+def all_teams() -> list[str]:
+    """Sorted team names of the sums of every year (a team as named when its calls were made)."""
+    return list(
+        DailyStats.objects.filter(grain=Grain.AGENT)
+        .exclude(team="")
+        .values_list("team", flat=True)
+        .distinct()
+        .order_by("team")
+    )
+
+
+def agent_profiles(usernames: list[str]) -> dict[str, str]:
+    """Routing profile (`fi`, `confirme`) of agents by username; absent when not set."""
+    from pfspilot.people.models import User
+
+    users = User.objects.filter(username__in=usernames).exclude(profile="")
+    return dict(users.values_list("username", "profile"))
+
+
 def half_hour_counts(start: dt.date, end: dt.date) -> pl.DataFrame:
     """Calls of the local days [start, end) per half-hour, from the half-hour sums.
 

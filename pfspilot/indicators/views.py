@@ -1,16 +1,18 @@
 import dataclasses
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pfspilot.lists.exports import to_csv, to_xlsx
 from pfspilot.people.access import requires
 
 from . import dashboard, selectors
-from .exports import to_csv, to_xlsx
 from .forms import ExportForm, ScopeForm
 from .services import reference_parameters
 
@@ -27,6 +29,12 @@ def _params(scope: dashboard.Scope) -> dict:
     return {key: value for key, value in dataclasses.asdict(scope).items() if value}
 
 
+def _agents_url(scope: dashboard.Scope, **extra) -> str:
+    """The agents' list page for the dashboard's period and team."""
+    params = {key: getattr(scope, key) for key in ("year", "month", "team") if getattr(scope, key)}
+    return reverse("indicators:agents") + "?" + urlencode(params | extra)
+
+
 @requires("dashboard")
 def dashboard_page(request):
     """COG dashboard; htmx requests get the content only (drill-down, period change)."""
@@ -41,6 +49,7 @@ def dashboard_page(request):
         "team_locked": locked,
         "motif_choices": [] if locked else selectors.motifs(scope.year),
         "team_choices": [request.user.team.name] if locked else selectors.teams(scope.year),
+        "agents_url": "" if scope.motif or scope.agent else _agents_url(scope),
     }
     if request.headers.get("HX-Request"):
         return render(request, "indicators/_content.html", context)
@@ -65,6 +74,9 @@ def export(request):
     )
     name = form.cleaned_data.get("table") or "cibles"
     fmt = form.cleaned_data.get("format") or "csv"
+    if name == "agents":
+        # The agents' table is a list page: its export, with the same period and team.
+        return redirect(_agents_url(scope, export=fmt))
     table = _build(scope).get("tables", {}).get(name)
     if table is None and dashboard.team_locked(request.user):
         # Platform-wide tables (teams, motifs, half-hours) are not a team's to see.

@@ -12,12 +12,15 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
 from .models import (
+    CatalogueMotif,
     CogTarget,
     DaySlot,
     IndicatorParameterSet,
     InterviewStep,
     Motif,
+    MotifCatalogue,
     PlatformRuleSet,
+    Procedure,
     RoutingMatrix,
 )
 
@@ -180,3 +183,46 @@ class MotifAdmin(SimpleHistoryAdmin):
     list_display = ["label", "parcours", "code", "rule_fi", "rule_confirme", "matrix"]
     list_filter = ["matrix", "parcours", "rule_fi", "rule_confirme"]
     search_fields = ["label", "code", "keywords"]
+
+
+class CatalogueMotifInline(admin.TabularInline):
+    model = CatalogueMotif
+    extra = 0
+    fields = ["position", "theme", "code", "label", "keywords"]
+
+
+class ProcedureInline(admin.TabularInline):
+    model = Procedure
+    extra = 0
+    fields = ["kind", "label", "keywords"]
+
+
+@admin.register(MotifCatalogue)
+class MotifCatalogueAdmin(SimpleHistoryAdmin):
+    """The usual level-1 motifs beside the note's table, versioned like the matrix."""
+
+    list_display = ["valid_from", "comment"]
+    inlines = [CatalogueMotifInline, ProcedureInline]
+    actions = [
+        _copy_action(
+            services.motif_catalogue_copy,
+            MotifCatalogue,
+            _("Préparer une nouvelle version à partir de celle-ci"),
+        )
+    ]
+
+
+@admin.register(CatalogueMotif)
+class CatalogueMotifAdmin(SimpleHistoryAdmin):
+    """Level-1 motifs one by one: where the history of each one's changes is read."""
+
+    list_display = ["label", "theme", "code", "catalogue"]
+    list_filter = ["catalogue", "theme"]
+    search_fields = ["label", "code", "keywords"]
+
+
+@admin.register(Procedure)
+class ProcedureAdmin(SimpleHistoryAdmin):
+    list_display = ["label", "kind", "catalogue"]
+    list_filter = ["catalogue", "kind"]
+    search_fields = ["label", "keywords"]

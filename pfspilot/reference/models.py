@@ -1,4 +1,5 @@
-"""The note's reference data, versioned and audited: COG targets, platform rules, routing matrix.
+"""The note's reference data, versioned and audited: COG targets, platform rules, routing matrix,
+and the call guide's catalogue of usual level-1 motifs and procedure words.
 
 Versioning: COG targets are keyed by year; every other set is a *version* with a `valid_from`
 date that owns its rows (day slots, interview steps, motifs). The version in force on a date is
@@ -373,10 +374,169 @@ class Motif(models.Model):
         return f"{self.label} ({self.parcours})"
 
     def keyword_list(self) -> tuple[str, ...]:
-        return tuple(k.strip() for k in self.keywords.split(",") if k.strip())
+        return _keyword_list(self.keywords)
 
     def clean(self):
         self.label = (self.label or "").strip()
         self.parcours = (self.parcours or "").strip()
         if not self.label:
             raise ValidationError({"label": _("Le libellé est obligatoire.")})
+
+
+class MotifCatalogue(models.Model):
+    """A version of the guide's catalogue: the usual level-1 motifs of a CAF, outside the note's
+    table, and the words that call up the note's procedures (§C urgency, §D incivility)."""
+
+    valid_from = models.DateField(
+        _("en vigueur à partir du"),
+        unique=True,
+        help_text=_("La version la plus récente dont la date est passée s'applique."),
+    )
+    comment = models.TextField(_("commentaire"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("catalogue des motifs de niveau 1")
+        verbose_name_plural = _("catalogues des motifs de niveau 1")
+        ordering = ["-valid_from"]
+
+    def __str__(self):
+        return _("Catalogue en vigueur au %(date)s") % {
+            "date": self.valid_from.strftime("%d/%m/%Y")
+        }
+
+
+def _keyword_list(keywords: str) -> tuple[str, ...]:
+    return tuple(k.strip() for k in keywords.split(",") if k.strip())
+
+
+def _table_names() -> dict[tuple[str, ...], str]:
+    """Codes and labels of the note's table, as matching phrases → the label they belong to."""
+    names = {}
+    for code, label in Motif.objects.values_list("code", "label"):
+        names.setdefault(routing.phrase(code), label)
+        names.setdefault(routing.phrase(label), label)
+    return names
+
+
+def _refuse_table_names(errors: dict, field: str, values, names: dict) -> None:
+    # A catalogue word equal to a table motif would steal its calls (« CMG », « RSA jeune »).
+    for value in values:
+        label = names.get(routing.phrase(value))
+        if label:
+            errors[field] = _(
+                "« %(value)s » désigne un motif du tableau de la note (« %(label)s ») : "
+                "il ne peut pas appartenir au catalogue de niveau 1."
+            ) % {"value": value, "label": label}
+            return
+
+
+_KEYWORDS_HELP = _(
+    "Synonymes, sigles et mots des agents séparés par des virgules (ex. APL, aide au logement)."
+)
+
+
+class CatalogueMotif(models.Model):
+    """A usual level-1 motif outside the note's table: the guide always says « Traiter au
+    niveau 1 » for it."""
+
+    catalogue = models.ForeignKey(
+        MotifCatalogue,
+        verbose_name=_("catalogue"),
+        on_delete=models.CASCADE,
+        related_name="motifs",
+    )
+    position = models.PositiveSmallIntegerField(_("ordre"))
+    theme = models.CharField(_("thème"), max_length=120)
+    code = models.SlugField(
+        _("code"),
+        max_length=40,
+        help_text=_("Identifiant court et stable (lettres, chiffres, tirets), ex. PAIEMENTS."),
+    )
+    label = models.CharField(_("libellé"), max_length=200)
+    keywords = models.CharField(
+        _("synonymes et sigles"), max_length=800, blank=True, help_text=_KEYWORDS_HELP
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("motif de niveau 1")
+        verbose_name_plural = _("motifs de niveau 1 (hors tableau)")
+        ordering = ["catalogue", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["catalogue", "code"], name="one_level1_motif_code_per_catalogue"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.label} ({self.theme})"
+
+    def keyword_list(self) -> tuple[str, ...]:
+        return _keyword_list(self.keywords)
+
+    def clean(self):
+        self.label = (self.label or "").strip()
+        self.theme = (self.theme or "").strip()
+        errors = {}
+        if not self.label:
+            errors["label"] = _("Le libellé est obligatoire.")
+        names = _table_names()
+        _refuse_table_names(errors, "code", [self.code or ""], names)
+        _refuse_table_names(errors, "label", [self.label], names)
+        _refuse_table_names(errors, "keywords", self.keyword_list(), names)
+        if errors:
+            raise ValidationError(errors)
+
+
+class Procedure(models.Model):
+    """The words that call up a procedure of the note in the guide (§D incivility, §C urgency).
+
+    Users in distress are the table's own row (« USAGERS EN DETRESSE »), whose keywords are the
+    distress words.
+    """
+
+    class Kind(models.TextChoices):
+        INCIVILITY = routing.INCIVILITY, _("Incivilité (note §D)")
+        URGENCY = routing.URGENCY, _("Urgence (note §C)")
+
+    catalogue = models.ForeignKey(
+        MotifCatalogue,
+        verbose_name=_("catalogue"),
+        on_delete=models.CASCADE,
+        related_name="procedures",
+    )
+    kind = models.CharField(_("procédure"), max_length=12, choices=Kind.choices)
+    label = models.CharField(_("libellé"), max_length=200)
+    keywords = models.CharField(
+        _("mots qui la déclenchent"),
+        max_length=800,
+        help_text=_("Mots séparés par des virgules (ex. insulte, injure, menace)."),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("procédure du guide")
+        verbose_name_plural = _("procédures du guide (note §C et §D)")
+        ordering = ["catalogue", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["catalogue", "kind"], name="one_procedure_kind_per_catalogue"
+            )
+        ]
+
+    def __str__(self):
+        return self.label
+
+    def keyword_list(self) -> tuple[str, ...]:
+        return _keyword_list(self.keywords)
+
+    def clean(self):
+        self.label = (self.label or "").strip()
+        errors = {}
+        if not self.label:
+            errors["label"] = _("Le libellé est obligatoire.")
+        if not self.keyword_list():
+            errors["keywords"] = _("Indiquez au moins un mot qui déclenche la procédure.")
+        if errors:
+            raise ValidationError(errors)

@@ -13,6 +13,7 @@ from pfspilot.engine import parameters, routing
 from .models import (
     CogTarget,
     IndicatorParameterSet,
+    MotifCatalogue,
     PlatformRuleSet,
     RoutingMatrix,
 )
@@ -126,3 +127,45 @@ def routing_matrix(on: dt.date | None = None) -> list[routing.RoutingRow]:
         )
         for m in matrix.motifs.order_by("position", "id")
     ]
+
+
+def motif_catalogue_version(on: dt.date | None = None) -> MotifCatalogue | None:
+    return _in_force(MotifCatalogue.objects.all(), on)
+
+
+def guide_rows(on: dt.date | None = None) -> list[routing.RoutingRow]:
+    """Everything the call guide searches on `on`: the table's rows (table order), then the
+    level-1 catalogue (kind ``catalogue``, rule ``traiter``), then the procedures of note §C/§D.
+
+    The table comes first so that a label shared with the catalogue resolves to the table.
+    """
+    rows = routing_matrix(on)
+    catalogue = motif_catalogue_version(on)
+    if catalogue is None:
+        return rows
+    for m in catalogue.motifs.order_by("position", "id"):
+        rows.append(
+            routing.RoutingRow(
+                code=m.code,
+                label=m.label,
+                parcours=m.theme,
+                rule_fi=routing.LEVEL1,
+                rule_confirme=routing.LEVEL1,
+                keywords=m.keyword_list(),
+                position=m.position,
+                kind=routing.CATALOGUE,
+            )
+        )
+    for p in catalogue.procedures.order_by("kind", "id"):
+        rows.append(
+            routing.RoutingRow(
+                code=p.kind.upper(),
+                label=p.label,
+                parcours=str(p.get_kind_display()),
+                rule_fi=p.kind,
+                rule_confirme=p.kind,
+                keywords=p.keyword_list(),
+                kind=routing.PROCEDURE,
+            )
+        )
+    return rows

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .models import PlatformRuleSet, RoutingMatrix
+from .models import MotifCatalogue, PlatformRuleSet, RoutingMatrix
 
 
 def _check_free_date(model, valid_from: dt.date) -> None:
@@ -38,6 +38,24 @@ def routing_matrix_copy(
         motif.matrix = matrix
         motif.save()  # one by one, so each row gets its history entry
     return matrix
+
+
+@transaction.atomic
+def motif_catalogue_copy(
+    *, source: MotifCatalogue, valid_from: dt.date, comment: str = ""
+) -> MotifCatalogue:
+    """A new catalogue version from `valid_from`, starting with `source`'s motifs and procedures."""
+    _check_free_date(MotifCatalogue, valid_from)
+    catalogue = MotifCatalogue.objects.create(
+        valid_from=valid_from,
+        comment=comment or _copy_comment(source.valid_from),
+    )
+    for row in list(source.motifs.order_by("position", "id")) + list(source.procedures.all()):
+        row.pk = None
+        row._state.adding = True
+        row.catalogue = catalogue
+        row.save()  # one by one, so each row gets its history entry
+    return catalogue
 
 
 @transaction.atomic

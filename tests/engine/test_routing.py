@@ -154,9 +154,14 @@ def test_it_limits_the_results():
 
 
 def test_it_lists_the_closest_distinct_labels():
-    assert closest(ROWS, "deces", 3)[:1] == ["Le décès d'un membre du foyer"]
-    assert len(closest(ROWS, "deces", 3)) == 3
-    assert len(set(closest(ROWS, "xyz", 4))) == 4
+    # Both bereavement rows share one label; "deces" is 1 edit from nothing else.
+    assert closest(ROWS, "deces", 3) == ["Le décès d'un membre du foyer"]
+    assert closest(ROWS, "arpia", 3) == ["L'ARIPA"]
+
+
+def test_it_never_pads_the_closest_with_unrelated_motifs():
+    # No word of the table shares 60 % of its letters with "xyz": no loose overall similarity.
+    assert closest(ROWS, "xyz", 4) == []
 
 
 @pytest.mark.parametrize(
@@ -205,3 +210,159 @@ def test_it_knows_which_rows_ask_for_a_file_in_progress():
     asking = [r.code for r in ROWS if r.asks_file_in_progress()]
     assert asking == ["ARIPA"]
     assert ROWS[6].asks_file_in_progress("fi") is True
+
+
+# The guide beyond the table: level-1 catalogue and procedures (issue 7 §1).
+CATALOGUE = [
+    RoutingRow(
+        "PAIEMENTS",
+        "Les paiements et dates de paiement",
+        "Paiements et droits",
+        "traiter",
+        "traiter",
+        ("paiement", "versement", "virement"),
+        1,
+        kind="catalogue",
+    ),
+    RoutingRow(
+        "RSA",
+        "Le RSA",
+        "Revenus et solidarité",
+        "traiter",
+        "traiter",
+        ("RSA", "revenu de solidarité active"),
+        2,
+        kind="catalogue",
+    ),
+    RoutingRow(
+        "AF",
+        "Les allocations familiales",
+        "Famille et enfants",
+        "traiter",
+        "traiter",
+        ("AF", "allocation familiale"),
+        3,
+        kind="catalogue",
+    ),
+    RoutingRow(
+        "INCIVILITE",
+        "Incivilité ou insulte",
+        "Incivilité (note §D)",
+        "incivilite",
+        "incivilite",
+        ("insulte", "injure", "menace"),
+        kind="procedure",
+    ),
+    RoutingRow(
+        "URGENCE",
+        "Urgence",
+        "Urgence (note §C)",
+        "urgence",
+        "urgence",
+        ("urgent",),
+        kind="procedure",
+    ),
+]
+TABLE_EXTRA = [
+    RoutingRow("PLACEMENT", "Le placement d'enfants", "Autres", "rappel_differe", "rappel_differe"),
+    RoutingRow(
+        "ASF",
+        "L'ASF",
+        "PARCOURS SEPARATIONS",
+        "rappel_differe",
+        "traiter",
+        ("allocation de soutien familial",),
+    ),
+    RoutingRow("RSA-JEUNE", "Le RSA jeune", "Autres", "rappel_differe", "rappel_differe"),
+]
+GUIDE = ROWS + TABLE_EXTRA + CATALOGUE
+
+
+def codes(rows):
+    return [row.code for row in rows]
+
+
+def test_a_known_word_is_never_read_as_a_typo_of_another():
+    # "paiement" is a word of the guide, so it only matches itself, never « placement ».
+    assert codes(search(GUIDE, "paiement")) == ["PAIEMENTS"]
+    assert codes(search(GUIDE, "placement")) == ["PLACEMENT"]
+    # Without the catalogue "paiement" is unknown, and OSA("paiement", "placement") = 2 edits
+    # (insert l, i → c) is more than the one edit an 8-letter word tolerates.
+    assert search(ROWS + TABLE_EXTRA, "paiement") == []
+
+
+def test_a_typo_of_an_unknown_word_still_finds_its_motif():
+    # "paiment" → "paiement": one letter inserted (7 letters tolerate one edit).
+    assert codes(search(GUIDE, "paiment")) == ["PAIEMENTS"]
+    # "placment" is 1 edit from placement (e inserted), 3 from paiement.
+    assert codes(search(GUIDE, "placment")) == ["PLACEMENT"]
+    # "allocations familliales": "familliale" (10 letters, folded) is 1 edit from "familiale".
+    assert codes(search(GUIDE, "allocations familliales")) == ["AF"]
+
+
+def test_a_longer_query_keeps_only_rows_matching_all_its_words():
+    # ASF's keyword shares "allocation" only: it is not shown beside the family allowances.
+    assert codes(search(GUIDE, "allocations familiales")) == ["AF"]
+
+
+def test_the_level1_rsa_comes_before_the_rsa_jeune():
+    assert codes(search(GUIDE, "rsa")) == ["RSA", "RSA-JEUNE"]
+    assert codes(search(GUIDE, "rsa jeune")) == ["RSA-JEUNE"]
+
+
+def test_procedure_words_call_up_the_procedure():
+    assert codes(search(GUIDE, "insultes")) == ["INCIVILITE"]
+    assert codes(search(GUIDE, "urgence")) == ["URGENCE"]
+    assert route(search(GUIDE, "injure")[0], "fi").action == "incivilite"
+    assert route(search(GUIDE, "urgent")[0], "confirme") == Decision(
+        "urgence", routing.INSTRUCTIONS["urgence"]
+    )
+
+
+def test_unknown_words_of_a_sentence_are_ignored():
+    assert codes(search(GUIDE, "bonjour question sur mon virement")) == ["PAIEMENTS"]
+    assert search(GUIDE, "bonjour") == []
+
+
+def test_a_catalogue_motif_is_always_level_1():
+    for row in CATALOGUE[:3]:
+        for profile in ("fi", "confirme"):
+            for dossier in (False, True):
+                assert route(row, profile, dossier).action == "traiter"
+    with pytest.raises(ValueError, match="impossible"):
+        RoutingRow("X", "X", "Thème", "rappel_differe", "traiter", kind="catalogue")
+    with pytest.raises(ValueError, match="impossible"):
+        RoutingRow("X", "X", "Autres", "incivilite", "incivilite")
+
+
+def test_suggestions_only_resemble_the_query():
+    # "paimant" vs "paiement": Levenshtein 2 on 8 letters, similarity 0.75 ≥ 0.6.
+    assert search(GUIDE, "paimant") == []
+    assert codes(routing.suggest(GUIDE, "paimant")) == ["PAIEMENTS"]
+    assert routing.suggest(GUIDE, "xyzzy") == []
+
+
+def test_it_folds_plurals_but_not_accented_endings():
+    assert routing.fold("insultes") == "insulte"
+    assert routing.fold("allocs") == "alloc"
+    assert routing.fold("als") == "als"
+    # "décès" folds to "dece" for equality, but as typed it never begins « décence ».
+    assert codes(
+        search(
+            ROWS
+            + [
+                RoutingRow(
+                    "I",
+                    "L'indécence",
+                    "LE LOGEMENT",
+                    "rappel_differe",
+                    "rappel_differe",
+                    ("non-décence",),
+                )
+            ],
+            "deces",
+        )
+    ) == [
+        "DECES-ARRIVEE",
+        "DECES-ENDEUILLES",
+    ]

@@ -162,8 +162,10 @@ def test_it_drills_down_to_a_team_as_an_htmx_partial(client_for, year_loaded):
         ("janvier", 1, None),
         ("novembre (au 27/11)", 1, None),  # data up to Friday 27/11
     ]
-    agents = response.context["tables"]["agents"].rows
-    assert [row["agent"] for row in agents] == ["tc001", ""]  # then the team's total
+    # The team's agents are on the agents' list page, filtered on the team.
+    assert response.context["agents_url"] == "/indicateurs/agents/?year=2026&team=Arras"
+    agents = client_for("maud").get(response.context["agents_url"]).context["query"].rows
+    assert [row["agent"] for row in agents] == ["tc001"]
     assert agents[0]["calls_per_hour"] == 1.0
     assert "equipes" not in response.context["tables"]
 

@@ -13,8 +13,8 @@ from openpyxl import load_workbook
 
 from pfspilot.engine.indicators import CALL_DTYPES
 from pfspilot.engine.parameters import IndicatorParams, PlatformRules
-from pfspilot.indicators.exports import Column, Table, neutralised, to_csv, to_xlsx
 from pfspilot.indicators.services import replace_aggregates
+from pfspilot.lists.exports import Column, Table, neutralised, to_csv, to_xlsx
 from pfspilot.people.models import Role, Team, User
 
 from .factories import call
@@ -64,7 +64,8 @@ def hostile_names(db):
 
 
 def _export(client, **params):
-    return client.get(reverse("indicators:export"), params)
+    # The agents' table is exported by its list page: follow the redirect.
+    return client.get(reverse("indicators:export"), params, follow=True)
 
 
 def _csv_rows(response) -> list[list[str]]:

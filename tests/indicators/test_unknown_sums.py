@@ -120,7 +120,8 @@ def test_the_dashboard_shows_the_known_count_beside_aht(client_for):
     # Lens: calls 3 (nothing known) and 5 (100 + 20 s): AHT 120 s over 1 known, not 60 s.
     assert (teams["Lens"]["aht_s"], teams["Lens"]["aht_known"]) == (120.0, 1)
     assert "DMT : durées connues" in response.content.decode()
-    agents = {row["agent"]: row for row in response.context["tables"]["agents"].rows}
+    listed = client_for("diane").get(reverse("indicators:agents"), {"year": 2026})
+    agents = {row["agent"]: row for row in listed.context["query"].rows}
     assert (agents["tc001"]["aht_s"], agents["tc001"]["aht_known"]) == (250.0, 2)
     exported = client_for("diane").get(
         reverse("indicators:export"), {"annee": 2026, "table": "equipes", "format": "csv"}

@@ -102,7 +102,8 @@ def test_it_rejects_an_unknown_motif_listing_the_closest(db):
     message = str(error.value)
     assert message.startswith("Erreur : motif « allocation logement » absent du tableau")
     assert "Motifs les plus proches :" in message
-    assert "« L'indécence du logement »" in message
+    # Housing aid is a level-1 motif of the catalogue: its synonym leads the suggestions.
+    assert "Motifs les plus proches : « Les aides au logement (APL, ALF, ALS) »" in message
 
 
 def test_it_lists_the_acronym_first_for_a_typo(db):
@@ -200,3 +201,43 @@ def test_the_console_command_exits_2_on_a_bad_profile(tmp_path):
     assert done.stderr == (
         "Erreur : profil « chef » invalide pour --profile : fi (formation initiale) ou confirme.\n"
     )
+
+
+@pytest.mark.parametrize(
+    "typed,label,theme",
+    [
+        ("PAIEMENTS", "Les paiements et dates de paiement", "Paiements et droits"),
+        (
+            "les paiements et dates de paiement",
+            "Les paiements et dates de paiement",
+            "Paiements et droits",
+        ),
+        ("RSA", "Le RSA", "Revenus et solidarité"),
+        ("le rsa", "Le RSA", "Revenus et solidarité"),
+        ("aide-logement", "Les aides au logement (APL, ALF, ALS)", "Logement"),
+        ("Les allocations familiales", "Les allocations familiales", "Famille et enfants"),
+    ],
+)
+def test_a_catalogue_motif_is_answered_at_level_1(db, typed, label, theme):
+    for profile in ("fi", "confirme"):
+        for dossier in (False, True):
+            result = route(motif=typed, profile=profile, dossier_en_cours=dossier)
+            assert result == {
+                "motif": label,
+                "parcours": theme,
+                "profile": profile,
+                "action": "traiter",
+                "instruction": LEVEL1,
+            }
+
+
+def test_the_table_keeps_its_rows_beside_the_catalogue(db):
+    assert route(motif="RSA-JEUNE", profile="fi")["action"] == "rappel_differe"
+    assert route(motif="ASF", profile="fi")["action"] == "rappel_differe"
+    assert route(motif="CMG", profile="fi")["action"] == "rappel_differe"
+
+
+def test_it_says_so_when_no_motif_is_close(db):
+    with pytest.raises(CliError) as error:
+        route(motif="xqzw", profile="fi")
+    assert str(error.value) == "Erreur : motif « xqzw » absent du tableau d'orientation."

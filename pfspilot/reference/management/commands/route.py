@@ -2,6 +2,8 @@
 
 Contract (scripts depend on it): one JSON object {motif, parcours, profile, action, instruction};
 an unknown motif, a missing or invalid profile → French message on stderr, exit status 2.
+The motif is a code or label of the note's table or of the level-1 catalogue (then "traiter",
+"parcours" being its theme); the table wins on a shared name.
 """
 
 from django.utils import timezone
@@ -10,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from pfspilot.cli import CliError, JsonCommand
 from pfspilot.engine import routing
-from pfspilot.reference.selectors import routing_matrix
+from pfspilot.reference.selectors import guide_rows
 
 
 class Command(JsonCommand):
@@ -44,17 +46,18 @@ class Command(JsonCommand):
             )
         if not motif or not motif.strip():
             raise CliError(_("Erreur : --motif est obligatoire (code ou libellé du motif)."))
-        rows = routing_matrix(timezone.localdate())
+        rows = [row for row in guide_rows(timezone.localdate()) if row.kind != routing.PROCEDURE]
         row = routing.find_motif(rows, motif)
         if row is None:
-            suggestions = " ; ".join(f"« {label} »" for label in routing.closest(rows, motif, 5))
-            raise CliError(
-                _(
-                    "Erreur : motif « %(motif)s » absent du tableau d'orientation. "
-                    "Motifs les plus proches : %(suggestions)s."
-                )
-                % {"motif": motif.strip(), "suggestions": suggestions}
-            )
+            labels = routing.closest(rows, motif, 5)
+            message = _("Erreur : motif « %(motif)s » absent du tableau d'orientation.") % {
+                "motif": motif.strip()
+            }
+            if labels:
+                message += " " + _("Motifs les plus proches : %(suggestions)s.") % {
+                    "suggestions": " ; ".join(f"« {label} »" for label in labels)
+                }
+            raise CliError(message)
         decision = routing.route(row, profile, dossier_en_cours)
         return {
             "motif": row.label,

@@ -6,13 +6,14 @@ and stored as a string cell with Excel's quote prefix in XLSX (OWASP, "CSV Injec
 """
 
 import csv
+import datetime as dt
 import io
 from dataclasses import dataclass, field
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from .formatting import fr_number
+from pfspilot.indicators.formatting import fr_number
 
 
 @dataclass
@@ -84,8 +85,9 @@ def to_csv(table: Table) -> bytes:
 
 
 def _xlsx_value(value, column: Column):
-    """Numbers stay numbers; anything else (lazy translations included) becomes a string."""
-    if value is None or column.kind != "text" or isinstance(value, int | float):
+    """Numbers, dates and times stay what they are; anything else (lazy translations included)
+    becomes a string."""
+    if value is None or column.kind != "text" or isinstance(value, int | float | dt.date):
         return value
     return str(value)
 

@@ -1,0 +1,1 @@
+"""Declared list pages shared by the apps (filters, sort, pagination, CSV/XLSX exports)."""
