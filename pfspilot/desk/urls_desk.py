@@ -3,6 +3,7 @@
 from django.urls import path
 
 from . import views_desk as views
+from .lists import REQUESTS, URGENCIES
 
 app_name = "poste"
 
@@ -10,11 +11,12 @@ urlpatterns = [
     path("", views.poste, name="poste"),
     path("remontee/", views.screen_pop, name="screen_pop"),
     path("fiches/<int:pk>/", views.record, name="record"),
-    path("demandes/", views.requests_queue, name="requests"),
+    *REQUESTS.urls("demandes/"),
     path("demandes/<int:pk>/", views.request_detail, name="request"),
     path("demandes/<int:pk>/reattribuer/", views.request_reassign, name="request_reassign"),
     path("creneaux/", views.slots, name="slots"),
-    path("urgences/", views.urgencies, name="urgencies"),
+    *URGENCIES.urls("urgences/"),
+    path("urgences/envoyer/", views.urgency_send, name="urgency_send"),
     path("urgences/<int:pk>/", views.urgency_detail, name="urgency"),
     path("incivilites/", views.incivilities, name="incivilities"),
     path("incivilites/<int:pk>/", views.follow_up, name="follow_up"),

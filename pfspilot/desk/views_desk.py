@@ -198,28 +198,6 @@ def _secrecy(caller_kind: str) -> str:
 # --- level-2 requests -----------------------------------------------------------------------
 
 
-@requires("requests")
-def requests_queue(request):
-    """The queue of PIRA, callback and appointment requests, most urgent first."""
-    status = request.GET.get("statut", "open")
-    if status not in ("open", "", *Level2Request.Status.values):
-        status = "open"
-    kind = request.GET.get("type", "")
-    kind = kind if kind in RequestKind.values else ""
-    rows = queues.requests_queue(
-        request.user, status=status, kind=kind, mine=request.GET.get("miennes") == "1"
-    )
-    context = {
-        "rows": rows[:200],
-        "status": status,
-        "kind": kind,
-        "statuses": Level2Request.Status.choices,
-        "kinds": RequestKind.choices,
-        "now": timezone.now(),
-    }
-    return render(request, "desk/requests.html", context)
-
-
 REQUEST_ACTIONS = {
     "claim": (forms.EmptyForm, lambda i, u, d: workitems.claim(i, u)),
     "release": (forms.EmptyForm, lambda i, u, d: workitems.release(i, u)),
@@ -328,27 +306,18 @@ def slots(request):
 # --- urgencies ------------------------------------------------------------------------------
 
 
-@requires({"GET": "urgencies", "POST": "urgency.send"})
-def urgencies(request):
-    """Urgencies: agents send one and follow theirs; supervisors see the mailbox."""
+@requires({"GET": "urgency.send", "POST": "urgency.send"})
+def urgency_send(request):
+    """Agents and renfort send an urgency to the supervision team's functional mailbox."""
     form = forms.UrgencyForm(request.POST or None)
     if request.method == "POST":
         done = _apply(form, lambda d: services.urgency_send(by=request.user, **d))
         if done is not None:
             messages.success(request, _("Urgence envoyée à la boîte de la supervision."))
             return redirect("poste:urgencies")
-    status = request.GET.get("statut", "open")
-    if status not in ("open", "", *Urgency.Status.values):
-        status = "open"
-    context = {
-        "form": form,
-        "rows": queues.urgencies_queue(request.user, status=status)[:200],
-        "status": status,
-        "statuses": Urgency.Status.choices,
-        "can_send": can(request.user, "urgency.send"),
-        "now": timezone.now(),
-    }
-    return render(request, "desk/urgencies.html", context, status=400 if form.errors else 200)
+    return render(
+        request, "desk/urgency_send.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 URGENCY_ACTIONS = {

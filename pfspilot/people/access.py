@@ -124,7 +124,9 @@ SCOPES: dict[str, Scope] = {
 NAVIGATION = [
     ("desk", "poste:poste", _("Mon poste")),
     ("requests", "poste:requests", _("Demandes de niveau 2")),
+    ("appointment.slots", "poste:slots", _("Mes créneaux de RDV")),
     ("urgencies", "poste:urgencies", _("Urgences")),
+    ("urgency.send", "poste:urgency_send", _("Envoyer une urgence")),
     ("incivilities", "poste:incivilities", _("Incivilités")),
     ("audit.view", "poste:consultations", _("Consultations")),
     ("guide", "desk:guide", _("Guide d'appel")),

@@ -25,8 +25,14 @@ def test_the_queue_lists_the_most_urgent_first_and_flags_the_overdue(client_for,
     late = request_for(personas["alice"], due_at=timezone.now() - dt.timedelta(hours=1))
     soon = request_for(personas["alice"], motif_label="L'ASF")
     page = client_for("eric").get(reverse("poste:requests")).content.decode()
-    assert page.index(f"n° {late.pk}") < page.index(f"n° {soon.pk}")
-    assert "en retard" in page and 'class="overdue"' in page
+    late_link = reverse("poste:request", args=[late.pk])
+    soon_link = reverse("poste:request", args=[soon.pk])
+    assert page.index(late_link) < page.index(soon_link)
+    assert page.count("en retard") == 1 and "status-missed" in page
+    closed = client_for("eric").get(reverse("poste:requests"), {"status": "traite"})
+    assert late_link not in closed.content.decode()
+    export = client_for("eric").get(reverse("poste:requests"), {"export": "csv"})
+    assert export.status_code == 200 and "Le CMG" in export.content.decode()
 
 
 def test_an_agent_may_not_open_the_expert_queue(client_for):
@@ -114,7 +120,7 @@ def test_a_supervisor_reassigns_a_request(client_for, personas):
 def test_an_agent_sends_an_urgency_and_follows_it(client_for, personas):
     client = client_for("rita")
     response = client.post(
-        reverse("poste:urgencies"), {"subject": "Expulsion", "description": "Demain 9h"}
+        reverse("poste:urgency_send"), {"subject": "Expulsion", "description": "Demain 9h"}
     )
     assert response.status_code == 302
     urgency = Urgency.objects.get()
@@ -124,7 +130,7 @@ def test_an_agent_sends_an_urgency_and_follows_it(client_for, personas):
 
 def test_an_urgency_without_description_is_refused(client_for):
     response = client_for("alice").post(
-        reverse("poste:urgencies"), {"subject": "X", "description": ""}
+        reverse("poste:urgency_send"), {"subject": "X", "description": ""}
     )
     assert response.status_code == 400 and "Ce champ est obligatoire" in response.content.decode()
     assert not Urgency.objects.exists()
