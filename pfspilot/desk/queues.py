@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from pfspilot.contacts.models import AgentActivity, Email
 from pfspilot.engine import calendar, routing
@@ -21,10 +22,10 @@ from .models import CallRecord, DeskRuleSet, FollowUp, Level2Request, Urgency
 
 MAX_MOTIF_TEXT = 200
 ACTIVITY_LABELS = {
-    "phone": _("Téléphone"),
-    "email": _("Courriels"),
-    "lunch": _("Déjeuner"),
-    "training": _("Formation"),
+    "phone": gettext_lazy("Téléphone"),
+    "email": gettext_lazy("Courriels"),
+    "lunch": gettext_lazy("Déjeuner"),
+    "training": gettext_lazy("Formation"),
 }
 
 
