@@ -154,7 +154,7 @@ LOGGING = {
 # The HTTP API (pfspilot/api): token or session login, JSON errors in French, OpenAPI 3 schema.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "pfspilot.api.auth.AccountTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -269,3 +269,15 @@ def test_parallel_claims_give_one_owner(live_server):
         assert model.objects.get(pk=pk).assignee == winner
         # One claim line in the history: the losers wrote nothing.
         assert model.history.filter(id=pk, history_type="~").count() == 1
+
+
+def test_an_ended_account_is_refused_even_with_a_token(api, personas):
+    caller = api("alice")
+    personas["alice"].end_date = dt.date(2021, 1, 1)
+    personas["alice"].save()
+    response = caller.post("/api/v1/calls", {"call_id": "E1"})
+    assert response.status_code == 401
+    assert (
+        response.json()["detail"] == "Compte arrivé à échéance ou pas encore ouvert : accès refusé."
+    )
+    assert not CallRecord.objects.exists()
