@@ -92,11 +92,21 @@ def _xlsx_value(value, column: Column):
     return str(value)
 
 
+# Characters a spreadsheet refuses in a sheet name, and its length limit.
+SHEET_FORBIDDEN = str.maketrans({c: "-" for c in "\\/?*[]:"})
+SHEET_MAX = 31
+
+
+def sheet_title(title) -> str:
+    """`title` as a valid sheet name: forbidden characters become « - », cut to 31 characters."""
+    return " ".join(str(title).translate(SHEET_FORBIDDEN).split())[:SHEET_MAX] or "-"
+
+
 def to_xlsx(table: Table) -> bytes:
     """One sheet, real numbers with French-readable formats (percentages as percentages)."""
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = str(table.title)[:31]
+    sheet.title = sheet_title(table.title)
     sheet.append([str(column.header) for column in table.columns])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
