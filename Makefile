@@ -20,11 +20,13 @@ setup: $(STAMP)
 
 run: setup
 	@echo "Serveur : http://$(HOST)  (Ctrl-C pour arrêter ; le worker d'imports tourne en arrière-plan)"
+	@$(BIN)/pfspilot reap_imports
 	@$(BIN)/pfspilot db_worker >var/worker.log 2>&1 & echo $$! > var/worker.pid; \
 	trap 'kill $$(cat var/worker.pid) 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/pfspilot runserver $(HOST)
 
 worker: $(STAMP)
+	$(BIN)/pfspilot reap_imports
 	$(BIN)/pfspilot db_worker
 
 lint: $(STAMP)

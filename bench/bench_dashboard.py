@@ -99,6 +99,8 @@ def read_raw(year: int) -> dict[str, pd.DataFrame]:
         raw,
         params=params,
     )
+    # The repeat window is elapsed time (168 h) on instants; days and months are local.
+    calls["arrival_utc"] = pd.to_datetime(calls["arrival"], utc=True)
     calls["arrival"] = _local(calls["arrival"])
     emails = pd.read_sql_query(
         "SELECT r.received_at, r.answered_at, r.kind, COALESCE(u.username, r.agent_code) AS agent "
@@ -125,10 +127,10 @@ def read_raw(year: int) -> dict[str, pd.DataFrame]:
 
 def pandas_tables(raw: dict[str, pd.DataFrame], as_of: date, at: datetime) -> dict:
     """Targets, monthly trend, per-team and per-agent tables, straight from the raw records."""
-    calls = raw["calls"].sort_values(["caller", "arrival"])
-    previous = calls.groupby("caller", sort=False)["arrival"].shift()
+    calls = raw["calls"].sort_values(["caller", "arrival_utc"])
+    previous = calls.groupby("caller", sort=False)["arrival_utc"].shift()
     calls["repeat"] = calls["caller"].notna() & (
-        (calls["arrival"] - previous) <= pd.Timedelta(7, "D")
+        (calls["arrival_utc"] - previous) <= pd.Timedelta(7, "D")
     )
     end = pd.Timestamp(as_of) + pd.Timedelta(days=1)
     calls = calls[(calls["arrival"] >= pd.Timestamp(as_of.year, 1, 1)) & (calls["arrival"] < end)]

@@ -12,6 +12,8 @@ import sys
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
+from pfspilot.engine import calendar
+
 EXIT_BAD_INPUT = 2
 
 
@@ -41,26 +43,62 @@ def _translate_argparse(message: str) -> str:
     return _("Erreur : %(message)s") % {"message": message}
 
 
-class JsonCommand(BaseCommand):
-    """A management command whose `run(**options)` returns data printed as JSON with --json."""
+UNEXPECTED = (
+    "Erreur inattendue (%(kind)s) : la commande s'est arrêtée sans terminer. Relancez-la "
+    "avec --traceback pour le détail technique et transmettez-le à l'administrateur."
+)
 
-    json_flag = True
+
+def unexpected_error_message(exc: BaseException) -> str:
+    """The French line shown instead of a traceback (the detail stays behind --traceback)."""
+    try:
+        template = _(UNEXPECTED)
+    except Exception:
+        # Settings that failed to load leave no translation machinery: the French source.
+        template = UNEXPECTED
+    return template % {"kind": type(exc).__name__}
+
+
+def exit_on_error(exc: BaseException) -> None:
+    """Writes the French message of `exc` on stderr and exits with status 2."""
+    message = str(exc) if isinstance(exc, CliError) else unexpected_error_message(exc)
+    sys.stderr.write(f"{message}\n")
+    sys.exit(EXIT_BAD_INPUT)
+
+
+class ProjectCommand(BaseCommand):
+    """Base of every project command: French argument errors, and no command ever ends in a
+    traceback (bad input or unexpected error: a French message on stderr, exit status 2;
+    `--traceback` keeps Django's behaviour for debugging)."""
 
     def create_parser(self, prog_name, subcommand, **kwargs):
         # argparse needs a real str: a lazily translated `help` is resolved here.
         self.help = str(self.help)
         parser = super().create_parser(prog_name, subcommand, **kwargs)
         parser.__class__ = _FrenchParser
-        if self.json_flag:
-            parser.add_argument("--json", action="store_true", help=_("Sortie JSON."))
         return parser
 
     def run_from_argv(self, argv):
         try:
             super().run_from_argv(argv)
         except CliError as exc:
-            sys.stderr.write(f"{exc}\n")
-            sys.exit(EXIT_BAD_INPUT)
+            exit_on_error(exc)
+        except Exception as exc:
+            if "--traceback" in argv:
+                raise
+            exit_on_error(exc)
+
+
+class JsonCommand(ProjectCommand):
+    """A management command whose `run(**options)` returns data printed as JSON with --json."""
+
+    json_flag = True
+
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+        if self.json_flag:
+            parser.add_argument("--json", action="store_true", help=_("Sortie JSON."))
+        return parser
 
     def handle(self, *args, **options):
         result = self.run(**options)
@@ -111,11 +149,25 @@ def non_negative_float(name: str, value) -> float:
 
 
 def parse_date(name: str, value: str) -> dt.date:
-    """Parses an AAAA-MM-JJ date, else a French error naming the option."""
+    """Parses an AAAA-MM-JJ date of the supported years, else a French error naming the option."""
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         raise CliError(
             _("Erreur : %(name)s doit être une date AAAA-MM-JJ (reçu « %(value)s »).")
             % {"name": name, "value": value}
         ) from None
+    if not calendar.in_supported_range(day):
+        raise CliError(
+            _(
+                "Erreur : %(name)s doit être une date entre le %(first)s-01-01 et le "
+                "%(last)s-12-31 (reçu « %(value)s »)."
+            )
+            % {
+                "name": name,
+                "value": value,
+                "first": calendar.FIRST_YEAR,
+                "last": calendar.LAST_YEAR,
+            }
+        )
+    return day

@@ -77,6 +77,8 @@ TEMPLATES = [
                 "pfspilot.people.access.navigation",
                 "pfspilot.desk.context.urgencies_alert",
             ],
+            # French figures everywhere (`{{ value|fr:"rate" }}`) without a `{% load %}`.
+            "builtins": ["pfspilot.indicators.templatetags.french"],
         },
     },
 ]
@@ -132,7 +134,15 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 IMPORT_UPLOAD_DIR = VAR_DIR / "uploads"
 IMPORT_MAX_BYTES = int(os.environ.get("PFSPILOT_IMPORT_MAX_BYTES", 1024**3))
 # Key of the HMAC that turns caller identifiers into comparable fingerprints (never stored raw).
-CALLER_HASH_KEY = os.environ.get("CALLER_HASH_KEY", "dev-only-caller-hash-key")
+# The development key is public: fingerprints made with it could be reversed by trying numbers.
+CALLER_HASH_KEY = os.environ.get("CALLER_HASH_KEY", "")
+if not CALLER_HASH_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "CALLER_HASH_KEY est obligatoire en production (PFSPILOT_DEBUG=0) : sans elle, "
+            "les empreintes des appelants reposeraient sur une clé publique."
+        )
+    CALLER_HASH_KEY = "dev-only-caller-hash-key"
 
 TASKS = {
     "default": {

@@ -37,3 +37,48 @@ def test_it_lists_task_results_read_only_with_french_columns(client_for, setting
 def test_it_keeps_the_tasks_admin_for_administrators(client_for):
     url = reverse("admin:django_tasks_database_dbtaskresult_changelist")
     assert client_for("maud").get(url).status_code == 302
+
+
+def test_it_shows_a_task_result_in_french(client_for, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    run_import.enqueue(0)
+    result = DBTaskResult.objects.get()
+    change = reverse("admin:django_tasks_database_dbtaskresult_change", args=[result.pk])
+    response = client_for("adam").get(change)
+    page = response.content.decode()
+    assert response.status_code == 200
+    for label in (
+        "Identifiant",
+        "Tâche",
+        "État",
+        "Mise en file",
+        "Début",
+        "Fin",
+        "Arguments",
+        "Priorité",
+        "Chemin de la tâche",
+        "Processus de traitement (workers)",
+        "File d’attente",
+        "Moteur de tâches",
+        "Exécuter après",
+        "Valeur renvoyée",
+        "Classe de l’exception",
+        "Trace de l’erreur",
+    ):
+        assert f"<label>{label}\u00a0:</label>" in page, label
+    for english in (
+        "Enqueued at",
+        "Task path",
+        "Args kwargs",
+        "Worker id",
+        "Backend name",
+        "Run after",
+        "Return value",
+        "Exception class path",
+        "Traceback",
+        "Task Result",
+        "object (",
+    ):
+        assert english not in page, english
+    assert "En attente" in page
+    assert f"Tâche run_import ({result.pk})" in page

@@ -37,6 +37,67 @@ class TaskResultAdmin(upstream.DBTaskResultAdmin):
         "queue",
     )
     list_filter = (StatusFilter,)
+    # The detail page: every field through a French-labelled display (the model's are English).
+    detail_fields = (
+        "identifier",
+        "task",
+        "state",
+        "enqueued",
+        "started",
+        "finished",
+        "arguments",
+        "priority_level",
+        "path",
+        "workers",
+        "queue",
+        "backend",
+        "run_after_label",
+        "returned",
+        "exception",
+        "trace",
+    )
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.detail_fields
+
+    def get_fields(self, request, obj=None):
+        return self.detail_fields
+
+    @admin.display(description=_("Identifiant"))
+    def identifier(self, obj: DBTaskResult) -> str:
+        return str(obj.id)
+
+    @admin.display(description=_("Arguments"))
+    def arguments(self, obj: DBTaskResult):
+        return obj.args_kwargs
+
+    @admin.display(description=_("Chemin de la tâche"))
+    def path(self, obj: DBTaskResult) -> str:
+        return obj.task_path
+
+    @admin.display(description=_("Processus de traitement (workers)"))
+    def workers(self, obj: DBTaskResult) -> str:
+        return ", ".join(obj.worker_ids) or "—"
+
+    @admin.display(description=_("Moteur de tâches"))
+    def backend(self, obj: DBTaskResult) -> str:
+        return obj.backend_name
+
+    @admin.display(description=_("Exécuter après"))
+    def run_after_label(self, obj: DBTaskResult):
+        return self.display_run_after(obj)
+
+    @admin.display(description=_("Valeur renvoyée"))
+    def returned(self, obj: DBTaskResult):
+        return "—" if obj.return_value is None else obj.return_value
+
+    @admin.display(description=_("Classe de l’exception"))
+    def exception(self, obj: DBTaskResult) -> str:
+        return obj.exception_class_path or "—"
+
+    @admin.display(description=_("Trace de l’erreur"))
+    def trace(self, obj: DBTaskResult) -> str:
+        return self.formatted_traceback(obj)
 
     @admin.display(description=_("Tâche"), ordering="task_path")
     def task(self, obj: DBTaskResult) -> str:

@@ -13,22 +13,21 @@ from django.utils import timezone
 
 from pfspilot.engine import calendar
 from pfspilot.engine.synthetic import generate_year
-from pfspilot.indicators.formatting import fr_number
+from pfspilot.indicators.formatting import fr_figure
 from pfspilot.indicators.models import DailyStats, HalfHourStats
 from pfspilot.indicators.services import (
     aggregates_paused,
-    reference_parameters,
     refresh_aggregates,
     replace_aggregates,
 )
 from pfspilot.people.models import User
+from pfspilot.reference.selectors import parameters_in_force
 
 from .models import Call
 from .services import import_frame
 
 KINDS = ("calls", "emails", "surveys", "activity")
 SOURCE = "demo"
-PARIS = "Europe/Paris"
 
 
 def _with_demo_teams(frame: pl.DataFrame) -> pl.DataFrame:
@@ -42,23 +41,6 @@ def _with_demo_teams(frame: pl.DataFrame) -> pl.DataFrame:
     )
     joined = frame.join(teams, on="agent", how="left", maintain_order="left")
     return joined.with_columns(team=pl.coalesce("_team", "team")).drop("_team")
-
-
-def _as_stored(frame: pl.DataFrame) -> pl.DataFrame:
-    """Wall-clock times skipped by the spring clock change read one hour later, as once stored."""
-    columns = [name for name, dtype in frame.schema.items() if dtype == pl.Datetime("us")]
-
-    def stored(name):
-        moment = pl.col(name)
-        exists = moment.dt.replace_time_zone(PARIS, non_existent="null", ambiguous="earliest")
-        return (
-            pl.when(moment.is_not_null() & exists.is_null())
-            .then(moment + pl.duration(hours=1))
-            .otherwise(moment)
-            .alias(name)
-        )
-
-    return frame.with_columns(stored(name) for name in columns) if columns else frame
 
 
 def demo_period(today: dt.date, year: int | None = None) -> tuple[int | None, dt.date | None]:
@@ -103,7 +85,7 @@ def load(stdout=None, *, scale: float = 1.0, year: int | None = None):
         write("Données de démonstration : année à venir, rien à charger.")
         return None
     frames = {
-        kind: _as_stored(_with_demo_teams(frame))
+        kind: _with_demo_teams(frame)
         for kind, frame in generate_year(year, scale=scale, until=until).items()
         if kind in KINDS
     }
@@ -115,21 +97,20 @@ def load(stdout=None, *, scale: float = 1.0, year: int | None = None):
     loaded = time.perf_counter()
     # Sums from the frames as stored (reading a million calls back would double the time).
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    _targets, params, rules = reference_parameters(min(timezone.localdate(), last))
     replace_aggregates(
         start=first,
         end=last,
-        at=timezone.localtime().replace(tzinfo=None),
-        params=params,
-        rules=rules,
+        at=timezone.localtime(),
+        in_force=parameters_in_force(first, last),
         **frames,
     )
     done = time.perf_counter()
-    n = {kind: fr_number(count) for kind, count in counts.items()}
+    n = {kind: fr_figure(count, "count") for kind, count in counts.items()}
     write(
         f"Données de démonstration {year} : {n['calls']} appels, {n['emails']} courriels, "
         f"{n['surveys']} réponses de satisfaction, {n['activity']} journées d'activité, "
-        f"en {fr_number(done - started, 1)} s (génération {fr_number(generated - started, 1)} s, "
-        f"chargement {fr_number(loaded - generated, 1)} s, agrégats {fr_number(done - loaded, 1)} s)."
+        f"en {fr_figure(done - started, 'seconds')} (génération "
+        f"{fr_figure(generated - started, 'seconds')}, chargement "
+        f"{fr_figure(loaded - generated, 'seconds')}, agrégats {fr_figure(done - loaded, 'seconds')})."
     )
     return counts

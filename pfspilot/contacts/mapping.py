@@ -5,9 +5,12 @@ A profile is a TOML file with one table per record kind (`calls`, `emails`, `sur
 and are addressed by name (`canonical`, `anonymous-bank`); any other value is a file path.
 """
 
+import math
 import tomllib
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pfspilot.engine import records
 
@@ -86,6 +89,9 @@ ALLOWED_VALUES: dict[tuple[str, str], tuple[str, ...]] = {
     ("surveys", "channel"): (records.PHONE, records.EMAIL),
 }
 
+# How a wall-clock time repeated by the autumn clock change is read (README, « Heures ambiguës »).
+AMBIGUOUS_CHOICES = ("infer", "earliest", "latest", "refuse")
+
 DEFAULT_FORMATS = {"datetime": "%Y-%m-%d %H:%M:%S", "date": "%Y-%m-%d", "time": "%H:%M:%S"}
 
 
@@ -128,6 +134,8 @@ class KindMapping:
     split_on_whitespace: bool = False
     sheet: str | None = None
     duration_tolerance_s: float = 2.0
+    ambiguous: str = "infer"
+    timezone: str = records.TIMEZONE
     satisfied_min_score: float | None = None
     scale: str | None = None
 
@@ -228,10 +236,25 @@ def _parse_kind(kind: str, table: dict, name: str) -> KindMapping:
             f"{where} : champ(s) obligatoire(s) non décrit(s) : {', '.join(missing)}."
         )
     formats = dict(DEFAULT_FORMATS) | dict(table.get("formats", {}))
+    for canonical, value in constants.items():
+        _check_constant(value, types[canonical], formats, f"{where}, constante « {canonical} »")
     values = {k: {str(a): str(b) for a, b in v.items()} for k, v in table.get("values", {}).items()}
     for canonical in values:
         if canonical not in types:
             raise MappingError(f"{where} : correspondance de valeurs pour « {canonical} » inconnu.")
+    ambiguous = table.get("ambiguous", "infer")
+    if ambiguous not in AMBIGUOUS_CHOICES:
+        raise MappingError(
+            f"{where} : ambiguous = « {ambiguous} » inconnu (attendu : "
+            f"{', '.join(AMBIGUOUS_CHOICES)})."
+        )
+    timezone = str(table.get("timezone", records.TIMEZONE))
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise MappingError(
+            f"{where} : fuseau horaire « {timezone} » inconnu (exemple : Europe/Paris)."
+        ) from None
     return KindMapping(
         kind=kind,
         columns=columns,
@@ -246,9 +269,35 @@ def _parse_kind(kind: str, table: dict, name: str) -> KindMapping:
         split_on_whitespace=bool(table.get("split_on_whitespace", False)),
         sheet=table.get("sheet"),
         duration_tolerance_s=float(table.get("duration_tolerance_s", 2.0)),
+        ambiguous=ambiguous,
+        timezone=timezone,
         satisfied_min_score=table.get("satisfied_min_score"),
         scale=table.get("scale"),
     )
+
+
+def _check_constant(value, value_type: str, formats: dict, where: str) -> None:
+    """A constant must be a value of its field's type: it fills every row of the file."""
+    if value_type in ("duration", "float"):
+        try:
+            number = float(value) if not isinstance(value, bool) else math.nan
+        except (TypeError, ValueError):
+            number = math.nan
+        if not math.isfinite(number) or (value_type == "duration" and number < 0):
+            expected = "une durée en secondes ≥ 0" if value_type == "duration" else "un nombre"
+            raise MappingError(f"{where} : « {value} » n'est pas {expected}.")
+    elif value_type in ("datetime", "date"):
+        try:
+            datetime.strptime(str(value), formats[value_type])
+        except ValueError:
+            raise MappingError(
+                f"{where} : « {value} » ne suit pas le format {formats[value_type]}."
+            ) from None
+    elif value_type == "bool":
+        if not isinstance(value, bool):
+            raise MappingError(f"{where} : « {value} » doit valoir true ou false.")
+    elif not isinstance(value, str | int):
+        raise MappingError(f"{where} : « {value} » doit être un texte.")
 
 
 def _parse_spec(spec, where: str) -> ColumnSpec:

@@ -214,7 +214,8 @@ class ImportBatch(models.Model):
         _("état"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
     errors = models.JSONField(_("erreurs"), default=list, blank=True)
-    progress = models.FloatField(_("avancement"), default=0.0)
+    # None while a stage cannot report its progress (the SQLite write, see services.record_progress).
+    progress = models.FloatField(_("avancement"), default=0.0, null=True)
     step = models.CharField(_("étape"), max_length=100, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -226,6 +227,8 @@ class ImportBatch(models.Model):
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     started_at = models.DateTimeField(_("démarré le"), null=True)
     finished_at = models.DateTimeField(_("terminé le"), null=True)
+    # Last sign of life of the worker running it: a batch silent too long is reaped.
+    heartbeat_at = models.DateTimeField(_("dernier signe de vie"), null=True)
 
     class Meta:
         verbose_name = _("import")

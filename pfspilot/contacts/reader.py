@@ -20,6 +20,7 @@ from pathlib import Path
 import polars as pl
 
 from pfspilot.engine import records
+from pfspilot.indicators.formatting import BEFORE_UNIT, fr_figure
 
 from .mapping import (
     ALLOWED_VALUES,
@@ -39,6 +40,9 @@ DELIMITERS = {",": "virgule", ";": "point-virgule", "\t": "tabulation"}
 TRUE_WORDS = {"1", "true", "vrai", "oui", "o", "yes", "y", "satisfait"}
 FALSE_WORDS = {"0", "false", "faux", "non", "n", "no", "insatisfait"}
 LINE = "__line"
+# Per datetime field, the instant of a text that carried its UTC offset (`+02:00`, `Z`).
+EXPLICIT = "__explicit_"
+OFFSET = r"(Z|[+-]\d{2}:?\d{2})$"
 
 Progress = Callable[[float, str], None] | None
 
@@ -132,7 +136,7 @@ def empty_frame(kind: str) -> pl.DataFrame:
 def canonical_schema(kind: str) -> dict[str, pl.DataType]:
     dtypes = {
         "str": pl.String,
-        "datetime": pl.Datetime("us"),
+        "datetime": records.INSTANT,
         "date": pl.Date,
         "duration": pl.Float64,
         "float": pl.Float64,
@@ -166,7 +170,9 @@ def read_file(kind: str, path, mapping, *, progress: Progress = None) -> ReadRes
     try:
         raw, digest = _load_table(path, spec, progress)
         if progress:
-            progress(0.3, f"{name} : {raw.height} lignes lues, contrôle en cours")
+            progress(
+                0.3, f"{name} : {fr_figure(raw.height, 'count')} lignes lues, contrôle en cours"
+            )
         frame, errors, ignored = _to_canonical(kind, raw, spec)
     except FileRefused as refused:
         error = refused.error
@@ -176,7 +182,11 @@ def read_file(kind: str, path, mapping, *, progress: Progress = None) -> ReadRes
         )
     errors = [RowError(e.line, e.field, e.message_fr, name) for e in errors]
     if progress:
-        progress(0.5, f"{name} : {frame.height} enregistrements valides, {len(errors)} erreur(s)")
+        progress(
+            0.5,
+            f"{name} : {fr_figure(frame.height, 'count')} enregistrements valides, "
+            f"{fr_figure(len(errors), 'count')} erreur(s)",
+        )
     return ReadResult(frame=frame, errors=errors, ignored=ignored, sha256=digest)
 
 
@@ -247,7 +257,7 @@ def french_size(size: int) -> str:
             break
         value /= 1024
     digits = f"{value:.0f}" if unit == "octets" else f"{value:.1f}".removesuffix(".0")
-    return f"{digits.replace('.', ',')} {unit}"
+    return f"{digits.replace('.', ',')}{BEFORE_UNIT}{unit}"
 
 
 def _decode(data: bytes, spec: KindMapping) -> str:
@@ -473,6 +483,9 @@ def _to_canonical(
     exprs, checks = [], []
     for name, kind_of_value in types.items():
         expr, check = _field_expr(kind, name, kind_of_value, spec)
+        if isinstance(expr, tuple):
+            expr, explicit = expr
+            exprs.append(explicit.alias(f"{EXPLICIT}{name}"))
         exprs.append(expr.alias(name))
         if check is not None:
             checks.append(check)
@@ -483,7 +496,10 @@ def _to_canonical(
         label = _label(spec, name)
         for line, message in bad.select(LINE, check_name).head(MAX_REPORTED_ERRORS).iter_rows():
             errors.append(RowError(int(line), label, message))
-    frame = frame.select(LINE, *types)
+    frame = frame.select(LINE, *types, *(c for c in frame.columns if c.startswith(EXPLICIT)))
+    if kind == "calls":
+        frame = _roll_midnight(frame, spec)
+    frame = _to_instants(kind, frame, spec, errors)
     if kind == "calls":
         frame = _complete_calls(frame, spec, errors)
     if kind == "surveys" and "satisfied" not in spec.columns and "satisfied" not in spec.constants:
@@ -516,10 +532,11 @@ def _field_expr(kind: str, name: str, value_type: str, spec: KindMapping):
     if column is None:
         if name in spec.constants:
             value = spec.constants[name]
-            if value_type in ("datetime", "date"):
-                return pl.lit(str(value)).str.to_datetime(spec.formats[value_type]).cast(
-                    dtype
-                ), None
+            if value_type == "datetime":
+                moment = pl.lit(str(value)).str.to_datetime(spec.formats[value_type])
+                return (moment, pl.lit(None, dtype=dtype)), None
+            if value_type == "date":
+                return pl.lit(str(value)).str.to_date(spec.formats[value_type]), None
             return pl.lit(value).cast(dtype), None
         return pl.lit(None, dtype=dtype), None
     sentinels = _nulls(spec, name)
@@ -584,17 +601,45 @@ def _source_text(column: ColumnSpec) -> pl.Expr:
 
 
 def _parsed(text: pl.Expr, fmt: str, dtype, bad: str, column: ColumnSpec, what: str):
+    """Date: the value. Datetime: (Paris wall-clock, instant of a text carrying its offset)."""
     if dtype == pl.Date:
         value = text.str.to_date(fmt, strict=False)
+        explicit = None
+    elif "%z" in fmt:
+        # The format names the offset: every value is an instant (`Z` is UTC).
+        utc_text = text.str.replace(r"Z$", "+00:00")
+        explicit = utc_text.str.to_datetime(fmt, strict=False, time_unit="us").dt.convert_time_zone(
+            records.TIMEZONE
+        )
+        value = explicit.dt.replace_time_zone(None)
     else:
-        value = text.str.to_datetime(fmt, strict=False, time_unit="us")
+        wall = text.str.to_datetime(fmt, strict=False, time_unit="us")
+        # Only a text the format does not read is tried as wall-clock + offset (ISO 8601 `T` too).
+        bare = text.str.replace(r"\s*" + OFFSET, "").str.replace(r"^(\d{4}-\d{2}-\d{2})T", "$1 ")
+        offset = text.str.extract(OFFSET, 1)
+        sign = pl.when(offset.str.starts_with("-")).then(-1).otherwise(1)
+        digits = offset.str.replace_all(r"[^0-9]", "")
+        minutes = sign * (
+            digits.str.slice(0, 2).cast(pl.Int64, strict=False) * 60
+            + digits.str.slice(2, 2).cast(pl.Int64, strict=False)
+        )
+        minutes = pl.when(offset == "Z").then(0).otherwise(minutes)
+        utc = bare.str.to_datetime(fmt, strict=False, time_unit="us") - pl.duration(minutes=minutes)
+        explicit = (
+            pl.when(wall.is_null() & offset.is_not_null())
+            .then(utc)
+            .dt.replace_time_zone("UTC")
+            .dt.convert_time_zone(records.TIMEZONE)
+        )
+        value = pl.coalesce(wall, explicit.dt.replace_time_zone(None))
     check = pl.when(text.is_not_null() & value.is_null()).then(
         pl.format(f"{what} illisible « {{}} » (format attendu {fmt})", text)
     )
-    return value, check.alias(bad)
+    return (value if explicit is None else (value, explicit)), check.alias(bad)
 
 
-def _complete_calls(frame: pl.DataFrame, spec: KindMapping, errors: list[RowError]) -> pl.DataFrame:
+def _roll_midnight(frame: pl.DataFrame, spec: KindMapping) -> pl.DataFrame:
+    """Times given on the arrival's date that crossed midnight move to the next day (wall clock)."""
     arrival_date = spec.columns["arrival"].date if "arrival" in spec.columns else None
     # A time on the arrival's date more than 12 h before the arrival crossed midnight.
     rolled = [
@@ -605,12 +650,219 @@ def _complete_calls(frame: pl.DataFrame, spec: KindMapping, errors: list[RowErro
         and spec.columns[name].date == arrival_date
         and spec.columns[name].time
     ]
-    frame = frame.with_columns(
+    # On wall-clock readings: the next day's same reading, whatever the clock change.
+    return frame.with_columns(
         pl.when(pl.col("arrival") - pl.col(n) > pl.duration(hours=12))
-        .then(pl.col(n) + pl.duration(days=1))
-        .otherwise(pl.col(n))
+        .then(pl.col(c).dt.offset_by("1d"))
+        .otherwise(pl.col(c))
+        .alias(c)
         for n in rolled
+        for c in (n, f"{EXPLICIT}{n}")
     )
+
+
+def _to_instants(
+    kind: str, frame: pl.DataFrame, spec: KindMapping, errors: list[RowError]
+) -> pl.DataFrame:
+    """Wall-clock readings of the export's zone (`spec.timezone`, Paris by default) → instants
+    (records.INSTANT); an offset given in the text wins.
+
+    A reading skipped by the spring change (in Paris 02:00–02:59 on the last Sunday of March) is
+    a bad row; one repeated by the autumn change is read as `spec.ambiguous` says
+    (`_infer_ambiguous` for "infer"), and refused with "refuse" or when "infer" finds no evidence.
+    """
+    names = [n for n, t in FIELD_TYPES[kind].items() if t == "datetime"]
+    if not names:
+        return frame
+    tz, paris = spec.timezone, records.TIMEZONE
+    early, late, explicit = {}, {}, {}
+    for name in names:
+        wall = pl.col(name)
+        for reading, side in ((early, "earliest"), (late, "latest")):
+            reading[name] = wall.dt.replace_time_zone(
+                tz, ambiguous=side, non_existent="null"
+            ).dt.convert_time_zone(paris)
+        column = f"{EXPLICIT}{name}"
+        explicit[name] = (
+            pl.col(column) if column in frame.columns else pl.lit(None, records.INSTANT)
+        )
+    frame = frame.with_columns(
+        *(early[n].alias(f"__early_{n}") for n in names),
+        *(late[n].alias(f"__late_{n}") for n in names),
+        *(explicit[n].alias(f"{EXPLICIT}{n}") for n in names),
+    )
+    gap = {
+        n: pl.col(n).is_not_null()
+        & pl.col(f"{EXPLICIT}{n}").is_null()
+        & pl.col(f"__early_{n}").is_null()
+        for n in names
+    }
+    twice = {
+        n: pl.col(f"{EXPLICIT}{n}").is_null() & (pl.col(f"__early_{n}") != pl.col(f"__late_{n}"))
+        for n in names
+    }
+    for name in names:
+        label = _label(spec, name)
+        for line, wall in (
+            frame.filter(gap[name]).select(LINE, name).head(MAX_REPORTED_ERRORS).iter_rows()
+        ):
+            errors.append(RowError(int(line), label, _gap_message(wall, tz)))
+    # A refused reading is left empty: its row is refused, without errors derived from a guess.
+    choice = {n: pl.col(f"__early_{n}") for n in names}
+    if spec.ambiguous == "latest":
+        choice = {n: pl.col(f"__late_{n}") for n in names}
+    elif spec.ambiguous == "refuse":
+        for name in names:
+            label = _label(spec, name)
+            rows = frame.filter(twice[name]).select(LINE, name).head(MAX_REPORTED_ERRORS)
+            for line, wall in rows.iter_rows():
+                errors.append(RowError(int(line), label, _twice_message(wall, tz)))
+        choice = {n: pl.when(~twice[n]).then(pl.col(f"__early_{n}")) for n in names}
+    elif spec.ambiguous == "infer":
+        choice = _infer_ambiguous(frame, names, twice, spec, errors)
+    frame = frame.with_columns(
+        pl.coalesce(pl.col(f"{EXPLICIT}{n}"), choice[n]).alias(n) for n in names
+    )
+    return frame.select(
+        c for c in frame.columns if not c.startswith(("__early_", "__late_", EXPLICIT))
+    )
+
+
+def _gap_message(wall: datetime, zone: str) -> str:
+    if zone == records.TIMEZONE:
+        return (
+            f"heure inexistante à Paris « {wall:%d/%m/%Y %H:%M:%S} » : ce jour-là les horloges "
+            "passent de 2 h à 3 h (heure d'été). Vérifiez l'export ou donnez l'heure avec son "
+            "décalage (+01:00 ou +02:00)."
+        )
+    return (
+        f"heure inexistante dans le fuseau {zone} « {wall:%d/%m/%Y %H:%M:%S} » : ce jour-là les "
+        "horloges avancent (heure d'été). Vérifiez l'export ou donnez l'heure avec son décalage."
+    )
+
+
+def _twice_message(wall: datetime, zone: str, why: str = "") -> str:
+    if zone == records.TIMEZONE:
+        where, change, offsets = (
+            "à Paris",
+            "retour à l'heure d'hiver, de 3 h à 2 h",
+            "(+02:00 heure d'été, +01:00 heure d'hiver)",
+        )
+    else:
+        where, change, offsets = f"dans le fuseau {zone}", "retour à l'heure d'hiver", ""
+    return (
+        f"heure ambiguë « {wall:%d/%m/%Y %H:%M:%S} » : elle a lieu deux fois {where} ce jour-là "
+        f"({change}){why}. Donnez l'heure avec son décalage {offsets}".rstrip()
+        + ' ou choisissez ambiguous = "earliest" ou "latest" dans le profil d\'import.'
+    )
+
+
+def _infer_ambiguous(
+    frame: pl.DataFrame,
+    names: list[str],
+    twice: dict[str, pl.Expr],
+    spec: KindMapping,
+    errors: list[RowError],
+) -> dict[str, pl.Expr]:
+    """Reads each repeated wall-clock time from evidence, in this order (README, « infer »):
+
+    1. the record's other instants: timestamps follow the event order of the fields (`names`),
+       so a reading whose first occurrence falls before an earlier instant of the record is the
+       second one, and one whose second occurrence falls after a later instant is the first;
+    2. the record's own repeated readings in event order: where the wall clock steps back, the
+       clocks were turned back (before the step: first occurrence, from it on: second);
+    3. the field's repeated readings of that day in file order, as pandas' `ambiguous="infer"`:
+       before the first step back first occurrences, from it on second ones.
+    Without evidence the reading is refused. The few ambiguous rows are resolved in Python.
+    """
+    any_twice = pl.any_horizontal(twice[n] for n in names)
+    cols = [
+        LINE,
+        *names,
+        *(f"{prefix}{n}" for prefix in ("__early_", "__late_", EXPLICIT) for n in names),
+    ]
+    flags = [twice[n].alias(f"__twice_{n}") for n in names]
+    # In UTC: Python compares two datetimes of one zone by their wall clock, ignoring `fold`.
+    instants = ("__early_", "__late_", EXPLICIT)
+    as_utc = [
+        pl.col(c).dt.convert_time_zone("UTC") if c.startswith(instants) else pl.col(c) for c in cols
+    ]
+    rows = frame.filter(any_twice).select(*as_utc, *flags).sort(LINE).to_dicts()
+    if not rows:
+        return {n: pl.col(f"__early_{n}") for n in names}
+    # Rule 3: per field and local day, the file order of the repeated readings.
+    by_order: dict[tuple[int, str], bool] = {}
+    for name in names:
+        days: dict[date, list[dict]] = {}
+        for row in rows:
+            if row[f"__twice_{name}"]:
+                days.setdefault(row[name].date(), []).append(row)
+        for day_rows in days.values():
+            highest, stepped, late_lines = None, False, []
+            for row in day_rows:
+                stepped = stepped or (highest is not None and row[name] < highest)
+                highest = row[name] if highest is None else max(highest, row[name])
+                late_lines.append((row[LINE], stepped))
+            if stepped:
+                by_order.update(((line, name), late) for line, late in late_lines)
+    chosen: list[dict] = []
+    for row in rows:
+        resolved = {LINE: row[LINE]}
+        known = {
+            n: row[f"{EXPLICIT}{n}"] or row[f"__early_{n}"]
+            for n in names
+            if not row[f"__twice_{n}"]
+        }
+        repeated = [n for n in names if row[f"__twice_{n}"]]
+        walls = [row[n] for n in repeated]
+        step = next((i for i in range(1, len(walls)) if walls[i] < max(walls[:i])), None)
+        previous = None
+        for index, name in enumerate(names):
+            if not row[f"__twice_{name}"]:
+                value = known.get(name)
+            else:
+                first, second = row[f"__early_{name}"], row[f"__late_{name}"]
+                after = [known[n] for n in names[index + 1 :] if known.get(n) is not None]
+                position = repeated.index(name)
+                if previous is not None and first < previous:
+                    value = second
+                elif after and second > min(after):
+                    value = first
+                elif step is not None:
+                    value = second if position >= step else first
+                elif (row[LINE], name) in by_order:
+                    value = second if by_order[(row[LINE], name)] else first
+                else:
+                    value = None
+                    errors.append(
+                        RowError(
+                            int(row[LINE]),
+                            _label(spec, name),
+                            _twice_message(
+                                row[name],
+                                spec.timezone,
+                                " et rien dans le fichier ne dit laquelle",
+                            ),
+                        )
+                    )
+                resolved[name] = value
+            if value is not None:
+                previous = value if previous is None else max(previous, value)
+        chosen.append(resolved)
+    schema = {LINE: pl.Int64, **{n: records.INSTANT for n in names}}
+    table = pl.DataFrame(chosen, schema=schema).rename({n: f"__inferred_{n}" for n in names})
+    frame_with = frame.select(LINE).join(table, on=LINE, how="left", maintain_order="left")
+    # Undecided readings stay empty: their rows carry an error and are refused.
+    return {
+        n: pl.when(twice[n])
+        .then(pl.lit(frame_with[f"__inferred_{n}"]))
+        .otherwise(pl.col(f"__early_{n}"))
+        for n in names
+    }
+
+
+def _complete_calls(frame: pl.DataFrame, spec: KindMapping, errors: list[RowError]) -> pl.DataFrame:
+    """Outcome, durations from the instants (elapsed time) and the order of the timestamps."""
     derived = (
         pl.when(pl.col("answered_at").is_not_null())
         .then(pl.lit(records.ANSWERED))
@@ -654,9 +906,14 @@ def _complete_calls(frame: pl.DataFrame, spec: KindMapping, errors: list[RowErro
                 )
         frame = frame.with_columns(pl.coalesce(pl.col(name), span).alias(name))
     # Only the spans that make durations; a clock skew between switch and IVR is tolerated.
-    order = [("ended_at", "answered_at"), ("queue_exit", "queue_entry")]
-    for later, earlier in order:
-        inverted = frame.filter(pl.col(later) < pl.col(earlier)).select(LINE)
+    spans = [
+        ("ended_at", pl.col("ended_at"), "answered_at"),
+        ("queue_exit", pl.col("queue_exit"), "queue_entry"),
+        # Without an exit time the wait ends at the answer: it cannot come before the queue.
+        ("answered_at", pl.when(pl.col("queue_exit").is_null()).then("answered_at"), "queue_entry"),
+    ]
+    for later, end, earlier in spans:
+        inverted = frame.filter(end < pl.col(earlier)).select(LINE)
         for (line,) in inverted.head(MAX_REPORTED_ERRORS).iter_rows():
             errors.append(
                 RowError(int(line), _label(spec, later), f"horodatage antérieur à « {earlier} »")

@@ -6,17 +6,19 @@ JSON array per column), never as ORM objects: a year of calls loads in a few sec
 
 import io
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import polars as pl
 from django.db import connection
 from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pfspilot.engine import records
 
 from .mapping import FIELD_TYPES, ID_FIELDS
-from .reader import canonical_schema
+from .reader import RowError, canonical_schema
 from .storage import LAYOUTS
 
-PARIS = "Europe/Paris"
 FIELD_SEP, NULL = "\x1f", "\x1e"
 
 
@@ -52,10 +54,11 @@ def _frame(kind: str, start: date, end: date, lookback_days: float) -> pl.DataFr
         params = [low.isoformat(), high.isoformat()]
     else:
         tz = timezone.get_default_timezone()
-        low_local = datetime.combine(start, time.min) - timedelta(days=lookback_days)
-        high_local = datetime.combine(end + timedelta(days=1), time.min)
-        low = timezone.make_aware(low_local, tz)
-        high = timezone.make_aware(high_local, tz)
+        # The look-back is elapsed time (a repeat window counts hours), taken on UTC instants.
+        low = timezone.make_aware(datetime.combine(start, time.min), tz).astimezone(
+            UTC
+        ) - timedelta(days=lookback_days)
+        high = timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min), tz)
         column = dict((c, n) for n, c in layout.columns if c)[period]
         condition = f"r.{column} >= %s AND r.{column} < %s"
         params = [
@@ -70,7 +73,7 @@ def _frame(kind: str, start: date, end: date, lookback_days: float) -> pl.DataFr
         expr = f"r.{db_column}"
         value_type = types[canonical]
         if postgres and value_type == "datetime":
-            expr = f"to_char({expr} AT TIME ZONE '{PARIS}', 'YYYY-MM-DD HH24:MI:SS.US')"
+            expr = f"to_char({expr} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')"
         selected.append((canonical, expr, value_type))
     if people:
         # Names of people are joined in Polars: two small tables, no per-row lookups in SQL.
@@ -182,7 +185,7 @@ def _decoded(column: tuple[str, str, str], text: str) -> pl.Series:
     # Numbers keep SQLite's own value; everything else is text typed like PostgreSQL's.
     inner = pl.Float64 if value_type in ("duration", "float") else pl.String
     values = pl.Series(name, [text]).str.json_decode(pl.List(inner)).explode()
-    return _typed_column(values, value_type, utc=True)
+    return _typed_column(values, value_type)
 
 
 def _postgres_frame(selected, table, condition, params) -> pl.DataFrame | None:
@@ -200,7 +203,7 @@ def _postgres_frame(selected, table, condition, params) -> pl.DataFrame | None:
         null_values=[NULL],
         empty_string_is_null=False,
     )
-    return raw.select(_typed_column(raw[c], t, utc=False) for c, _, t in selected)
+    return raw.select(_typed_column(raw[c], t) for c, _, t in selected)
 
 
 def _postgres_csv(selected, table, condition, params) -> bytes:
@@ -218,20 +221,14 @@ def _postgres_csv(selected, table, condition, params) -> bytes:
     return out.getvalue()
 
 
-def _typed_column(values: pl.Series, value_type: str, *, utc: bool) -> pl.Series:
-    """Text read from the database → the canonical type (UTC text → naive Paris on SQLite)."""
+def _typed_column(values: pl.Series, value_type: str) -> pl.Series:
+    """Text read from the database → the canonical type (UTC text → instants, records.INSTANT)."""
     if value_type == "datetime":
         # Whole seconds take Polars' fast path; fractions only where a value has some.
         fraction = values.str.contains(".", literal=True).any()
         fmt = "%Y-%m-%d %H:%M:%S%.f" if fraction else "%Y-%m-%d %H:%M:%S"
         parsed = values.str.to_datetime(fmt, time_unit="us", strict=False)
-        if utc:
-            parsed = (
-                parsed.dt.replace_time_zone("UTC")
-                .dt.convert_time_zone(PARIS)
-                .dt.replace_time_zone(None)
-            )
-        return parsed
+        return parsed.dt.replace_time_zone("UTC").dt.convert_time_zone(records.TIMEZONE)
     if value_type == "date":
         return values.str.to_date("%Y-%m-%d")
     if value_type in ("duration", "float"):
@@ -241,8 +238,53 @@ def _typed_column(values: pl.Series, value_type: str, *, utc: bool) -> pl.Series
     return values
 
 
-def recent_batches(limit: int = 20):
-    """The latest import batches, newest first, with who imported them."""
+STALE_AFTER = timedelta(minutes=15)
+
+
+def silent_batches(now):
+    """Q of the batches « en cours » whose worker fell silent for STALE_AFTER at `now`."""
+    from django.db.models import Q
+
     from .models import ImportBatch
 
-    return list(ImportBatch.objects.select_related("created_by")[:limit])
+    limit = now - STALE_AFTER
+    silent = Q(heartbeat_at__lt=limit) | Q(
+        heartbeat_at__isnull=True, created_at__lt=limit, started_at__isnull=True
+    )
+    silent |= Q(heartbeat_at__isnull=True, started_at__lt=limit)
+    return silent & Q(status=ImportBatch.Status.RUNNING)
+
+
+def interrupted_fields() -> dict:
+    """What an interrupted batch records: its step and its French reason."""
+    reason = _(
+        "Traitement interrompu (processus arrêté ou machine redémarrée) : rien n'est enregistré. "
+        "Relancez l'import."
+    )
+    return {
+        "step": _("Échec : traitement interrompu."),
+        "errors": [RowError(0, "", reason).as_dict()],
+    }
+
+
+def recent_batches(limit: int = 20):
+    """The latest import batches, newest first, with who imported them.
+
+    A batch whose worker fell silent is shown as failed (without writing: a page only reads;
+    the worker and `pfspilot reap_imports` record it), so the page stops polling.
+    """
+    from .models import ImportBatch
+
+    batches = list(ImportBatch.objects.select_related("created_by")[:limit])
+    now = timezone.now()
+    silent = set(
+        ImportBatch.objects.filter(silent_batches(now), pk__in=[b.pk for b in batches]).values_list(
+            "pk", flat=True
+        )
+    )
+    for batch in batches:
+        if batch.pk in silent:
+            batch.status, batch.progress, batch.finished_at = ImportBatch.Status.FAILED, 1.0, now
+            for name, value in interrupted_fields().items():
+                setattr(batch, name, value)
+    return batches

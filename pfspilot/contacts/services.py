@@ -7,6 +7,7 @@ A load much bigger than the table (first import, demo year) rebuilds the indexes
 and on PostgreSQL a source with no stored rows is copied straight into the table.
 """
 
+import logging
 import sqlite3
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -17,15 +18,18 @@ from pathlib import Path
 
 import polars as pl
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pfspilot.engine import records
+from pfspilot.indicators.formatting import fr_figure
 from pfspilot.people.models import Team, User
 
-from .mapping import FIELD_TYPES, load_mapping
+from .mapping import FIELD_TYPES, MappingError, load_mapping
 from .models import ImportBatch
 from .reader import RowError, canonical_schema, file_sha256, read_file
+from .selectors import interrupted_fields, silent_batches
 from .signals import records_imported
 from .storage import LAYOUTS
 
@@ -36,6 +40,9 @@ STORED_ERRORS = 1000
 SQLITE_IMPORT_CACHE_KIB = -1_048_576
 SQLITE_ROWS_PER_STATEMENT = 500
 PARIS = "Europe/Paris"
+STEP_LENGTH = ImportBatch._meta.get_field("step").max_length
+# Longer than any single silent stage: the SQLite write of a 1 GiB file reports nothing.
+logger = logging.getLogger(__name__)
 
 Progress = Callable[[float, str], None] | None
 
@@ -90,6 +97,7 @@ def import_files(*, kind, paths, mapping, user=None, progress: Progress = None) 
     """Imports each file in its own transaction; a file with any bad row writes nothing."""
     profile = load_mapping(mapping)
     profile.for_kind(kind)
+    reap_stale_batches()
     report = ImportReport(kind=kind)
     for path in paths:
         path = Path(path)
@@ -105,16 +113,46 @@ def import_files(*, kind, paths, mapping, user=None, progress: Progress = None) 
 
 
 def run_batch(*, batch: ImportBatch, mapping=None, progress: Progress = None) -> FileReport:
-    """Reads, checks and loads the file of one batch, keeping the batch's state up to date."""
-    profile = load_mapping(mapping or batch.mapping)
+    """Reads, checks and loads the file of one batch, keeping the batch's state up to date.
+
+    The batch always ends done, duplicate or failed: a refused file lists its errors, any other
+    failure (unreadable profile, a reader or database error) leaves one French reason naming
+    the stage, never the exception's text (it may quote the file's values). Progress is
+    recorded on the batch (`record_progress`) and passed on to `progress` (the CLI's lines).
+    """
+    stage = [_("la lecture du fichier")]
+    try:
+        return _run_batch(batch, mapping, progress, stage)
+    except MappingError as exc:
+        reason = _("Profil de correspondance inutilisable : %(message)s") % {"message": exc}
+    except Exception as exc:
+        # The class only: an exception's message may quote a caller identifier from the file.
+        logger.error("import %s interrompu pendant %s : %s", batch.pk, stage[0], type(exc).__name__)
+        reason = _(
+            "Erreur inattendue pendant %(stage)s (%(error)s) : rien n'est enregistré. "
+            "Vérifiez le fichier et le profil, puis relancez l'import."
+        ) % {"stage": stage[0], "error": type(exc).__name__}
+    _finish(
+        batch,
+        ImportBatch.Status.FAILED,
+        step=_("Échec : rien n'est enregistré."),
+        errors=[RowError(0, "", reason).as_dict()],
+    )
+    return FileReport(
+        batch.file_name,
+        ImportBatch.Status.FAILED,
+        errors=[RowError(0, "", reason, batch.file_name)],
+        batch_id=batch.pk,
+    )
+
+
+def _run_batch(batch: ImportBatch, mapping, progress: Progress, stage: list[str]) -> FileReport:
     path = Path(batch.stored_path)
     batch.status, batch.started_at = ImportBatch.Status.RUNNING, timezone.now()
-    batch.step = _("Lecture du fichier")
-    batch.save(update_fields=["status", "started_at", "step"])
-
-    def report_progress(fraction: float, message: str) -> None:
-        if progress:
-            progress(fraction, message)
+    batch.step, batch.heartbeat_at = _("Lecture du fichier"), batch.started_at
+    batch.save(update_fields=["status", "started_at", "step", "heartbeat_at"])
+    profile = load_mapping(mapping or batch.mapping)
+    report_progress = _BatchProgress(batch.pk, progress)
 
     # A file over the size limit is refused by the reader before any byte is read.
     if path.is_file() and path.stat().st_size <= settings.IMPORT_MAX_BYTES:
@@ -152,30 +190,23 @@ def run_batch(*, batch: ImportBatch, mapping=None, progress: Progress = None) ->
             sha256=result.sha256,
             rows_read=result.frame.height,
             errors=[e.as_dict() for e in result.errors[:STORED_ERRORS]],
-            step=_("Refusé : %(count)d erreur(s), aucune ligne enregistrée.")
-            % {"count": len(result.errors)},
+            step=_("Refusé : %(count)s erreur(s), aucune ligne enregistrée.")
+            % {"count": fr_figure(len(result.errors), "count")},
         )
         return file_report
-    batch.step, batch.progress = _("Écriture en base"), 0.6
-    batch.save(update_fields=["step", "progress"])
+    stage[0] = _("l'écriture en base")
+    # Said before the transaction opens: on SQLite nothing more can be said until it ends.
+    record_progress(
+        batch.pk, 0.5 if _progress_inside_transaction() else None, _("Écriture en base")
+    )
     scale = profile.for_kind(batch.kind).scale
-    try:
-        inserted = import_frame(
-            kind=batch.kind,
-            frame=result.frame,
-            source=profile.source,
-            scale=scale,
-            progress=lambda f, m: report_progress(0.5 + f / 2, f"{path.name} : {m}"),
-        )
-    except Exception:
-        # The transaction rolled back; the batch must not stay "en cours" for ever.
-        _finish(
-            batch,
-            ImportBatch.Status.FAILED,
-            sha256=result.sha256,
-            step=_("Erreur inattendue pendant l'écriture : rien n'est enregistré."),
-        )
-        raise
+    inserted = import_frame(
+        kind=batch.kind,
+        frame=result.frame,
+        source=profile.source,
+        scale=scale,
+        progress=lambda f, m: report_progress(0.5 + f / 2, f"{path.name} : {m}"),
+    )
     file_report.status, file_report.inserted = ImportBatch.Status.DONE, inserted
     _finish(
         batch,
@@ -183,17 +214,102 @@ def run_batch(*, batch: ImportBatch, mapping=None, progress: Progress = None) ->
         sha256=result.sha256,
         rows_read=result.frame.height,
         rows=inserted,
-        step=_("%(inserted)d ajoutée(s) sur %(read)d lue(s), %(ignored)d ignorée(s).")
-        % {"inserted": inserted, "read": result.frame.height, "ignored": result.ignored},
+        step=_("%(inserted)s ajoutée(s) sur %(read)s lue(s), %(ignored)s ignorée(s).")
+        % {
+            "inserted": fr_figure(inserted, "count"),
+            "read": fr_figure(result.frame.height, "count"),
+            "ignored": fr_figure(result.ignored, "count"),
+        },
     )
     return file_report
 
 
+def _rows_message(done: int, total: int, what: str) -> str:
+    return f"{fr_figure(done, 'count')} / {fr_figure(total, 'count')} {what}"
+
+
 def _finish(batch: ImportBatch, status: str, **values) -> None:
     batch.status, batch.progress, batch.finished_at = status, 1.0, timezone.now()
+    batch.heartbeat_at = batch.finished_at
     for name, value in values.items():
         setattr(batch, name, value)
+    batch.step = batch.step[:STEP_LENGTH]
     batch.save()
+
+
+class _BatchProgress:
+    """Progress of one batch: recorded every 5 % (the page polls every 2 s), then passed on
+    to the caller's own callback at every call."""
+
+    def __init__(self, batch_id: int, forward: Progress):
+        self.batch_id, self.forward, self.last = batch_id, forward, -1.0
+
+    def __call__(self, fraction: float, message: str) -> None:
+        if fraction - self.last >= 0.05 or fraction >= 1.0:
+            self.last = fraction
+            record_progress(self.batch_id, fraction, message)
+        if self.forward:
+            self.forward(fraction, message)
+
+
+def _progress_inside_transaction() -> bool:
+    """Whether progress can be committed while the import's transaction is open.
+
+    PostgreSQL: yes, through a second connection (row locks only: the import never touches the
+    batch's row). SQLite: no, a database has one writer at a time and the import is it.
+    """
+    return connection.vendor == "postgresql"
+
+
+def record_progress(batch_id: int, fraction: float | None, step: str) -> None:
+    """Writes a batch's progress (None: unknown) and heartbeat so that the page sees it now.
+
+    Outside a transaction, a plain autocommit UPDATE. Inside the import's transaction, the
+    same UPDATE through a second connection, committed at once (PostgreSQL); where that is
+    impossible (SQLite) nothing is written: the step recorded before the transaction stands.
+    """
+    values = {"progress": fraction, "step": step[:STEP_LENGTH], "heartbeat_at": timezone.now()}
+    if not connection.in_atomic_block:
+        ImportBatch.objects.filter(pk=batch_id).update(**values)
+        return
+    if not _progress_inside_transaction():
+        return
+    side = connections.create_connection(DEFAULT_DB_ALIAS)
+    try:
+        side.set_autocommit(True)
+        quote = side.ops.quote_name
+        table = ImportBatch._meta.db_table
+        with side.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {quote(table)} SET {quote('progress')} = %s, {quote('step')} = %s, "
+                f"{quote('heartbeat_at')} = %s WHERE {quote('id')} = %s",
+                [
+                    fraction,
+                    values["step"],
+                    side.ops.adapt_datetimefield_value(values["heartbeat_at"]),
+                    batch_id,
+                ],
+            )
+    finally:
+        side.close()
+
+
+def reap_stale_batches(*, now=None) -> int:
+    """Marks failed the batches « en cours » whose worker fell silent; returns how many.
+
+    A running batch records a heartbeat at each progress step (every 5 % at most); one silent
+    for STALE_AFTER lost its worker (killed, machine restarted): nothing of it was committed,
+    since a file is loaded in one transaction. Called by the worker's task, `pfspilot import`
+    and `pfspilot reap_imports` (run before the worker starts); pages only read, and show such
+    a batch as failed already (`selectors.recent_batches`).
+    """
+    now = now or timezone.now()
+    return ImportBatch.objects.filter(silent_batches(now)).update(
+        status=ImportBatch.Status.FAILED,
+        progress=1.0,
+        finished_at=now,
+        **interrupted_fields(),
+    )
 
 
 @transaction.atomic
@@ -295,7 +411,7 @@ def _prepare(
     if missing:
         raise ValueError(f"colonnes canoniques absentes : {', '.join(missing)}")
     # Chronological order: the date index grows at its end and row ids follow time.
-    frame = frame.select(pl.col(c).cast(schema[c]) for c in schema)
+    frame = records.as_instants(frame).select(pl.col(c).cast(schema[c]) for c in schema)
     if chronological:
         frame = frame.sort(layout.period_field, maintain_order=True)
     frame = frame.with_columns(
@@ -326,16 +442,8 @@ def _prepare(
 
 
 def _utc_text(series: pl.Series, postgres: bool) -> pl.Series:
-    """Naive Paris wall-clock → UTC text as each backend stores it (eager: one pass per column)."""
-    local = series.dt.replace_time_zone(PARIS, ambiguous="earliest", non_existent="null")
-    gaps = local.is_null() & series.is_not_null()
-    if gaps.any():
-        # Wall-clock times skipped by the spring DST change are read one hour later, as clocks do.
-        later = (series + pl.duration(hours=1)).dt.replace_time_zone(
-            PARIS, ambiguous="earliest", non_existent="null"
-        )
-        local = pl.select(pl.coalesce(local, later)).to_series()
-    utc = local.dt.convert_time_zone("UTC").dt.replace_time_zone(None)
+    """Instants (records.INSTANT) → UTC text as each backend stores it (eager: one pass)."""
+    utc = series.dt.convert_time_zone("UTC").dt.replace_time_zone(None)
     if postgres:
         return utc.dt.strftime("%Y-%m-%d %H:%M:%S%.6f+00")
     # Django's SQLite text form: microseconds only when non-zero, so lookups compare equal.
@@ -421,7 +529,7 @@ def _insert_sqlite(table, columns, conflict, prepared, progress) -> int:
                     inserted += max(cursor.rowcount, 0)
                 if progress:
                     done = min(offset + CHUNK_ROWS, total)
-                    progress(done / total, f"{done} / {total} lignes écrites")
+                    progress(done / total, _rows_message(done, total, _("lignes écrites")))
     finally:
         cursor.close()
     return inserted
@@ -470,7 +578,7 @@ def _insert_postgresql(table, columns, conflict, prepared, progress, *, fresh: b
         with connection.connection.cursor() as cursor:
             _copy_chunks(cursor, table, names, prepared, progress, share=0.95)
         if progress:
-            progress(1.0, f"{prepared.height} / {prepared.height} lignes écrites")
+            progress(1.0, _rows_message(prepared.height, prepared.height, _("lignes écrites")))
         return prepared.height
     temp = f"import_{table}"
     with connection.connection.cursor() as cursor:
@@ -487,7 +595,7 @@ def _insert_postgresql(table, columns, conflict, prepared, progress, *, fresh: b
         inserted = cursor.rowcount
         cursor.execute(f"DROP TABLE {temp}")
     if progress:
-        progress(1.0, f"{total} / {total} lignes écrites")
+        progress(1.0, _rows_message(total, total, _("lignes écrites")))
     return inserted
 
 
@@ -532,4 +640,4 @@ def _copy_chunks(cursor, table, names, prepared, progress, *, share: float) -> N
             copy.write(chunk.write_csv(include_header=False, null_value=""))
         if progress:
             done = min(offset + CHUNK_ROWS, total)
-            progress(share * done / total, f"{done} / {total} lignes transmises")
+            progress(share * done / total, _rows_message(done, total, _("lignes transmises")))

@@ -20,7 +20,9 @@ FORM_OVERHEAD = 1024 * 1024
 def imports(request):
     """Upload page; the size is checked before the body is read (handlers must be set first)."""
     if request.method == "POST":
-        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        declared = _content_length(request)
+        if declared is None:
+            return _page(request, UploadForm(), error=_bad_length(), status=400)
         if declared > settings.IMPORT_MAX_BYTES + FORM_OVERHEAD:
             return _page(request, UploadForm(), error=_too_large(), status=413)
         handler = SizeLimitHandler(request)
@@ -48,6 +50,22 @@ def _upload(request, handler):
     return redirect("contacts:imports")
 
 
+def _content_length(request) -> int | None:
+    """The declared body size (0 when absent); None when the header is not a size."""
+    value = request.META.get("CONTENT_LENGTH") or "0"
+    text = value.strip()
+    if not text.isascii() or not text.isdigit():
+        return None
+    return int(text)
+
+
+def _bad_length() -> str:
+    return _(
+        "Envoi illisible : la taille annoncée par le navigateur (en-tête Content-Length) "
+        "n'est pas un nombre. Réessayez l'envoi du fichier."
+    )
+
+
 def _too_large() -> str:
     return _("Fichier trop volumineux : maximum %(max)s. Découpez l'export.") % {
         "max": french_size(settings.IMPORT_MAX_BYTES)
@@ -71,6 +89,7 @@ def _polling(batches) -> bool:
 @requires("imports")
 def import_progress(request):
     """The batches table alone, polled by htmx while an import is running."""
+    # A batch whose worker died shows as failed, so the polling stops.
     batches = recent_batches()
     return render(
         request, "contacts/_batches.html", {"batches": batches, "polling": _polling(batches)}

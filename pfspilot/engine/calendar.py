@@ -1,7 +1,8 @@
 """The platform's calendar: French public holidays, working days, opening hours, training days.
 
-Pure Python (no Django). Days are `datetime.date`, instants naive Europe/Paris wall-clock
-`datetime.datetime` (records.py). A working day is Monday to Friday and not a French public
+Pure Python (no Django). Days are `datetime.date`; instants are `datetime.datetime`, aware
+(read on the Paris clock) or naive Paris wall-clock readings. Opening hours and working days are
+readings of the local clock; the clock changes fall at night on Sundays, outside both. A working day is Monday to Friday and not a French public
 holiday (`holidays.France`, metropolitan calendar as in the Nord and the Pas-de-Calais).
 
 Deadline clocks (calendar, working-day and opening time) are in `engine/deadlines.py`.
@@ -10,12 +11,24 @@ Deadline clocks (calendar, working-day and opening time) are in `engine/deadline
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 import holidays
 
 from pfspilot.engine.parameters import PlatformRules
 
 DAY_S = 86400.0
+# Years the platform measures, forecasts and plans: a date outside is refused with a French
+# message (forecasts read two years back and plans a week ahead, which stays far from the
+# limits of `datetime.date`).
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def in_supported_range(day: date) -> bool:
+    return FIRST_YEAR <= day.year <= LAST_YEAR
+
+
+PARIS_ZONE = ZoneInfo("Europe/Paris")
 
 
 @lru_cache(maxsize=256)
@@ -87,7 +100,15 @@ def opening_window(
     return datetime.combine(day, rules.opening), datetime.combine(day, rules.closing)
 
 
+def wall_clock(instant: datetime) -> datetime:
+    """The naive Paris reading of an instant (aware ones are converted, naive ones kept)."""
+    if instant.tzinfo is None:
+        return instant
+    return instant.astimezone(PARIS_ZONE).replace(tzinfo=None)
+
+
 def is_open(instant: datetime, rules: PlatformRules | None = None) -> bool:
+    instant = wall_clock(instant)
     window = opening_window(instant.date(), rules)
     return window is not None and window[0] <= instant < window[1]
 
@@ -99,7 +120,10 @@ def opening_seconds(rules: PlatformRules | None = None) -> float:
 
 
 def half_hour_slots(day: date, rules: PlatformRules | None = None) -> list[datetime]:
-    """Start instants of the half-hour slots of the opening hours of `day` (none when closed)."""
+    """Start instants of the half-hour slots of the opening hours of `day` (none when closed).
+
+    Naive readings: no clock change falls in the opening hours of a working day.
+    """
     window = opening_window(day, rules)
     if window is None:
         return []

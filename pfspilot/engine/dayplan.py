@@ -52,11 +52,18 @@ class AgentInput:
 
 @dataclass(frozen=True)
 class PlanOptions:
-    """Lunch window and coverage; the window is the one the platform allows around §F's lunches."""
+    """Lunch window and coverage; the window is the one the platform allows around §F's lunches.
+
+    The note's day (§F) has two lunch slots, A 11:45–12:45 and B 12:45–13:45; the window
+    11:30–14:00 lets the plan shift a lunch by a quarter-hour or more where a half-hour's
+    requirement is not covered. `note_lunches_only` (a manager's choice) keeps every lunch in
+    slot A or B of the note, whatever the agent's group.
+    """
 
     lunch_earliest: time = time(11, 30)
     lunch_latest_end: time = time(14, 0)
     min_on_phone: int = 1
+    note_lunches_only: bool = False
     # Share of phone time agents are not ready for calls: the expected décroché counts
     # staffed × (1 − shrinkage) agents (the requirement given must already include it).
     shrinkage: float = 0.0
@@ -160,7 +167,7 @@ def _prepare(agents, quarters, rules, options: PlanOptions):
     lunches = template_lunches(rules)
     lunch_len = lunches["A"][1] // QUARTER
     full_phone = template_phone_quarters(rules, opening, closing)
-    window = _lunch_starts(quarters, lunch_len * QUARTER, options)
+    window = _lunch_starts(quarters, lunch_len * QUARTER, options, rules)
     if not window:
         raise PlanningError("La fenêtre du déjeuner ne tient pas dans les heures d'ouverture.")
     prepared = []
@@ -184,11 +191,18 @@ def _prepare(agents, quarters, rules, options: PlanOptions):
     return prepared, lunch_len
 
 
-def _lunch_starts(quarters: list[int], length: int, options: PlanOptions) -> list[int]:
-    """Quarters a lunch of `length` minutes may start at: inside the window, before closing."""
+def _lunch_starts(
+    quarters: list[int], length: int, options: PlanOptions, rules: PlatformRules
+) -> list[int]:
+    """Quarters a lunch of `length` minutes may start at: inside the window, before closing;
+    only the note's A/B lunch starts when `options.note_lunches_only`."""
     earliest, latest_end = _minutes(options.lunch_earliest), _minutes(options.lunch_latest_end)
     end = min(latest_end, quarters[-1] + QUARTER)
-    return [q for q, m in enumerate(quarters) if m >= earliest and m + length <= end]
+    starts = [q for q, m in enumerate(quarters) if m >= earliest and m + length <= end]
+    if options.note_lunches_only:
+        note = {start for start, _length in template_lunches(rules).values()}
+        starts = [q for q, m in enumerate(quarters) if m in note and m + length <= end]
+    return starts
 
 
 def _in(minute: int, window: tuple[time, time]) -> bool:
@@ -333,6 +347,38 @@ def plan_day(
     return result
 
 
+def template_staffing(
+    agents: list[AgentInput],
+    slots: list[time],
+    rules: PlatformRules | None = None,
+    options: PlanOptions | None = None,
+) -> list[int]:
+    """Agents on the phone per quarter in the note's A/B day of `agents` (no solver).
+
+    The same day `plan_day(optimise=False)` gives, computed once per kind of agent (ETP,
+    lunch group, training), so that a year of days stays quick.
+    """
+    rules = rules or PlatformRules()
+    options = options or PlanOptions()
+    quarters = quarter_starts(slots)
+    kinds: dict[tuple, int] = defaultdict(int)
+    for agent in agents:
+        kinds[(agent.fte, agent.lunch_group, agent.training)] += 1
+    staffed = [0] * len(quarters)
+    if not kinds:
+        return staffed
+    models = [
+        AgentInput(id=i, name=str(i), fte=fte, lunch_group=group, training=training)
+        for i, (fte, group, training) in enumerate(kinds)
+    ]
+    prepared, lunch_len = _prepare(models, quarters, rules, options)
+    for agent, count in zip(prepared, kinds.values(), strict=True):
+        for q, code in enumerate(_template_codes(agent, lunch_len)):
+            if code == "P":
+                staffed[q] += count
+    return staffed
+
+
 def _pattern(agent: _Agent, lunch_len: int, lunch: int, offset: int) -> str:
     """Codes of an agent lunching at `lunch` whose phone stretch skips `offset` free quarters."""
     codes, free = [], 0
@@ -463,7 +509,69 @@ def lunch_options(
     options = options or PlanOptions()
     quarters = quarter_starts(slots)
     length = template_lunches(rules)["A"][1]
-    return [_time(quarters[q]) for q in _lunch_starts(quarters, length, options)]
+    return [_time(quarters[q]) for q in _lunch_starts(quarters, length, options, rules)]
+
+
+@dataclass(frozen=True)
+class LunchMove:
+    """An agent whose lunch is not at their group's slot of the note's day, and why.
+
+    `covered`: the half-hours of the group's note slot where the agent is on the phone in the
+    plan while the note's A/B day left the requirement uncovered there, as (half-hour start,
+    agents required, agents on the phone in the A/B day, agents on the phone in the plan).
+    Empty when the move covers no short half-hour (an equivalent choice of the solver).
+    """
+
+    agent_id: int | str
+    name: str
+    lunch_group: str
+    note_start: time  # the group's lunch in the note's day
+    start: time  # the plan's lunch
+    end: time
+    in_note_slot: bool  # the other group's slot of the note (A or B), not a shifted time
+    covered: list[tuple[time, int, float, float]]
+
+
+def lunch_moves(result: DayPlanResult, rules: PlatformRules | None = None) -> list[LunchMove]:
+    """Agents of `result` whose lunch left their group's slot of the note's day (§F), and why."""
+    rules = rules or PlatformRules()
+    quarters = quarter_starts(result.slots)
+    lunches = template_lunches(rules)
+    note_starts = {start for start, _length in lunches.values()}
+    template = result.template_staffed_quarters or result.staffed_quarters
+    moves = []
+    for agent in result.agents:
+        if "L" not in agent.quarters:
+            continue
+        first = agent.quarters.index("L")
+        length = agent.quarters.count("L")
+        note_start, note_length = lunches.get(agent.lunch_group, lunches["A"])
+        if quarters[first] == note_start:
+            continue
+        covered = []
+        for i, slot in enumerate(result.slots):
+            qs = [2 * i, 2 * i + 1]
+            in_note = [q for q in qs if note_start <= quarters[q] < note_start + note_length]
+            on_phone = [q for q in in_note if agent.quarters[q] == "P"]
+            if not on_phone:
+                continue
+            before = sum(template[q] for q in qs) / 2
+            after = sum(result.staffed_quarters[q] for q in qs) / 2
+            if before < result.required[i]:
+                covered.append((slot, result.required[i], before, after))
+        moves.append(
+            LunchMove(
+                agent_id=agent.id,
+                name=agent.name,
+                lunch_group=agent.lunch_group,
+                note_start=_time(note_start),
+                start=_time(quarters[first]),
+                end=_time(quarters[first] + length * QUARTER),
+                in_note_slot=quarters[first] in note_starts,
+                covered=covered,
+            )
+        )
+    return moves
 
 
 def move_lunch(plan: AgentPlan, start: time, slots, rules=None, options=None) -> AgentPlan:

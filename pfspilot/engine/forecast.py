@@ -153,14 +153,14 @@ COUNT_COLUMNS = SlotHistory._ARRAYS
 def half_hour_counts(calls: pl.DataFrame) -> pl.DataFrame:
     """Canonical call records (records.CALL_COLUMNS) summed per half-hour of arrival.
 
-    Columns: `start` (naive local datetime of the half-hour) and `COUNT_COLUMNS`. A database can
+    Columns: `start` (instant the half-hour starts, records.INSTANT) and `COUNT_COLUMNS`. A database can
     produce the same frame with a GROUP BY, which spares loading every call.
     """
     outcome = pl.col("outcome")
     queued = outcome.is_in([records.ANSWERED, records.ABANDONED]) & pl.col("wait_s").is_not_null()
     handled = (outcome == records.ANSWERED) & records.handle_seconds().is_not_null()
     return (
-        calls.lazy()
+        records.as_instants(calls.lazy())
         .group_by(start=pl.col("arrival").dt.truncate(f"{SLOT_MINUTES}m"))
         .agg(
             offered=pl.len(),

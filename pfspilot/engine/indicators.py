@@ -34,14 +34,13 @@ Definitions (domain.md "Indicators: exact definitions"):
 
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import polars as pl
 
+from pfspilot.engine import deadlines
 from pfspilot.engine.calendar import (
     DAY_S,
-    opening_seconds,
-    public_holidays,
-    seconds_of_day,
     year_progress,
 )
 from pfspilot.engine.parameters import CogTargets, IndicatorParams, PlatformRules
@@ -50,7 +49,11 @@ from pfspilot.engine.records import (
     ANSWERED,
     EMAIL_COMPLAINT,
     EMAIL_LEVEL1,
+    INSTANT,
     IVR,
+    TIMEZONE,
+    as_instants,
+    fold,
     handle_seconds,
 )
 
@@ -60,10 +63,11 @@ Bound = date | datetime | None
 PERIODS = {"day": "1d", "week": "1w", "month": "1mo", "year": "1y"}
 PERIOD_LABELS = {"day": "%Y-%m-%d", "week": "%G-W%V", "month": "%Y-%m", "year": "%Y"}
 REPEAT_UNITS = ("calls", "callers")
-PARIS = "Europe/Paris"
-DEADLINE_CLOCKS = ("calendar", "business", "opening")
+PARIS = TIMEZONE
+PARIS_ZONE = ZoneInfo(TIMEZONE)
+DEADLINE_CLOCKS = deadlines.CLOCKS
 
-_TS = pl.Datetime("us")
+_TS = INSTANT
 CALL_DTYPES = {
     "call_id": pl.String,
     "caller_id": pl.String,
@@ -112,8 +116,9 @@ ACTIVITY_DTYPES = {
 
 
 def _lazy(frame: Frame, dtypes: dict[str, pl.DataType]) -> pl.LazyFrame:
-    """The frame as a LazyFrame with every canonical column (absent ones null)."""
-    lf = frame.lazy()
+    """The frame as a LazyFrame with every canonical column (absent ones null), timestamps as
+    instants (`records.as_instants`: naive ones are Paris wall-clock readings)."""
+    lf = as_instants(frame.lazy())
     present = set(lf.collect_schema().names())
     missing = [
         pl.lit(None, dtype=dtype).alias(name)
@@ -124,9 +129,15 @@ def _lazy(frame: Frame, dtypes: dict[str, pl.DataType]) -> pl.LazyFrame:
 
 
 def _instant(bound: Bound) -> datetime | None:
-    if bound is None or isinstance(bound, datetime):
-        return bound
-    return datetime.combine(bound, datetime.min.time())
+    """A bound as a Paris instant: a date is its local midnight, a naive datetime local time."""
+    if bound is None:
+        return None
+    if not isinstance(bound, datetime):
+        bound = datetime.combine(bound, datetime.min.time())
+    if bound.tzinfo is None:
+        # Python's `fold` says which of a repeated autumn reading is meant (0: the first).
+        return bound.replace(tzinfo=PARIS_ZONE)
+    return bound.astimezone(PARIS_ZONE)
 
 
 def _between(column: str, start: Bound, end: Bound) -> pl.Expr:
@@ -143,11 +154,14 @@ def _days_between(column: str, start: Bound, end: Bound) -> pl.Expr:
     """Same as `_between` for a Date column: days from start's day, before end's instant."""
     condition = pl.lit(True)
     if start is not None:
-        condition &= pl.col(column) >= _instant(start).date()
+        condition &= pl.col(column) >= _local_day(_instant(start))
     if end is not None:
-        last = _instant(end) - timedelta(microseconds=1)
-        condition &= pl.col(column) <= last.date()
+        condition &= pl.col(column) <= _local_day(_instant(end) - timedelta(microseconds=1))
     return condition
+
+
+def _local_day(moment: datetime) -> date:
+    return moment.astimezone(PARIS_ZONE).date()
 
 
 def _check_by(by: str | None) -> None:
@@ -156,7 +170,7 @@ def _check_by(by: str | None) -> None:
 
 
 def _period_expr(column: str, by: str) -> pl.Expr:
-    return pl.col(column).dt.truncate(PERIODS[by]).cast(pl.Date).alias("period")
+    return pl.col(column).dt.truncate(PERIODS[by]).dt.date().alias("period")
 
 
 def _keys(by: str | None, group: str | None) -> list[str]:
@@ -196,8 +210,8 @@ def _ratio(numerator: str, denominator: str) -> pl.Expr:
 
 def _period_skeleton(by: str, start: Bound, end: Bound) -> pl.LazyFrame:
     """Every period touching [start, end), so empty periods show with zero counts."""
-    first = _instant(start).date()
-    last = (_instant(end) - timedelta(microseconds=1)).date()
+    first = _local_day(_instant(start))
+    last = _local_day(_instant(end) - timedelta(microseconds=1))
     periods = pl.date_range(first, last, "1d", eager=True).dt.truncate(PERIODS[by]).unique()
     return pl.LazyFrame({"period": periods.sort()})
 
@@ -405,15 +419,20 @@ def half_hour_volumes(
     by: str | None = None,
     group: str | None = None,
 ) -> pl.DataFrame:
-    """Offered, answered, IVR and abandoned calls per half-hour of arrival (`slot`, a time)."""
+    """Offered, answered, IVR and abandoned calls per half-hour of arrival.
+
+    The half-hour is the local reading `slot` (a time) and `fold` (1 for the second 02:00 and
+    02:30 of the autumn change day, as `records.fold`), grouped from the instants.
+    """
     params = params or IndicatorParams()
     _check_by(by)
     facts = _call_facts(calls, params, start, end).with_columns(
-        pl.col("arrival").dt.truncate("30m").dt.time().alias("slot")
+        pl.col("arrival").dt.truncate("30m").dt.time().alias("slot"),
+        fold(pl.col("arrival")).alias("fold"),
     )
     if by:
         facts = facts.with_columns(_period_expr("arrival", by))
-    keys = [*_keys(by, group), "slot"]
+    keys = [*_keys(by, group), "slot", "fold"]
     agg = facts.group_by(keys).agg(
         pl.col("_A").sum().cast(pl.Int64).alias("answered"),
         pl.col("_S").sum().cast(pl.Int64).alias("ivr_handled"),
@@ -423,7 +442,7 @@ def half_hour_volumes(
         (pl.col("answered") + pl.col("ivr_handled") + pl.col("abandoned")).alias("offered")
     ).filter(pl.col("offered") > 0)
     agg = _with_label(agg, by)
-    columns = [*_output_keys(by, group), "slot"]
+    columns = [*_output_keys(by, group), "slot", "fold"]
     return (
         agg.select([*columns, "offered", "answered", "ivr_handled", "abandoned"])
         .sort(columns, nulls_last=True)
@@ -511,34 +530,22 @@ def agent_productivity(
 # --- emails ------------------------------------------------------------------------------------
 
 
-def _clock(column: pl.Expr, clock: str, holidays: list[date], rules: PlatformRules) -> pl.Expr:
-    """Seconds of running clock since 1970 at each instant (differences give elapsed time)."""
-    if clock == "calendar":
-        # Real elapsed time across the clock changes; wall-clock for an instant that never existed.
-        utc = column.dt.replace_time_zone(PARIS, ambiguous="earliest", non_existent="null")
-        return pl.coalesce(utc.dt.epoch("us"), column.dt.epoch("us")) / 1e6
-    day_start = 0.0 if clock == "business" else seconds_of_day(rules.opening)
-    length = DAY_S if clock == "business" else opening_seconds(rules)
-    day = column.dt.date()
-    before = pl.business_day_count(date(1970, 1, 1), day, holidays=holidays).cast(pl.Float64)
-    into = (_seconds(column - column.dt.truncate("1d")) - day_start).clip(0.0, length)
-    running = pl.when(day.dt.is_business_day(holidays=holidays)).then(into).otherwise(0.0)
-    return before * length + running
-
-
 def deadline_seconds(
     kind: str, params: IndicatorParams, rules: PlatformRules | None = None
 ) -> float:
-    """The deadline of an email kind in seconds of the chosen clock.
+    """The deadline of an email kind in seconds of the chosen clock (`engine.deadlines`).
 
     Level-1: `email_deadline_hours` hours. Complaints: `complaint_deadline_days` days, a day
     being 24 h on the calendar and working-day clocks and one opening day on the opening clock.
     """
-    rules = rules or PlatformRules()
+    return deadlines.Clock.of(params.deadline_clock, rules).seconds(email_rule(kind, params))
+
+
+def email_rule(kind: str, params: IndicatorParams) -> deadlines.DeadlineRule:
+    """The deadline rule of an email kind: 48 h for level 1, 10 days for complaints (note §A)."""
     if kind == EMAIL_LEVEL1:
-        return params.email_deadline_hours * 3600.0
-    day = opening_seconds(rules) if params.deadline_clock == "opening" else DAY_S
-    return params.complaint_deadline_days * day
+        return deadlines.DeadlineRule(params.email_deadline_hours, "hours")
+    return deadlines.DeadlineRule(params.complaint_deadline_days, "days")
 
 
 def email_indicators(
@@ -557,7 +564,8 @@ def email_indicators(
     Cohort: emails received in [start, end). Due = answered by `at`, or unanswered at `at` and
     older than the deadline; within = answered by `at` with at most the deadline elapsed on the
     `params.deadline_clock` clock (calendar = real time, Paris clock changes included;
-    business = working days only, 24 h each; opening = opening hours of working days). Rate = within / due. Columns per kind: `level1_*` and
+    business = working days only, 24 h each; opening = opening hours of working days: the one
+    clock of `engine.deadlines`). Rate = within / due. Columns per kind: `level1_*` and
     `complaint_*` (received, answered, due, within, within_deadline_rate).
     """
     params = params or IndicatorParams()
@@ -567,21 +575,22 @@ def email_indicators(
         raise ValueError(f"deadline_clock must be one of {DEADLINE_CLOCKS}")
     lf = _lazy(emails, EMAIL_DTYPES).filter(_between("received_at", start, end))
     holidays: list[date] = []
-    if params.deadline_clock != "calendar":
-        years = lf.select(
-            pl.col("received_at").dt.year().min().alias("first"),
+    clock = deadlines.Clock.of(params.deadline_clock, rules)
+    if clock.kind != "calendar":
+        last = lf.select(
             pl.max_horizontal(pl.col("received_at").max(), pl.col("answered_at").max())
             .dt.year()
             .alias("last"),
-        ).collect()
-        first = min(years["first"][0] or at.year, at.year)
-        last = max(years["last"][0] or at.year, at.year)
-        holidays = sorted(public_holidays(range(first, last + 1)))
-    clock = params.deadline_clock
-    received = _clock(pl.col("received_at"), clock, holidays, rules)
-    answered_by_at = pl.col("answered_at").is_not_null() & (pl.col("answered_at") <= at)
-    elapsed = _clock(pl.col("answered_at"), clock, holidays, rules) - received
-    age = _clock(pl.lit(at, dtype=_TS), clock, holidays, rules) - received
+        ).collect()["last"][0]
+        holidays = deadlines.holidays_until(max(last or at.year, at.year))
+
+    def reading(column: pl.Expr) -> pl.Expr:
+        return deadlines.reading_expr(column, clock, holidays)
+
+    received = reading(pl.col("received_at"))
+    answered_by_at = pl.col("answered_at").is_not_null() & (pl.col("answered_at") <= _instant(at))
+    elapsed = reading(pl.col("answered_at")) - received
+    age = reading(pl.lit(_instant(at), dtype=_TS)) - received
     lf = lf.with_columns(_answered=answered_by_at, _elapsed=elapsed, _age=age)
     if by:
         lf = lf.with_columns(_period_expr("received_at", by))

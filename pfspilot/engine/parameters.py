@@ -82,3 +82,13 @@ class PlatformRules:
     supervise_all_missions_yearly: bool = True
     short_lunch_activity: str = "email"  # note §F: a shorter lunch break is spent on emails
     valid_from: date | None = None
+
+
+@dataclass(frozen=True)
+class ParametersInForce:
+    """The indicator parameters and platform rules in force on every day of [start, end]."""
+
+    start: date
+    end: date  # included
+    params: IndicatorParams
+    rules: PlatformRules

@@ -1,11 +1,68 @@
 """Canonical columns of contact records as the engine reads them (Polars frames).
 
-Timestamps are naive Europe/Paris wall-clock datetimes (the periods of domain.md are local);
-durations are seconds (Float64). The `contacts` app converts from and to the database.
+Timestamps are absolute instants held in the Europe/Paris zone (`INSTANT`, Polars
+Datetime("us", "Europe/Paris")): differences are elapsed time across the clock changes, and the
+local day and half-hour used for grouping (domain.md's periods are local) are read off the same
+value. Durations are seconds (Float64). The `contacts` app converts from and to the database.
 An empty (null) value is unknown, never 0.
 """
 
 import polars as pl
+
+TIMEZONE = "Europe/Paris"
+INSTANT = pl.Datetime("us", TIMEZONE)
+
+
+class LocalTimeError(ValueError):
+    """A naive wall-clock time given to the engine that is not one instant in Paris."""
+
+
+def as_instants(frame, columns=None):
+    """`frame` (DataFrame or LazyFrame) with its datetime `columns` as `INSTANT`.
+
+    Naive columns are Paris wall-clock times: a time skipped by the spring change or repeated by
+    the autumn change has no single instant and raises LocalTimeError (readers of files resolve
+    those with the mapping's `ambiguous` option first). Columns in another zone are converted.
+    A LazyFrame defers the check: the error comes from `collect()` as Polars' ComputeError.
+    """
+    schema = frame.collect_schema() if isinstance(frame, pl.LazyFrame) else frame.schema
+    names = [
+        name
+        for name, dtype in schema.items()
+        if isinstance(dtype, pl.Datetime) and (columns is None or name in columns)
+    ]
+    exprs = []
+    for name in names:
+        dtype = schema[name]
+        column = pl.col(name).cast(pl.Datetime("us", dtype.time_zone))
+        if dtype.time_zone is None:
+            exprs.append(localize(column).alias(name))
+        elif dtype.time_zone != TIMEZONE:
+            exprs.append(column.dt.convert_time_zone(TIMEZONE).alias(name))
+    if not exprs:
+        return frame
+    try:
+        return frame.with_columns(exprs)
+    except pl.exceptions.ComputeError as exc:
+        raise LocalTimeError(str(exc)) from None
+
+
+def fold(expr: pl.Expr) -> pl.Expr:
+    """1 for an instant whose Paris reading is the repeat of the autumn change, else 0 (UInt8).
+
+    With the local day and half-hour it names a real slot: 25 October 2026 has two 02:00 and
+    two 02:30 half-hours (50 in all), as Python's `datetime.fold`.
+    """
+    first = expr.dt.replace_time_zone(None).dt.replace_time_zone(
+        TIMEZONE, ambiguous="earliest", non_existent="null"
+    )
+    return (first != expr).fill_null(False).cast(pl.UInt8)
+
+
+def localize(expr: pl.Expr) -> pl.Expr:
+    """Naive Paris wall-clock → instant; raises on a time skipped or repeated by a clock change."""
+    return expr.dt.replace_time_zone(TIMEZONE, ambiguous="raise", non_existent="raise")
+
 
 # Outcome of a call (domain.md): answered by an agent, handled by the IVR only, abandoned in queue.
 ANSWERED, IVR, ABANDONED = "answered", "ivr", "abandoned"

@@ -8,7 +8,6 @@ décroché is that figure weighted by the arrivals of each interval.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -60,33 +59,57 @@ def requirement(demand: Demand, target_pickup: float, *, shrinkage: float = 0.0)
     staffed as ready / (1 − shrinkage), rounded up: the workforce-management convention.
     """
     check_demand(demand)
+    needed = requirement_batch(
+        [demand.arrivals],
+        [demand.aht_s],
+        demand.patience_s,
+        ivr_share=demand.ivr_share,
+        target_pickup=target_pickup,
+        shrinkage=shrinkage,
+    )
+    return [int(n) for n in needed[0]]
+
+
+def requirement_batch(
+    arrivals,
+    aht_s,
+    patience_s: float,
+    *,
+    ivr_share: float,
+    target_pickup: float,
+    shrinkage: float = 0.0,
+) -> np.ndarray:
+    """`requirement` of many days at once: agents staffed per (day, half-hour), integers.
+
+    `arrivals`: calls offered per half-hour, days × slots; `aht_s`: one value per day. Each
+    interval with calls gets the fewest agents whose Erlang A décroché reaches the target,
+    staffed as ready / (1 − shrinkage) rounded up; an interval without calls needs 0.
+    """
     _check_shrinkage(shrinkage)
     if not 0 < target_pickup < 1:
         raise PlanningError("La cible de décroché doit être comprise entre 0 et 100 % (exclus).")
-    if demand.ivr_share >= target_pickup:
-        return [0] * len(demand.arrivals)
-    arrivals = np.asarray(demand.arrivals, dtype=float)
-    busy = arrivals > 0
-    needed = np.zeros(len(arrivals), dtype=int)
-    if busy.any():
-        try:
-            found = erlang.required_agents_batch(
-                arrivals[busy] * (1 - demand.ivr_share) / SLOT_HOURS,
-                demand.aht_s,
-                demand.patience_s,
-                target_pickup=target_pickup,
-                ivr_share=demand.ivr_share,
-            )
-        except erlang.UnreachableTarget as exc:
-            raise PlanningError(
-                "La cible de décroché est inatteignable pour cette prévision."
-            ) from exc
-        except erlang.ErlangError as exc:
-            raise PlanningError(f"Besoin incalculable : {exc}") from exc
-        needed[busy] = np.asarray(found, dtype=int)
+    offered = np.asarray(arrivals, dtype=float)
+    aht = np.broadcast_to(np.asarray(aht_s, dtype=float).reshape(-1, 1), offered.shape)
+    needed = np.zeros(offered.shape, dtype=int)
+    busy = offered > 0
+    if ivr_share >= target_pickup or not busy.any():
+        return needed
+    try:
+        found = erlang.required_agents_batch(
+            offered[busy] * (1 - ivr_share) / SLOT_HOURS,
+            aht[busy],
+            patience_s,
+            target_pickup=target_pickup,
+            ivr_share=ivr_share,
+        )
+    except erlang.UnreachableTarget as exc:
+        raise PlanningError("La cible de décroché est inatteignable pour cette prévision.") from exc
+    except erlang.ErlangError as exc:
+        raise PlanningError(f"Besoin incalculable : {exc}") from exc
+    needed[busy] = np.asarray(found, dtype=int)
     if shrinkage > 0:
         needed = np.ceil(needed / (1 - shrinkage) - 1e-9).astype(int)
-    return [int(n) for n in needed]
+    return needed
 
 
 def interval_pickups(demand: Demand, staffed: list[int], *, shrinkage: float = 0.0) -> list[float]:
@@ -95,38 +118,62 @@ def interval_pickups(demand: Demand, staffed: list[int], *, shrinkage: float = 0
     Ready agents are staffed × (1 − shrinkage); a fractional number of ready agents takes the
     abandonment interpolated linearly between the two whole numbers around it.
     """
-    _check_shrinkage(shrinkage)
     per_slot = len(staffed) // len(demand.arrivals)
     if per_slot < 1 or per_slot * len(demand.arrivals) != len(staffed):
         raise PlanningError("Les effectifs ne correspondent pas aux demi-heures de la prévision.")
-    hours = SLOT_HOURS / per_slot
-    pickups = []
-    for i, agents in enumerate(staffed):
-        offered = demand.arrivals[i // per_slot] / per_slot
-        if offered <= 0:
-            pickups.append(1.0)
-            continue
-        ready = agents * (1 - shrinkage)
-        whole = math.floor(ready + 1e-9)
-        p_abandon = _p_abandon(demand, offered / hours, whole)
-        if ready - whole > 1e-9:
-            share = ready - whole
-            p_abandon += share * (_p_abandon(demand, offered / hours, whole + 1) - p_abandon)
-        pickups.append(erlang.pickup_rate(p_abandon, demand.ivr_share))
-    return pickups
+    offered = [demand.arrivals[i // per_slot] for i in range(len(staffed))]
+    pickups = pickups_batch(
+        [offered],
+        [demand.aht_s],
+        [staffed],
+        demand.patience_s,
+        ivr_share=demand.ivr_share,
+        shrinkage=shrinkage,
+    )
+    return [float(p) for p in pickups[0]]
 
 
-def _p_abandon(demand: Demand, offered_per_hour: float, agents: int) -> float:
-    if demand.ivr_share >= 1:
-        return 0.0  # no call reaches the queue: none abandons (and the décroché is the IVR's)
-    if agents <= 0:
-        return 1.0  # nobody answers: every queued caller ends up hanging up
-    return erlang.metrics(
-        offered_per_hour * (1 - demand.ivr_share),
-        demand.aht_s,
-        int(agents),
-        patience_s=demand.patience_s,
-    )["p_abandon"]
+def pickups_batch(
+    arrivals, aht_s, staffed, patience_s: float, *, ivr_share: float, shrinkage: float = 0.0
+) -> np.ndarray:
+    """Décroché of each (day, interval) with `staffed` agents on the phone, days × intervals.
+
+    `arrivals`: calls offered per half-hour (the rate is the same in each quarter of it);
+    `aht_s`: one per day; `staffed` may be fractional (a mean over a half-hour, or an average
+    staff). Ready agents are staffed × (1 − shrinkage); between two whole numbers of ready
+    agents the abandonment is interpolated linearly; no ready agent: every queued caller
+    hangs up; an interval without calls counts 1.
+    """
+    _check_shrinkage(shrinkage)
+    offered = np.asarray(arrivals, dtype=float)
+    agents = np.asarray(staffed, dtype=float)
+    if agents.shape != offered.shape:
+        raise PlanningError("Les effectifs ne correspondent pas aux demi-heures de la prévision.")
+    if ivr_share >= 1:
+        return np.ones(offered.shape)  # no call reaches the queue: the décroché is the IVR's
+    aht = np.broadcast_to(np.asarray(aht_s, dtype=float).reshape(-1, 1), offered.shape)
+    ready = np.clip(agents * (1 - shrinkage), 0.0, float(erlang.MAX_AGENTS - 1))
+    whole = np.floor(ready + 1e-9)
+    share = np.where(ready - whole > 1e-9, ready - whole, 0.0)
+    busy = offered > 0
+    p_abandon = np.ones(offered.shape)
+    lam = offered * (1 - ivr_share) / SLOT_HOURS
+
+    def p_at(n: np.ndarray) -> np.ndarray:
+        out = np.ones(int(busy.sum()))
+        some = n[busy] >= 1
+        if some.any():
+            out[some] = erlang.metrics_batch(
+                lam[busy][some], aht[busy][some], n[busy][some].astype(int), patience_s
+            )["p_abandon"]
+        return out
+
+    low = p_at(whole)
+    if (share[busy] > 0).any():
+        low = low + share[busy] * (p_at(whole + 1) - low)
+    p_abandon[busy] = low
+    pickups = ivr_share + (1 - ivr_share) * (1 - p_abandon)
+    return np.where(busy, pickups, 1.0)
 
 
 def expected_pickup(demand: Demand, staffed: list[int], *, shrinkage: float = 0.0) -> float:

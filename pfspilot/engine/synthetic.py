@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import polars as pl
@@ -31,6 +32,7 @@ from .records import (
     EMAIL_LEVEL1,
     IVR,
     PHONE,
+    TIMEZONE,
 )
 
 # Mirrors pfspilot/people/demo.py (the engine may not import Django); a test checks they agree.
@@ -126,6 +128,8 @@ TEMPLATES = {
 }
 QUEUES = ("Nord", "Pas-de-Calais")
 QUEUE_SHARE = 0.58  # Nord's share of calls and emails
+
+PARIS = ZoneInfo(TIMEZONE)
 
 
 @dataclass(frozen=True)
@@ -325,7 +329,8 @@ def generate_year(
     frames = {
         "calls": _calls_frame(calls, agents, days, year, seed, rng),
     }
-    emails = _emails_frame(year, days, scale, present, agents, emails_per_year, rng)
+    frames["calls"] = _instants(frames["calls"])
+    emails = _instants(_emails_frame(year, days, scale, present, agents, emails_per_year, rng))
     frames["emails"] = emails if until is None else _emails_until(emails, until)
     frames["surveys"] = _surveys_frame(year, frames["calls"], frames["emails"], rng)
     if until is not None:
@@ -338,7 +343,7 @@ def generate_year(
 
 def _emails_until(emails: pl.DataFrame, until: dt.date) -> pl.DataFrame:
     """Emails received by the end of `until`; those answered after it are still pending."""
-    cutoff = dt.datetime.combine(until + dt.timedelta(days=1), dt.time.min)
+    cutoff = dt.datetime.combine(until + dt.timedelta(days=1), dt.time.min, tzinfo=PARIS)
     pending = pl.col("answered_at").is_null() | (pl.col("answered_at") >= cutoff)
     return emails.filter(pl.col("received_at") < cutoff).with_columns(
         pl.when(pending).then(None).otherwise(pl.col(name)).alias(name)
@@ -357,6 +362,26 @@ def _lose_details(calls: pl.DataFrame, rng) -> pl.DataFrame:
         pl.when(lost).then(None).otherwise(pl.col(name)).alias(name)
         for name in ("queue_entry", "queue_exit", "ended_at", "wait_s", "talk_s", "wrap_s")
     )
+
+
+def _instants(frame: pl.DataFrame) -> pl.DataFrame:
+    """The generated wall-clock readings as instants (records.INSTANT).
+
+    The model draws readings of the Paris clock; a reading the spring change skips is read one
+    hour later, as the clock shows, and one the autumn change repeats is its first occurrence
+    (a generator's choice: only emails fall at night). Delays between them are then elapsed time.
+    """
+    columns = [name for name, dtype in frame.schema.items() if dtype == pl.Datetime("us")]
+
+    def instant(name: str) -> pl.Expr:
+        wall = pl.col(name)
+        exists = wall.dt.replace_time_zone(TIMEZONE, ambiguous="earliest", non_existent="null")
+        later = (wall + pl.duration(hours=1)).dt.replace_time_zone(
+            TIMEZONE, ambiguous="earliest", non_existent="null"
+        )
+        return pl.coalesce(exists, later).alias(name)
+
+    return frame.with_columns(instant(name) for name in columns)
 
 
 def _simulate_calls(days, selected, volumes, on_phone, table, rng) -> dict[str, np.ndarray]:

@@ -10,7 +10,7 @@ import math
 
 import polars as pl
 
-from pfspilot.engine import forecast
+from pfspilot.engine import forecast, records
 from pfspilot.engine import indicators as engine
 from pfspilot.engine.parameters import IndicatorParams, PlatformRules
 
@@ -202,37 +202,39 @@ def half_hour_sums(
 ) -> pl.DataFrame:
     """Calls arriving on the local days [start, end] summed per day and half-hour of arrival.
 
-    Columns `day`, `slot` (local start) and HALF_HOUR_SUMS: the forecast's counts
+    Columns `day`, `slot` (local start), `fold` (`records.fold`) and HALF_HOUR_SUMS: the forecast's counts
     (`engine.forecast.half_hour_counts`) and the short abandons the indicators leave out
     (all abandons minus the X of `engine.indicators.half_hour_volumes`).
     """
-    calls = _canonical_calls(calls)
-    first = dt.datetime.combine(start, dt.time.min)
-    after = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min)
-    window = calls.filter((pl.col("arrival") >= first) & (pl.col("arrival") < after))
+    calls = records.as_instants(_canonical_calls(calls))
+    # Local days, grouped from the instants: a clock-change day has 46 or 50 half-hours.
+    window = calls.filter(pl.col("arrival").dt.date().is_between(start, end))
     counts = forecast.half_hour_counts(window).with_columns(
-        day=pl.col("start").dt.date(), slot=pl.col("start").dt.time()
+        day=pl.col("start").dt.date(),
+        slot=pl.col("start").dt.time(),
+        fold=records.fold(pl.col("start")),
     )
     volumes = engine.half_hour_volumes(window, params=params, by="day").select(
-        day=pl.col("period"), slot=pl.col("slot"), _kept=pl.col("abandoned")
+        day=pl.col("period"), slot=pl.col("slot"), fold=pl.col("fold"), _kept=pl.col("abandoned")
     )
     return (
-        counts.join(volumes, on=["day", "slot"], how="left")
+        counts.join(volumes, on=["day", "slot", "fold"], how="left")
         .with_columns(short_abandons=pl.col("abandoned") - pl.col("_kept").fill_null(0))
         .select(
             "day",
             "slot",
+            pl.col("fold").cast(pl.Int64),
             *(
                 pl.col(name).cast(pl.Float64 if name in HALF_HOUR_SECONDS else pl.Int64)
                 for name in HALF_HOUR_SUMS
             ),
         )
-        .sort("day", "slot")
+        .sort("day", "slot", "fold")
     )
 
 
 def half_hour_objects(sums: pl.DataFrame) -> list[HalfHourStats]:
     return [
         HalfHourStats(year=row["day"].year, month=row["day"].month, **row)
-        for row in sums.select("day", "slot", *HALF_HOUR_SUMS).iter_rows(named=True)
+        for row in sums.select("day", "slot", "fold", *HALF_HOUR_SUMS).iter_rows(named=True)
     ]

@@ -24,7 +24,7 @@ from pfspilot.people.access import SCOPES
 from pfspilot.people.access import Scope as ViewScope
 
 from . import selectors
-from .formatting import fr_number, fr_percent, fr_points, fr_signed
+from .formatting import deadline_labels, fr_number, fr_percent, fr_points, fr_signed
 from .models import Grain
 
 MET, AT_RISK, MISSED = "met", "at_risk", "missed"
@@ -257,14 +257,14 @@ RATE_TARGETS = (
     ),
     (
         "level1_rate",
-        gettext_lazy("Courriels de niveau 1 traités en 48 h"),
+        gettext_lazy("Courriels de niveau 1 traités en %(email)s"),
         "level1",
         "email_within_deadline",
         False,
     ),
     (
         "complaints_rate",
-        gettext_lazy("Réclamations traitées en 10 jours"),
+        gettext_lazy("Réclamations traitées en %(complaint)s"),
         "complaints",
         "complaint_within_deadline",
         False,
@@ -281,8 +281,8 @@ NEEDED_LABELS = {
     "pickup_rate": gettext_lazy("Décroché"),
     "repeat_rate": gettext_lazy("Réitération"),
     "phone_satisfaction": gettext_lazy("Satisfaction téléphone"),
-    "level1_rate": gettext_lazy("Courriels N1 en 48 h"),
-    "complaints_rate": gettext_lazy("Réclamations en 10 jours"),
+    "level1_rate": gettext_lazy("Courriels N1 en %(email)s"),
+    "complaints_rate": gettext_lazy("Réclamations en %(complaint)s"),
     "email_satisfaction": gettext_lazy("Satisfaction courriels"),
 }
 
@@ -340,16 +340,19 @@ def target_rows(
     as_of: dt.date,
     scope: Scope,
     best: dict[str, float] | None = None,
+    deadlines: dict[str, str] | None = None,
 ) -> list[dict]:
     """One row per COG target: value, target, status, projection and what it takes.
 
-    `best`: best monthly value of each rate this year, the bound of what is reachable.
+    `best`: best monthly value of each rate this year, the bound of what is reachable;
+    `deadlines`: the email deadlines as labels (`formatting.deadline_labels`).
     """
     year_view = scope.month is None
     elapsed, remaining, total_days = calendar.year_progress(as_of, scope.year)
     best = best or {}
     rows = []
     for key, label, fraction, attribute, maximum in RATE_TARGETS:
+        label = _with_deadlines(label, deadlines)
         numerator, denominator = _fractions(totals, satisfaction)[fraction]
         target = getattr(targets, attribute)
         if key == "pickup_rate" and scope.narrowed:
@@ -387,7 +390,12 @@ def target_rows(
                 "needed": needed,
                 "needed_label": _needed_label(needed, maximum),
                 "sentence": _needed_sentence(
-                    NEEDED_LABELS[key], needed, target, remaining, maximum, best.get(key)
+                    _with_deadlines(NEEDED_LABELS[key], deadlines),
+                    needed,
+                    target,
+                    remaining,
+                    maximum,
+                    best.get(key),
                 ),
                 "note": "",
             }
@@ -512,18 +520,34 @@ CALL_COLUMNS = [
     Column(gettext_lazy("Abandons"), "calls_abandoned", "int"),
     Column(gettext_lazy("Taux de décroché"), "pickup_rate", "percent"),
     Column(gettext_lazy("Taux de réitération"), "repeat_rate", "percent"),
-    Column(gettext_lazy("ASA (s)"), "asa_s", "float", screen=False),
+    Column(gettext_lazy("ASA (s)"), "asa_s", "seconds", screen=False),
     Column(gettext_lazy("ASA : attentes connues"), "asa_known", "int", screen=False),
-    Column(gettext_lazy("DMT (s)"), "aht_s", "float"),
+    Column(gettext_lazy("DMT (s)"), "aht_s", "seconds"),
     Column(gettext_lazy("DMT : durées connues"), "aht_known", "int"),
     Column(gettext_lazy("Niveau de service"), "service_level", "percent", screen=False),
 ]
-EMAIL_COLUMNS = [
-    Column(gettext_lazy("Courriels N1 reçus"), "level1_received", "int", screen=False),
-    Column(gettext_lazy("Courriels N1 en 48 h"), "level1_rate", "percent"),
-    Column(gettext_lazy("Réclamations reçues"), "complaints_received", "int", screen=False),
-    Column(gettext_lazy("Réclamations en 10 jours"), "complaints_rate", "percent"),
-]
+
+
+def _with_deadlines(label, deadlines: dict[str, str] | None) -> str:
+    """A label naming the email deadlines (« %(email)s », « %(complaint)s ») as configured.
+
+    Both deadlines are parameters of the referential: « 48 h » and « 10 jours » are only
+    the note's values (`formatting.deadline_labels`).
+    """
+    return str(label) % (deadlines or deadline_labels(IndicatorParams()))
+
+
+def email_columns(deadlines: dict[str, str] | None = None) -> list[Column]:
+    return [
+        Column(gettext_lazy("Courriels N1 reçus"), "level1_received", "int", screen=False),
+        Column(_with_deadlines(NEEDED_LABELS["level1_rate"], deadlines), "level1_rate", "percent"),
+        Column(gettext_lazy("Réclamations reçues"), "complaints_received", "int", screen=False),
+        Column(
+            _with_deadlines(NEEDED_LABELS["complaints_rate"], deadlines),
+            "complaints_rate",
+            "percent",
+        ),
+    ]
 
 
 def targets_table(rows: list[dict]) -> Table:
@@ -545,16 +569,16 @@ def targets_table(rows: list[dict]) -> Table:
     return table
 
 
-def teams_table(rows: list[dict]) -> Table:
+def teams_table(rows: list[dict], deadlines: dict[str, str] | None = None) -> Table:
     table = Table(
         "equipes",
         gettext_lazy("Par équipe"),
         [
             Column(gettext_lazy("Équipe"), "team_label"),
             *CALL_COLUMNS,
-            *EMAIL_COLUMNS,
-            Column(gettext_lazy("Appels / heure"), "calls_per_hour", "float"),
-            Column(gettext_lazy("Courriels / heure"), "emails_per_hour", "float"),
+            *email_columns(deadlines),
+            Column(gettext_lazy("Appels / heure"), "calls_per_hour", "per_hour"),
+            Column(gettext_lazy("Courriels / heure"), "emails_per_hour", "per_hour"),
         ],
     )
     table.rows = _breakdown_rows(rows, "team", "team_label")
@@ -611,14 +635,14 @@ AGENT_COLUMNS = (
     Column(gettext_lazy("Identifiant"), "agent", screen=False),
     Column(gettext_lazy("Équipe"), "team"),
     Column(gettext_lazy("Appels décrochés"), "calls_answered", "int"),
-    Column(gettext_lazy("Heures au téléphone"), "phone_hours", "float"),
-    Column(gettext_lazy("Appels / heure"), "calls_per_hour", "float"),
-    Column(gettext_lazy("Norme appels / heure"), "calls_norm", "float", screen=False),
+    Column(gettext_lazy("Heures au téléphone"), "phone_hours", "hours"),
+    Column(gettext_lazy("Appels / heure"), "calls_per_hour", "per_hour"),
+    Column(gettext_lazy("Norme appels / heure"), "calls_norm", "per_hour", screen=False),
     Column(gettext_lazy("Courriels traités"), "emails_answered", "int"),
-    Column(gettext_lazy("Heures sur les courriels"), "email_hours", "float"),
-    Column(gettext_lazy("Courriels / heure"), "emails_per_hour", "float"),
-    Column(gettext_lazy("Norme courriels / heure"), "emails_norm", "float", screen=False),
-    Column(gettext_lazy("DMT (s)"), "aht_s", "float"),
+    Column(gettext_lazy("Heures sur les courriels"), "email_hours", "hours"),
+    Column(gettext_lazy("Courriels / heure"), "emails_per_hour", "per_hour"),
+    Column(gettext_lazy("Norme courriels / heure"), "emails_norm", "per_hour", screen=False),
+    Column(gettext_lazy("DMT (s)"), "aht_s", "seconds"),
     Column(gettext_lazy("DMT : durées connues"), "aht_known", "int"),
     Column(gettext_lazy("Taux de réitération"), "repeat_rate", "percent"),
 )
@@ -644,11 +668,11 @@ def agents_table(rows: list[dict], names: dict[str, str], norms: PlatformRules) 
     return table
 
 
-def motifs_table(rows: list[dict]) -> Table:
+def motifs_table(rows: list[dict], deadlines: dict[str, str] | None = None) -> Table:
     table = Table(
         "motifs",
         gettext_lazy("Par motif"),
-        [Column(gettext_lazy("Motif"), "motif_label"), *CALL_COLUMNS, *EMAIL_COLUMNS],
+        [Column(gettext_lazy("Motif"), "motif_label"), *CALL_COLUMNS, *email_columns(deadlines)],
     )
     table.rows = _breakdown_rows(rows, "motif", "motif_label")
     return table
@@ -698,6 +722,7 @@ def trend_table(
     year: int,
     as_of: dt.date,
     narrowed: bool = False,
+    deadlines: dict[str, str] | None = None,
 ) -> Table:
     """One row per month or week; production per funded ETP of that period (days under
     contract in the period, `engine.employment.funded_fte`)."""
@@ -710,18 +735,17 @@ def trend_table(
             Column(gettext_lazy("Taux de décroché"), "pickup_rate", "percent"),
             Column(gettext_lazy("Taux de réitération"), "repeat_rate", "percent"),
             Column(gettext_lazy("Satisfaction téléphone"), "phone_satisfaction", "percent"),
-            Column(gettext_lazy("Courriels N1 en 48 h"), "level1_rate", "percent"),
-            Column(gettext_lazy("Réclamations en 10 jours"), "complaints_rate", "percent"),
+            *(c for c in email_columns(deadlines) if c.screen),
             Column(gettext_lazy("Satisfaction courriels"), "email_satisfaction", "percent"),
-            Column(gettext_lazy("Appels décrochés par ETP"), "calls_per_fte", "float"),
+            Column(gettext_lazy("Appels décrochés par ETP"), "calls_per_fte", "mean"),
             Column(
-                gettext_lazy("Cible appels par ETP"), "calls_per_fte_target", "float", screen=False
+                gettext_lazy("Cible appels par ETP"), "calls_per_fte_target", "mean", screen=False
             ),
-            Column(gettext_lazy("Courriels traités par ETP"), "emails_per_fte", "float"),
+            Column(gettext_lazy("Courriels traités par ETP"), "emails_per_fte", "mean"),
             Column(
                 gettext_lazy("Cible courriels par ETP"),
                 "emails_per_fte_target",
-                "float",
+                "mean",
                 screen=False,
             ),
         ],
@@ -828,10 +852,10 @@ def half_hours_table(days: int, rows: list[dict], rules: PlatformRules) -> Table
         gettext_lazy("Volumes par demi-heure"),
         [
             Column(gettext_lazy("Demi-heure"), "label"),
-            Column(gettext_lazy("Appels présentés par jour"), "offered_mean", "float"),
-            Column(gettext_lazy("Décrochés (agents) par jour"), "answered_mean", "float"),
-            Column(gettext_lazy("Traités par le SVI par jour"), "ivr_mean", "float"),
-            Column(gettext_lazy("Abandons par jour"), "abandoned_mean", "float"),
+            Column(gettext_lazy("Appels présentés par jour"), "offered_mean", "mean"),
+            Column(gettext_lazy("Décrochés (agents) par jour"), "answered_mean", "mean"),
+            Column(gettext_lazy("Traités par le SVI par jour"), "ivr_mean", "mean"),
+            Column(gettext_lazy("Abandons par jour"), "abandoned_mean", "mean"),
             Column(gettext_lazy("Taux de décroché"), "pickup_rate", "percent"),
             Column(gettext_lazy("Appels présentés"), "offered", "int"),
         ],
@@ -896,6 +920,7 @@ def build(
     are regrouped from it in memory (a handful of rows per agent), a second one reads motifs.
     """
     as_of = as_of_day(scope.year, today)
+    deadlines = deadline_labels(params or IndicatorParams())
     context = {"scope": scope, "as_of": as_of, "refreshed": selectors.last_refresh()}
     if scope.agent:
         # The agent's name for the page and their team, pre-selected in the team filter.
@@ -936,6 +961,7 @@ def build(
         as_of=as_of,
         scope=scope,
         best=best,
+        deadlines=deadlines,
     )
     trend = trend_table(
         _regroup(year_rows, (scope.by,)),
@@ -948,16 +974,17 @@ def build(
         year=scope.year,
         as_of=as_of,
         narrowed=scope.narrowed,
+        deadlines=deadlines,
     )
     tables = {"cibles": targets_table(rows), "tendance": trend}
     # The agents' table is its own list page (pfspilot/indicators/lists.py), linked from here.
     if not scope.motif and not scope.agent and not scope.team:
-        tables["equipes"] = teams_table(_regroup(year_rows, ("team",), **in_period))
+        tables["equipes"] = teams_table(_regroup(year_rows, ("team",), **in_period), deadlines)
     if not scope.team and not scope.agent:
         motif_sums = selectors.period_sums(
             year=scope.year, month=scope.month, until=as_of, grain=Grain.MOTIF, by=("motif",)
         )
-        tables["motifs"] = motifs_table(motif_sums)
+        tables["motifs"] = motifs_table(motif_sums, deadlines)
     half_hours = None
     if not scope.team and not scope.agent and not scope.motif:
         # Half-hour sums are kept for the whole platform only.

@@ -3,13 +3,17 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from pfspilot.engine.calendar import FIRST_YEAR, LAST_YEAR
+
 from .dashboard import MONTHS, Scope
 
 TABLES = ("cibles", "tendance", "equipes", "agents", "motifs", "demi_heures")
 
 
 class ScopeForm(forms.Form):
-    year = forms.IntegerField(label=_("Année"), min_value=2000, max_value=2100, required=False)
+    year = forms.IntegerField(
+        label=_("Année"), min_value=FIRST_YEAR, max_value=LAST_YEAR, required=False
+    )
     month = forms.TypedChoiceField(
         label=_("Mois"),
         choices=[("", _("Toute l'année"))] + [(i, m) for i, m in enumerate(MONTHS, start=1)],
@@ -25,6 +29,16 @@ class ScopeForm(forms.Form):
         choices=[("month", _("par mois")), ("week", _("par semaine"))],
         required=False,
     )
+
+    def period_errors(self) -> list[str]:
+        """French messages of an invalid period (year, month), « Champ : message » each."""
+        if not self.is_valid():
+            return [
+                f"{self.fields[name].label} : {message}"
+                for name in ("year", "month")
+                for message in self.errors.get(name, [])
+            ]
+        return []
 
     def scope(self, default_year: int) -> Scope:
         """The valid parameters as a Scope; invalid ones fall back to their default."""

@@ -123,6 +123,10 @@ class HalfHourStats(models.Model):
     year = models.PositiveSmallIntegerField(_("année"))
     month = models.PositiveSmallIntegerField(_("mois"))
     slot = models.TimeField(_("demi-heure (début, heure locale)"))
+    # The autumn clock change repeats 02:00–02:59: 1 marks the second occurrence (winter time).
+    fold = models.PositiveSmallIntegerField(
+        _("répétition de l'heure (changement d'heure)"), default=0
+    )
     offered = models.PositiveIntegerField(default=0)
     ivr = models.PositiveIntegerField(default=0)
     answered = models.PositiveIntegerField(default=0)
@@ -140,8 +144,10 @@ class HalfHourStats(models.Model):
         verbose_name_plural = _("agrégats par demi-heure")
         indexes = [models.Index(fields=["year", "month"])]
         constraints = [
-            models.UniqueConstraint(fields=["day", "slot"], name="halfhourstats_unique_slot")
+            models.UniqueConstraint(
+                fields=["day", "slot", "fold"], name="halfhourstats_unique_slot"
+            )
         ]
 
     def __str__(self):
-        return f"{self.day} {self.slot:%H:%M}"
+        return f"{self.day} {self.slot:%H:%M}" + (" (heure d'hiver)" if self.fold else "")

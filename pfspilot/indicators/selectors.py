@@ -1,12 +1,13 @@
 """Reads of the pre-computed sums: totals and breakdowns of a period for the dashboard."""
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import polars as pl
 from django.db import connection
 from django.db.models import Count, Max, Sum
 
-from pfspilot.engine import forecast
+from pfspilot.engine import forecast, records
 
 from .models import AggregateState, DailySatisfaction, DailyStats, Grain, HalfHourStats
 
@@ -195,20 +196,24 @@ def agent_profiles(usernames: list[str]) -> dict[str, str]:
 def half_hour_counts(start: dt.date, end: dt.date) -> pl.DataFrame:
     """Calls of the local days [start, end) per half-hour, from the half-hour sums.
 
-    The frame of `engine.forecast.half_hour_counts` on the raw calls (`start`: naive local
-    start of the half-hour, then `COUNT_COLUMNS` as floats), read from a few thousand rows
+    The frame of `engine.forecast.half_hour_counts` on the raw calls (`start`: the instant
+    the half-hour starts, then `COUNT_COLUMNS` as floats), read from a few thousand rows
     instead of a million calls.
     """
     names = forecast.COUNT_COLUMNS
     rows = HalfHourStats.objects.filter(day__gte=start, day__lt=end).values_list(
-        "day", "slot", *names
+        "day", "slot", "fold", *names
     )
+    zone = ZoneInfo(records.TIMEZONE)
     frame = pl.DataFrame(
-        [(dt.datetime.combine(day, slot), *values) for day, slot, *values in rows],
-        schema={"start": pl.Datetime("us")} | {name: pl.Float64 for name in names},
+        [
+            (dt.datetime.combine(day, slot, zone).replace(fold=fold).astimezone(dt.UTC), *values)
+            for day, slot, fold, *values in rows
+        ],
+        schema={"start": pl.Datetime("us", "UTC")} | {name: pl.Float64 for name in names},
         orient="row",
     )
-    return frame.sort("start")
+    return records.as_instants(frame).sort("start")
 
 
 def half_hour_volumes(*, year: int, month: int | None = None, until: dt.date | None = None):

@@ -9,7 +9,12 @@ import polars as pl
 from django.db import connection, transaction
 from django.utils import timezone
 
-from pfspilot.engine.parameters import CogTargets, IndicatorParams, PlatformRules
+from pfspilot.engine.parameters import (
+    CogTargets,
+    IndicatorParams,
+    ParametersInForce,
+    PlatformRules,
+)
 
 from . import aggregation
 from .models import AggregateState, DailySatisfaction, DailyStats, Grain, HalfHourStats
@@ -41,7 +46,8 @@ def reference_parameters(on: dt.date) -> tuple[CogTargets, IndicatorParams, Plat
 
 
 def _now_local() -> dt.datetime:
-    return timezone.localtime().replace(tzinfo=None)
+    # Aware: a naive reading of 02:30 on the autumn change night would name two instants.
+    return timezone.localtime()
 
 
 @transaction.atomic
@@ -54,31 +60,44 @@ def replace_aggregates(
     surveys: pl.DataFrame | None,
     activity: pl.DataFrame | None,
     at: dt.datetime,
-    params: IndicatorParams,
-    rules: PlatformRules,
+    params: IndicatorParams | None = None,
+    rules: PlatformRules | None = None,
+    in_force: list[ParametersInForce] | None = None,
 ) -> int:
     """Replaces the sums of the days of [start, end] by those computed from the frames.
 
-    Daily sums (dashboard) and half-hour sums (forecast, volumes per half-hour) alike.
+    Daily sums (dashboard) and half-hour sums (forecast, volumes per half-hour) alike. Each day
+    is summed with the versions in force that day: `in_force` cuts [start, end] into stretches
+    (`reference.selectors.parameters_in_force`); without it, `params` and `rules` (else the
+    engine's defaults) serve every day.
     """
+    if in_force is None:
+        in_force = [
+            ParametersInForce(start, end, params or IndicatorParams(), rules or PlatformRules())
+        ]
     values = []
-    for grain in (Grain.AGENT, Grain.MOTIF):
-        rows = aggregation.daily_sums(
-            calls=calls,
-            emails=emails,
-            activity=activity,
-            start=start,
-            end=end,
-            at=at,
-            params=params,
-            rules=rules,
-            grain=grain,
+    half_hour_frames = []
+    for stretch in in_force:
+        for grain in (Grain.AGENT, Grain.MOTIF):
+            rows = aggregation.daily_sums(
+                calls=calls,
+                emails=emails,
+                activity=activity,
+                start=stretch.start,
+                end=stretch.end,
+                at=at,
+                params=stretch.params,
+                rules=stretch.rules,
+                grain=grain,
+            )
+            values += aggregation.stats_values(rows, grain)
+        half_hour_frames.append(
+            aggregation.half_hour_sums(
+                calls=calls, start=stretch.start, end=stretch.end, params=stretch.params
+            )
         )
-        values += aggregation.stats_values(rows, grain)
     satisfaction = aggregation.satisfaction_objects(surveys, start, end)
-    half_hours = aggregation.half_hour_objects(
-        aggregation.half_hour_sums(calls=calls, start=start, end=end, params=params)
-    )
+    half_hours = aggregation.half_hour_objects(pl.concat(half_hour_frames))
     DailyStats.objects.filter(day__gte=start, day__lte=end).delete()
     DailySatisfaction.objects.filter(day__gte=start, day__lte=end).delete()
     HalfHourStats.objects.filter(day__gte=start, day__lte=end).delete()
@@ -86,7 +105,9 @@ def replace_aggregates(
     DailySatisfaction.objects.bulk_create(satisfaction, batch_size=2000)
     HalfHourStats.objects.bulk_create(half_hours, batch_size=2000)
     # The instant the email cohorts were evaluated at, i.e. what the figures are "as of".
-    refreshed_at = timezone.make_aware(at, timezone.get_default_timezone())
+    refreshed_at = (
+        at if timezone.is_aware(at) else timezone.make_aware(at, timezone.get_default_timezone())
+    )
     AggregateState.objects.create(refreshed_at=refreshed_at, start=start, end=end)
     return len(values)
 
@@ -112,10 +133,15 @@ def refresh_aggregates(
     Emails answered more than EMAIL_ANSWER_DAYS after receipt are left out of production.
     """
     from pfspilot.contacts import selectors as contacts
+    from pfspilot.reference.selectors import parameters_in_force
 
-    _targets, params, rules = reference_parameters(end)
-    lookback = aggregation.window_days(params)
+    # The longest repeat window of the versions that may apply: widest look-back and look-ahead.
+    lookback = max(
+        aggregation.window_days(stretch.params)
+        for stretch in parameters_in_force(start, end + dt.timedelta(days=EMAIL_ANSWER_DAYS))
+    )
     end = end + dt.timedelta(days=EMAIL_ANSWER_DAYS if kind == "emails" else lookback)
+    in_force = parameters_in_force(start, end)
     at = at or _now_local()
     frames = {
         "calls": contacts.calls_frame(start, end, lookback_days=lookback),
@@ -123,7 +149,7 @@ def refresh_aggregates(
         "surveys": contacts.surveys_frame(start, end),
         "activity": contacts.activity_frame(start, end),
     }
-    rows = replace_aggregates(start=start, end=end, at=at, params=params, rules=rules, **frames)
+    rows = replace_aggregates(start=start, end=end, at=at, in_force=in_force, **frames)
     logger.info("agrégats recalculés du %s au %s : %s lignes", start, end, rows)
     return rows
 

@@ -38,10 +38,14 @@ def _agents_url(scope: dashboard.Scope, **extra) -> str:
 @requires("dashboard")
 def dashboard_page(request):
     """COG dashboard; htmx requests get the content only (drill-down, period change)."""
-    scope = ScopeForm(request.GET).scope(default_year=timezone.localdate().year)
-    scope = dashboard.visible_scope(request.user, scope)
+    form = ScopeForm(request.GET)
+    period_errors = form.period_errors()
+    scope = dashboard.visible_scope(
+        request.user, form.scope(default_year=timezone.localdate().year)
+    )
     locked = dashboard.team_locked(request.user)
     context = _build(scope) | {
+        "period_errors": period_errors,
         "params": _params(scope),
         "years": sorted({*selectors.years(), scope.year}),
         "months": list(enumerate(dashboard.MONTHS, start=1)),
@@ -51,9 +55,10 @@ def dashboard_page(request):
         "team_choices": [request.user.team.name] if locked else selectors.teams(scope.year),
         "agents_url": "" if scope.motif or scope.agent else _agents_url(scope),
     }
+    status = 400 if period_errors else 200
     if request.headers.get("HX-Request"):
-        return render(request, "indicators/_content.html", context)
-    return render(request, "indicators/dashboard.html", context)
+        return render(request, "indicators/_content.html", context, status=status)
+    return render(request, "indicators/dashboard.html", context, status=status)
 
 
 @requires("indicators.export")

@@ -13,16 +13,35 @@ from dataclasses import dataclass, field
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from pfspilot.indicators.formatting import fr_number
+from pfspilot.indicators.formatting import KINDS
+
+# Column kinds besides the figure kinds of `formatting.KINDS`: "text", and two short names.
+ALIASES = {"int": "count", "percent": "rate"}
 
 
 @dataclass
 class Column:
     header: str  # French, as the user reads it
     key: str
-    kind: str = "text"  # text | int | float | percent
-    decimals: int = 1
+    kind: str = "text"  # text, int (count), percent (rate), a kind of formatting.KINDS or float
+    decimals: int = 1  # float columns only: the figure kinds fix their own decimals
     screen: bool = True  # shown on the page; every column goes to the CSV and XLSX exports
+
+    @property
+    def figure(self) -> str | None:
+        """The kind of figure of formatting.KINDS (None: text, or a free float column)."""
+        if self.kind in ("text", "float"):
+            return None
+        return ALIASES.get(self.kind, self.kind)
+
+    @property
+    def number_shape(self) -> tuple[int, str, float] | None:
+        """(decimals, unit, multiplier) of a numeric column, None for text."""
+        if self.kind == "text":
+            return None
+        if self.kind == "float":
+            return (self.decimals, "", 1)
+        return KINDS[self.figure]
 
 
 @dataclass
@@ -59,19 +78,20 @@ def neutralised(text: str) -> str:
 def _csv_cell(value, column: Column) -> str:
     if value is None:
         return ""
-    if column.kind == "int":
-        return str(int(value))
-    if column.kind == "float":
-        return fr_number(value, column.decimals).replace("\u202f", "")
-    if column.kind == "percent":
-        # Percent columns hold fractions; Excel-FR reads « 87,0 » as the number 87.0 (%).
-        return fr_number(value * 100, column.decimals).replace("\u202f", "")
-    return neutralised(str(value))
+    shape = column.number_shape
+    if shape is None:
+        return neutralised(str(value))
+    decimals, _unit, multiplier = shape
+    # A number Excel-FR reads as such: decimal comma, no thousands separator, plain minus.
+    # Rate columns hold fractions; « 87,0 » is read as the number 87.0 (%).
+    return f"{value * multiplier:.{decimals}f}".replace(".", ",")
 
 
 def _csv_header(column: Column) -> str:
-    header = f"{column.header} (%)" if column.kind == "percent" else str(column.header)
-    return neutralised(header)
+    shape = column.number_shape
+    if shape and shape[1] == "%":
+        return f"{column.header} (%)"
+    return neutralised(str(column.header))
 
 
 def to_csv(table: Table) -> bytes:
@@ -102,6 +122,16 @@ def sheet_title(title) -> str:
     return " ".join(str(title).translate(SHEET_FORBIDDEN).split())[:SHEET_MAX] or "-"
 
 
+def _xlsx_format(column: Column) -> str | None:
+    """Excel number format with the column's decimals; rates as Excel percentages."""
+    shape = column.number_shape
+    if shape is None:
+        return None
+    decimals, unit, multiplier = shape
+    digits = "0" + ("." + "0" * decimals if decimals else "")
+    return digits + "%" if unit == "%" and multiplier == 100 else digits
+
+
 def to_xlsx(table: Table) -> bytes:
     """One sheet, real numbers with French-readable formats (percentages as percentages)."""
     workbook = Workbook()
@@ -110,7 +140,6 @@ def to_xlsx(table: Table) -> bytes:
     sheet.append([str(column.header) for column in table.columns])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    formats = {"int": "0", "float": "0.0", "percent": "0.0%"}
     for row in table.rows:
         sheet.append([_xlsx_value(row.get(column.key), column) for column in table.columns])
     for cells in sheet.iter_rows():
@@ -120,9 +149,7 @@ def to_xlsx(table: Table) -> bytes:
                 cell.data_type = "s"
                 cell.quotePrefix = True
     for index, column in enumerate(table.columns, start=1):
-        number_format = formats.get(column.kind)
-        if column.kind == "float" and column.decimals != 1:
-            number_format = "0" if column.decimals == 0 else "0." + "0" * column.decimals
+        number_format = _xlsx_format(column)
         letter = sheet.cell(row=1, column=index).column_letter
         sheet.column_dimensions[letter].width = max(12, len(str(column.header)) + 2)
         if number_format:

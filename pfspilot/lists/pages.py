@@ -36,7 +36,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from pfspilot.indicators.formatting import fr_number, fr_percent
+from pfspilot.indicators.formatting import fr_figure, fr_number
 from pfspilot.people.access import CAPABILITIES, requires
 
 from .exports import Column, Table, to_csv, to_xlsx
@@ -399,10 +399,8 @@ def value_of(row, key: str, display: bool = False):
 def cell_text(row, column: Column) -> str:
     """A value as the page shows it, by the column's kind (French numbers, « — » if unknown)."""
     value = value_of(row, column.key, display=True)
-    if column.kind == "percent":
-        return fr_percent(value, column.decimals)
-    if column.kind == "int":
-        return fr_number(value, 0)
+    if column.figure:
+        return fr_figure(value, column.figure)
     if column.kind == "float":
         return fr_number(value, column.decimals)
     if isinstance(value, dt.datetime):

@@ -50,7 +50,18 @@ class UserQuerySet(ScopedQuerySet):
 
 
 class ScopedUserManager(UserManager.from_queryset(UserQuerySet)):
-    """Django's user manager with `visible_to`; a named class so that migrations can refer to it."""
+    """Django's user manager with `visible_to`; a named class so that migrations can refer to it.
+
+    A superuser is an administrator (`pfspilot createsuperuser`): `User.save` derives
+    `is_staff`/`is_superuser` from the role, so without the role the flags Django sets here would
+    be reset and the new account would be a mere téléconseiller.
+    """
+
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("role", Role.ADMIN)
+        if extra_fields["role"] != Role.ADMIN:
+            raise ValueError(_("Un superutilisateur a le rôle administrateur."))
+        return super().create_superuser(username, email, password, **extra_fields)
 
 
 class User(AbstractUser):

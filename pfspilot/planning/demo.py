@@ -20,7 +20,7 @@ from pfspilot.contacts.models import Call
 from pfspilot.engine import calendar
 from pfspilot.engine.requirements import PlanningError
 from pfspilot.engine.synthetic import LEAVE, SICK
-from pfspilot.indicators.formatting import fr_number
+from pfspilot.indicators.formatting import fr_figure
 from pfspilot.people.models import Role, User
 
 from . import selectors, services
@@ -101,7 +101,7 @@ def load(stdout=None):
         write("Planification de démonstration : absences déjà enregistrées.")
     else:
         write(
-            f"Planification de démonstration : {fr_number(recorded)} absences enregistrées "
+            f"Planification de démonstration : {fr_figure(recorded, 'count')} absences enregistrées "
             f"(congés sur {LEAVE_WEEKS} semaines, arrêts maladie sur {SICK_WORKING_DAYS} jours "
             "ouvrés)."
         )
@@ -119,10 +119,10 @@ def load(stdout=None):
     low, high = simulation["pickup"]["ci95"]
     write(
         f"Plan optimisé du {day:%d/%m/%Y} : {len(payload['agents'])} agents, décroché attendu "
-        f"{fr_number(100 * payload['expected_pickup'], 1)} % (Erlang A), simulé "
-        f"{fr_number(100 * simulation['pickup']['mean'], 1)} % (IC 95 % "
-        f"{fr_number(100 * low, 1)}–{fr_number(100 * high, 1)} %), indisponibilité "
-        f"{fr_number(100 * payload['shrinkage'], 1)} %, en "
-        f"{fr_number(time.perf_counter() - started, 1)} s."
+        f"{fr_figure(payload['expected_pickup'], 'rate')} (Erlang A), simulé "
+        f"{fr_figure(simulation['pickup']['mean'], 'rate')} (IC 95\u00a0% "
+        f"{fr_figure(low, 'rate')} – {fr_figure(high, 'rate')}), taux d'indisponibilité "
+        f"{fr_figure(payload['shrinkage'], 'rate')}, en "
+        f"{fr_figure(time.perf_counter() - started, 'seconds')}."
     )
     return recorded

@@ -387,7 +387,6 @@ class CapacityReport:
     emails_forecast: float
     agents: int
     fte_available: float
-    phone_hours_available: float
     phone_days: float  # Σ ETP × working days present
     rules: PlatformRules
     columns: list[CapacityColumn]
@@ -516,7 +515,6 @@ def capacity(year: int, *, today: dt.date | None = None) -> CapacityReport:
             % {"jours": engine.RECENT_DAYS}
         )
     agents, fte_available, phone_days = _agents_capacity(first, last, as_of, rules)
-    phone_hours_available = phone_days * rules.phone_hours_per_day
     columns, seen = [], set()
     for target_year in sorted({*NOTE_TARGET_YEARS, year}):
         targets = cog_targets(target_year)
@@ -534,8 +532,6 @@ def capacity(year: int, *, today: dt.date | None = None) -> CapacityReport:
                 phone_share=rules.phone_share,
                 email_share=rules.email_share,
                 fte_available=fte_available,
-                phone_hours_available=phone_hours_available,
-                calls_per_hour=rules.calls_per_hour,
             )
         except capacity_engine.CapacityInputError as exc:
             raise ForecastUnavailable(
@@ -554,7 +550,6 @@ def capacity(year: int, *, today: dt.date | None = None) -> CapacityReport:
         emails_forecast=emails_forecast,
         agents=agents,
         fte_available=fte_available,
-        phone_hours_available=phone_hours_available,
         phone_days=phone_days,
         rules=rules,
         columns=columns,

@@ -13,22 +13,30 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from pfspilot.contacts.models import AgentActivity
 from pfspilot.engine import calendar, shrinkage
+from pfspilot.engine import capacity as capacity_engine
+from pfspilot.engine import forecast as forecast_engine
 from pfspilot.engine.dayplan import (
     AgentInput,
     DayPlanResult,
+    LunchMove,
     PlanOptions,
+    half_hour_means,
+    lunch_moves,
     lunch_options,
     plan_day,
     result_from_payload,
+    template_lunches,
+    template_staffing,
     timeline,
 )
 from pfspilot.engine.parameters import PlatformRules
-from pfspilot.engine.requirements import Demand, PlanningError, requirement
+from pfspilot.engine.requirements import SLOT_HOURS, Demand, PlanningError, requirement
 from pfspilot.people.models import Role, User
 from pfspilot.reference.selectors import cog_targets, platform_rules
 
+from . import forecasting
 from .forecasting import DayForecast, ForecastUnavailable, _history, day_forecast
-from .models import Absence, DayPlan
+from .models import Absence, DayPlan, ForecastOverride
 
 ACTIVITY_LABELS = {
     "phone": _lazy("Téléphone"),
@@ -191,6 +199,7 @@ class DayView:
     computed_at: dt.datetime | None = None
     simulation: dict | None = None  # stored with the optimised plan (services.validate_plan)
     shrinkage: float = 0.0  # the one the plan's expected décroché counts
+    note_lunches_only: bool = False  # the manager required the note's A/B lunch slots
     teams: OrderedDict = field(default_factory=OrderedDict)
     gantt_columns: int = 0
     gantt_hours: list = field(default_factory=list)
@@ -211,8 +220,18 @@ class DayView:
         ]
 
 
+def plan_options(inputs: DayInputs, *, note_lunches_only: bool = False) -> PlanOptions:
+    """The plan's options: the day's unavailability; lunches in the note's A/B slots only
+    when a manager requires it."""
+    return PlanOptions(shrinkage=inputs.shrinkage, note_lunches_only=note_lunches_only)
+
+
 def plan_inputs(
-    inputs: DayInputs, *, optimise: bool = True, time_limit_s: float = 10.0
+    inputs: DayInputs,
+    *,
+    optimise: bool = True,
+    time_limit_s: float = 10.0,
+    note_lunches_only: bool = False,
 ) -> DayPlanResult:
     """Plans the day of `inputs`: the optimised plan, or the A/B template with `optimise=False`."""
     return plan_day(
@@ -221,7 +240,7 @@ def plan_inputs(
         inputs.slots,
         inputs.rules,
         demand=inputs.demand,
-        options=PlanOptions(shrinkage=inputs.shrinkage),
+        options=plan_options(inputs, note_lunches_only=note_lunches_only),
         time_limit_s=time_limit_s,
         optimise=optimise,
     )
@@ -246,6 +265,7 @@ def day_view(day: dt.date) -> DayView:
             computed_at=stored.computed_at,
             simulation=stored.payload.get("simulation"),
             shrinkage=float(stored.payload.get("shrinkage") or 0.0),
+            note_lunches_only=bool(stored.payload.get("note_lunches_only")),
         )
     else:
         result = plan_inputs(inputs, optimise=False)
@@ -285,8 +305,24 @@ def _day_bounds(rules: PlatformRules) -> tuple[int, int]:
     return min(_minute(s.start) for s in slots), max(_minute(s.end) for s in slots)
 
 
-def day_lunch_options(inputs: DayInputs) -> list[dt.time]:
-    return lunch_options(inputs.slots, inputs.rules, PlanOptions())
+def day_lunch_options(view: DayView) -> list[dt.time]:
+    """Lunch starts the day's plan allows (the what-if may move a lunch to them)."""
+    options = plan_options(view.inputs, note_lunches_only=view.note_lunches_only)
+    return lunch_options(view.inputs.slots, view.inputs.rules, options)
+
+
+def day_lunch_window(view: DayView) -> tuple[dt.time, dt.time]:
+    """(earliest start, latest end) of the lunches the day's plan allows."""
+    options = plan_options(view.inputs, note_lunches_only=view.note_lunches_only)
+    starts = lunch_options(view.inputs.slots, view.inputs.rules, options)
+    length = template_lunches(view.inputs.rules)["A"][1]
+    last = starts[-1].hour * 60 + starts[-1].minute + length
+    return starts[0], dt.time(last // 60, last % 60)
+
+
+def day_lunch_moves(view: DayView) -> list[LunchMove]:
+    """Agents of the day's plan whose lunch left their group's slot of the note, and why."""
+    return lunch_moves(view.result, view.inputs.rules)
 
 
 @dataclass(frozen=True)
@@ -307,3 +343,148 @@ def week_view(day: dt.date) -> list[WeekDay]:
         except PlanningError as exc:
             days.append(WeekDay(current, None, str(exc)))
     return days
+
+
+# --------------------------------------------------------------------------- hourly capacity
+
+
+@dataclass(frozen=True)
+class CapacityPage:
+    """The capacity page: COG productions (`report`) and the hourly view at the target."""
+
+    report: forecasting.CapacityReport
+    need: capacity_engine.HourlyNeed | None
+    shrinkage_estimate: shrinkage.ShrinkageEstimate | None
+    error: str | None  # why the hourly view is missing, in French
+
+    @property
+    def total(self) -> capacity_engine.NeedRow | None:
+        return self.need.total if self.need else None
+
+    @property
+    def months(self) -> list[capacity_engine.NeedRow]:
+        return self.need.by_month() if self.need else []
+
+    @property
+    def bands(self) -> list[capacity_engine.NeedRow]:
+        return self.need.by_slot() if self.need else []
+
+
+def capacity_page(year: int, *, today: dt.date) -> CapacityPage:
+    """Capacity of `year` (see `forecasting.capacity`) and its hourly view.
+
+    Hourly view, per working day and half-hour: calls offered (actual before the report's
+    split, forecast with the managers' corrections after), the requirement at the year's
+    décroché target (Erlang A, AHT of the day, patience and IVR share of the history, the
+    « taux d'indisponibilité » estimated over the `SHRINKAGE_DAYS` before the split) against
+    the agents on the phone in the note's A/B day of the agents in post that day (contract
+    running, recorded absences out, training Thursdays' morning off the phone).
+    Raises `ForecastUnavailable` without any call history.
+    """
+    report = forecasting.capacity(year, today=today)
+    try:
+        need, estimate = _hourly_need(report)
+    except (PlanningError, capacity_engine.CapacityInputError) as exc:
+        return CapacityPage(report, None, None, str(exc))
+    return CapacityPage(report, need, estimate, None)
+
+
+def _hourly_need(report: forecasting.CapacityReport):
+    first, last = dt.date(report.year, 1, 1), dt.date(report.year, 12, 31)
+    rules = report.rules
+    split = report.split
+    history = _history(
+        min(first, split - dt.timedelta(days=forecasting.HISTORY_DAYS)), split, rules
+    )
+    past = history.between(split - dt.timedelta(days=forecasting.HISTORY_DAYS), split)
+    if past.empty:
+        raise PlanningError(
+            _("Prévision impossible : aucun historique d'appels importé avant cette date.")
+        )
+    try:
+        model = forecast_engine.fit_arrivals(past)
+        handling = forecast_engine.estimate_handling(past)
+    except forecast_engine.ForecastInputError as exc:
+        raise PlanningError(str(exc)) from exc
+    corrections: dict[dt.date, list] = {}
+    for o in ForecastOverride.objects.filter(day__gte=split, day__lte=last):
+        corrections.setdefault(o.day, []).append(forecasting._as_override(o))
+    # A past day without any call imported is unknown, not a day without calls: left out.
+    known = set(history.days)
+    days = [d for d in calendar.working_days(first, last) if d >= split or d in known]
+    if not days:
+        raise PlanningError(_("Aucun jour ouvré de l'année avec des appels importés ou à prévoir."))
+    slots = list(past.slots)
+    offered = np.zeros((len(days), len(slots)))
+    for i, day in enumerate(days):
+        if day < split:
+            offered[i] = history.offered[history.day_index(day)]
+        else:
+            arrivals = model.predict(day)
+            if day in corrections:
+                arrivals = forecast_engine.apply_overrides(past.slots, arrivals, corrections[day])
+            offered[i] = arrivals
+    aht = [handling.day_aht(day.weekday(), offered[i]) for i, day in enumerate(days)]
+    staffed = _staff_in_post(days, slots, rules, split)
+    # Unavailability of the last weeks of the history (a past year's ends with its last day).
+    latest = min(split, past.days[-1] + dt.timedelta(days=1))
+    estimate = shrinkage_estimate(latest, patience_s=handling.patience_s, rules=rules)
+    need = capacity_engine.hourly_need(
+        days,
+        slots,
+        offered=offered,
+        aht_s=aht,
+        staffed=staffed,
+        patience_s=handling.patience_s,
+        ivr_share=handling.ivr_share,
+        pickup_target=cog_targets(report.year).pickup_rate,
+        shrinkage=estimate.shrinkage if estimate else 0.0,
+        phone_hours_per_fte_day=rules.phone_hours_per_day,
+    )
+    return need, estimate
+
+
+def _staff_in_post(
+    days: list[dt.date], slots: list[dt.time], rules: PlatformRules, split: dt.date
+) -> np.ndarray:
+    """Agents on the phone per (day, half-hour): the A/B day of the agents in post that day.
+
+    Before `split`, a day whose agents' phone time is imported keeps the A/B day's shape
+    scaled to the hours really logged on the phone (leave, sickness and late arrivals that no
+    absence records are in the logs); from `split` on, only recorded absences are known.
+    """
+    first, last = days[0], days[-1]
+    logged = dict(
+        AgentActivity.objects.filter(
+            day__gte=first, day__lt=min(split, last + dt.timedelta(days=1))
+        )
+        .values("day")
+        .annotate(phone=Sum("phone_s"))
+        .values_list("day", "phone")
+    )
+    users = list(
+        User.objects.filter(role=Role.AGENT, is_active=True)
+        .filter(Q(start_date__isnull=True) | Q(start_date__lte=last))
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
+    )
+    absences: dict[int, list[tuple[dt.date, dt.date]]] = {}
+    for a in Absence.objects.filter(agent__in=users, start__lte=last, end__gte=first):
+        absences.setdefault(a.agent_id, []).append((a.start, a.end))
+    staffed = np.zeros((len(days), len(slots)))
+    for i, day in enumerate(days):
+        training = TRAINING_HOURS if calendar.is_training_day(day, rules) else None
+        on_duty = [
+            AgentInput(
+                id=u.pk, name="", fte=float(u.fte), lunch_group=u.lunch_group, training=training
+            )
+            for u in users
+            if (u.start_date is None or u.start_date <= day)
+            and (u.end_date is None or day <= u.end_date)
+            and not any(s <= day <= e for s, e in absences.get(u.pk, ()))
+        ]
+        staffed[i] = half_hour_means(template_staffing(on_duty, slots, rules))
+        planned_h = staffed[i].sum() * SLOT_HOURS
+        logged_h = (logged.get(day) or 0) / 3600
+        if day < split and logged_h > 0 and planned_h > 0:
+            staffed[i] *= logged_h / planned_h
+    return staffed

@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 
 from pfspilot.engine import simulation as sim
 from pfspilot.engine.dayplan import (
-    PlanOptions,
     extra_agent,
     half_hour_means,
     move_lunch,
@@ -149,14 +148,21 @@ def view_validation(view: selectors.DayView) -> dict:
     return validate_plan(view.inputs.day, payload, demand=view.inputs.demand)
 
 
-def plan_day_for(day: dt.date, *, time_limit_s: float = 10.0) -> DayPlan:
+def plan_day_for(
+    day: dt.date, *, time_limit_s: float = 10.0, note_lunches_only: bool = False
+) -> DayPlan:
     """Solves the plan of `day` and stores it; PlanningError (French) and nothing written if not.
 
-    The solver runs outside the transaction, which only covers the write.
+    `note_lunches_only`: every lunch in the note's A or B slot (a manager's choice), else
+    anywhere in the lunch window. The solver runs outside the transaction, which only covers
+    the write.
     """
     inputs = selectors.day_inputs(day)
-    result = selectors.plan_inputs(inputs, time_limit_s=time_limit_s)
+    result = selectors.plan_inputs(
+        inputs, time_limit_s=time_limit_s, note_lunches_only=note_lunches_only
+    )
     payload = result_to_payload(result)
+    payload["note_lunches_only"] = note_lunches_only
     payload["target"] = inputs.target
     payload["training"] = inputs.training
     payload["shrinkage"] = inputs.shrinkage
@@ -225,7 +231,8 @@ def what_if(
             continue
         start = moves.get(agent.id, moves.get(str(agent.id)))
         if start is not None:
-            agent = move_lunch(agent, start, inputs.slots, inputs.rules, PlanOptions())
+            options = selectors.plan_options(inputs, note_lunches_only=view.note_lunches_only)
+            agent = move_lunch(agent, start, inputs.slots, inputs.rules, options)
         plans.append(agent)
     added = [extra_agent(n, plans, inputs.slots, inputs.rules) for n in range(1, add_agents + 1)]
     plans += added

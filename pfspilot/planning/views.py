@@ -10,7 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pfspilot.engine import calendar
+from pfspilot.engine.dayplan import template_lunches
 from pfspilot.engine.requirements import PlanningError
+from pfspilot.indicators.formatting import fr_figure
 from pfspilot.people.access import requires
 
 from . import selectors, services
@@ -19,15 +22,27 @@ VOLUME_STEPS = (-30, -20, -10, 0, 10, 20, 30)  # volume change offered in the wh
 
 
 def parse_day(value: str | None, default: dt.date) -> tuple[dt.date, str | None]:
-    """The `jour` parameter as a date, else `default` and, when it is malformed, a French error."""
+    """The `jour` parameter (AAAA-MM-JJ or JJ/MM/AAAA) as a date, else `default` and a French error.
+
+    Malformed dates, impossible ones (2026-02-30) and dates outside the supported years
+    (`calendar.FIRST_YEAR`–`LAST_YEAR`, e.g. 31/12/9999 or 01/01/0001) give the error.
+    """
     if not value:
         return default, None
-    try:
-        return dt.date.fromisoformat(value), None
-    except ValueError:
-        return default, _("Date invalide « %(valeur)s » : utilisez le format AAAA-MM-JJ.") % {
-            "valeur": value
-        }
+    text = value.strip()
+    day = None
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            day = dt.datetime.strptime(text, fmt).date()
+            break
+        except ValueError:
+            continue
+    if day is None or not calendar.in_supported_range(day):
+        return default, _(
+            "Date invalide « %(valeur)s » : indiquez une date existante entre le "
+            "01/01/%(premiere)s et le 31/12/%(derniere)s (format AAAA-MM-JJ ou JJ/MM/AAAA)."
+        ) % {"valeur": value, "premiere": calendar.FIRST_YEAR, "derniere": calendar.LAST_YEAR}
+    return day, None
 
 
 def _parse_day(value: str | None) -> tuple[dt.date, str | None]:
@@ -121,6 +136,48 @@ def _shrinkage(view) -> dict:
     return figures
 
 
+def _note_slots(view) -> list[dict]:
+    """The note's lunch slots (§F), per group: A 11:45–12:45 and B 12:45–13:45 by default."""
+    return [
+        {"group": group, "start": _clock(start), "end": _clock(start + length)}
+        for group, (start, length) in sorted(template_lunches(view.inputs.rules).items())
+    ]
+
+
+def _clock(minutes: int) -> dt.time:
+    return dt.time(minutes // 60, minutes % 60)
+
+
+def _lunch_moves(view) -> list[dict]:
+    """Each lunch outside the agent's slot of the note's day, with its reason in French."""
+    rows = []
+    for move in selectors.day_lunch_moves(view):
+        if move.covered:
+            reason = _(
+                "couvre %(demi_heures)s, où la journée type A/B laissait le besoin à découvert"
+            ) % {
+                "demi_heures": ", ".join(
+                    _(
+                        "%(heure)s (besoin %(besoin)s agents, %(type)s dans la journée type, %(plan)s dans le plan)"
+                    )
+                    % {
+                        "heure": f"{slot:%H}h{slot:%M}",
+                        "besoin": need,
+                        "type": f"{before:g}".replace(".", ","),
+                        "plan": f"{after:g}".replace(".", ","),
+                    }
+                    for slot, need, before, after in move.covered
+                )
+            }
+        else:
+            reason = _(
+                "aucune demi-heure à découvert n'est couverte : choix équivalent du solveur "
+                "(même manque, autre répartition des déjeuners)"
+            )
+        rows.append({"move": move, "reason": reason})
+    return rows
+
+
 @requires("planning")
 def day(request):
     day, day_error = _parse_day(request.GET.get("jour"))
@@ -144,12 +201,15 @@ def day(request):
         "template_percent": _percent(view.result.template_expected_pickup) if view else None,
         "target_percent": _percent(view.inputs.target) if view else None,
         "training_hours": selectors.TRAINING_HOURS,
-        "lunch_options": selectors.day_lunch_options(view.inputs) if view else [],
+        "lunch_options": selectors.day_lunch_options(view) if view else [],
+        "lunch_window": selectors.day_lunch_window(view) if view else None,
+        "lunch_moves": _lunch_moves(view) if view else [],
+        "note_slots": _note_slots(view) if view else [],
         "volume_steps": VOLUME_STEPS,
         "previous_day": day - dt.timedelta(days=1),
         "next_day": day + dt.timedelta(days=1),
     }
-    return render(request, "planning/day.html", context)
+    return render(request, "planning/day.html", context, status=400 if day_error else 200)
 
 
 @requires({"POST": "plan.reoptimise"})
@@ -159,14 +219,14 @@ def optimise(request):
         messages.error(request, day_error)
         return redirect(_day_url(day))
     try:
-        plan = services.plan_day_for(day)
+        plan = services.plan_day_for(day, note_lunches_only=bool(request.POST.get("creneaux_note")))
     except PlanningError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(
             request,
-            _("Plan optimisé enregistré (%(duree)s s de calcul).")
-            % {"duree": f"{plan.payload['solve_time_s']:.1f}".replace(".", ",")},
+            _("Plan optimisé enregistré (%(duree)s de calcul).")
+            % {"duree": fr_figure(plan.payload["solve_time_s"], "seconds")},
         )
     return redirect(_day_url(day))
 
@@ -219,7 +279,8 @@ def what_if(request):
                 )
             ],
         }
-    return render(request, "planning/partials/what_if.html", context)
+    status = 400 if day_error else 200
+    return render(request, "planning/partials/what_if.html", context, status=status)
 
 
 @requires("planning")
@@ -245,4 +306,4 @@ def week(request):
         "previous_week": day - dt.timedelta(days=7),
         "next_week": day + dt.timedelta(days=7),
     }
-    return render(request, "planning/week.html", context)
+    return render(request, "planning/week.html", context, status=400 if day_error else 200)

@@ -11,15 +11,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from pfspilot.engine import calendar
 from pfspilot.engine.forecast import slot_starts
 from pfspilot.people.access import requires
 from pfspilot.reference.selectors import platform_rules
 
 from . import forecasting
-from .selectors import next_working_day
+from .selectors import SHRINKAGE_DAYS, capacity_page, next_working_day
 from .views import parse_day
-
-MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
 class OverrideForm(forms.Form):
@@ -94,7 +93,7 @@ def forecast(request):
         "previous_day": day - dt.timedelta(days=1),
         "next_day": day + dt.timedelta(days=1),
     }
-    status = 400 if request.method == "POST" else 200
+    status = 400 if request.method == "POST" or day_error else 200
     return render(request, "planning/forecast.html", context, status=status)
 
 
@@ -110,6 +109,30 @@ def forecast_override_delete(request):
     return redirect(_forecast_url(day))
 
 
+def _row(row, **extra) -> dict:
+    return {
+        "row": row,
+        "pickup_percent": 100 * row.expected_pickup,
+        "missed": row.hours_missing > 0,
+        **extra,
+    }
+
+
+def _hourly(page) -> dict:
+    """The hourly view's figures for the page (percentages, months as dates, bands)."""
+    need, total = page.need, page.total
+    year = page.report.year
+    return {
+        "total": _row(total),
+        "target_percent": 100 * need.target,
+        "shrinkage_percent": 100 * need.shrinkage,
+        "shrinkage_days": SHRINKAGE_DAYS,
+        "hourly_status": "met" if total.expected_pickup >= need.target else "missed",
+        "months": [_row(r, month=dt.date(year, r.key, 1)) for r in page.months],
+        "bands": [_row(r) for r in page.bands],
+    }
+
+
 @requires("planning")
 def capacity(request):
     today = timezone.localdate()
@@ -118,7 +141,7 @@ def capacity(request):
     if value:
         try:
             year = int(value)
-            if not MIN_YEAR <= year <= MAX_YEAR:
+            if not calendar.FIRST_YEAR <= year <= calendar.LAST_YEAR:
                 raise ValueError
         except ValueError:
             year = today.year
@@ -126,20 +149,25 @@ def capacity(request):
                 "Année invalide « %(valeur)s » : indiquez une année entre %(min)s et %(max)s."
             ) % {
                 "valeur": value,
-                "min": MIN_YEAR,
-                "max": MAX_YEAR,
+                "min": calendar.FIRST_YEAR,
+                "max": calendar.LAST_YEAR,
             }
-    report = error = None
+    page = report = error = None
     try:
-        report = forecasting.capacity(year, today=today)
+        page = capacity_page(year, today=today)
+        report = page.report
     except forecasting.ForecastUnavailable as exc:
         error = str(exc)
     context = {
         "year": year,
         "year_error": year_error,
+        "page": page,
+        **(_hourly(page) if page and page.need else {}),
         "report": report,
         "error": error,
         "previous_year": year - 1,
         "next_year": year + 1,
+        "first_year": calendar.FIRST_YEAR,
+        "last_year": calendar.LAST_YEAR,
     }
-    return render(request, "planning/capacity.html", context)
+    return render(request, "planning/capacity.html", context, status=400 if year_error else 200)

@@ -5,6 +5,7 @@ an empty table gets the engine's defaults, which are the note's values.
 """
 
 import datetime as dt
+from itertools import pairwise
 
 from django.utils import timezone
 
@@ -169,3 +170,25 @@ def guide_rows(on: dt.date | None = None) -> list[routing.RoutingRow]:
             )
         )
     return rows
+
+
+def parameters_in_force(start: dt.date, end: dt.date) -> list[parameters.ParametersInForce]:
+    """[start, end] cut where a version of the indicator parameters or platform rules begins.
+
+    Days follow each other without gap; each stretch carries the versions in force on its days
+    (a day before the first version gets the first version, as `_in_force` does).
+    """
+    starts = {
+        day
+        for model in (IndicatorParameterSet, PlatformRuleSet)
+        for day in model.objects.filter(valid_from__gt=start, valid_from__lte=end).values_list(
+            "valid_from", flat=True
+        )
+    }
+    bounds = [start, *sorted(starts), end + dt.timedelta(days=1)]
+    return [
+        parameters.ParametersInForce(
+            first, after - dt.timedelta(days=1), indicator_params(first), platform_rules(first)
+        )
+        for first, after in pairwise(bounds)
+    ]

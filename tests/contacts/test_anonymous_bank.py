@@ -46,15 +46,21 @@ def test_it_imports_january_through_the_command_with_exact_counts(bank_dataset_d
     counts, talk, wait_abandoned = recount(path)
     call_command("import", "calls", str(path), "--mapping", "anonymous-bank")
     total = counts["answered"] + counts["ivr"] + counts["abandoned"]
+    shown = f"{total:,}".replace(",", "\u202f")  # French thousands: a narrow no-break space
     assert capsys.readouterr().out.splitlines()[0] == (
-        f"{JANUARY} : {total} appels ajouté(e)s sur {total} lu(e)s "
+        f"{JANUARY} : {shown} appels ajouté(e)s sur {shown} lu(e)s "
         f"({counts['phantom']} ligne(s) ignorée(s) par le profil)."
     )
     assert Call.objects.filter(source="anonymous-bank").count() == total
     for outcome in ("answered", "ivr", "abandoned"):
         assert Call.objects.filter(outcome=outcome).count() == counts[outcome], outcome
-    frame = calls_frame(dt.date(1999, 1, 1), dt.date(1999, 1, 31))
+    # Israel's clock (UTC+2 in January) read on the Paris clock (UTC+1): the calls of the
+    # bank's first hour of 1 January fall on 31 December in Paris.
+    frame = calls_frame(dt.date(1998, 12, 31), dt.date(1999, 1, 31))
     assert frame.height == total
+    assert calls_frame(dt.date(1998, 12, 31), dt.date(1998, 12, 31)).height == 11
+    first_arrival = Call.objects.get_by_call_id("AA0101-33118").arrival
+    assert first_arrival.utcoffset() == dt.timedelta(0)  # stored in UTC
     answered = frame.filter(frame["outcome"] == "answered")
     assert answered["talk_s"].sum() == talk
     abandoned = frame.filter(frame["outcome"] == "abandoned")
@@ -75,3 +81,13 @@ def test_it_reads_the_rows_with_spaces_instead_of_a_tab(bank_dataset_dir):
     assert result.ignored == counts["phantom"]
     assert result.frame.height == counts["answered"] + counts["ivr"] + counts["abandoned"]
     assert result.frame.filter(result.frame["outcome"] == "answered")["talk_s"].sum() == talk
+
+
+def test_it_reads_the_months_of_the_clock_changes_on_the_bank_s_own_clock(bank_dataset_dir):
+    # Israel's clock: 28/03/1999 02:53 (a Paris spring-gap reading) exists, and so on.
+    for month in ("anonymous_bank_1999-03_march.tsv.gz", "anonymous_bank_1999-10_october.tsv.gz"):
+        path = bank_dataset_dir / month
+        counts, _, _ = recount(path)
+        result = read_records("calls", [path], "anonymous-bank")
+        assert result.errors == [], month
+        assert result.frame.height == counts["answered"] + counts["ivr"] + counts["abandoned"]

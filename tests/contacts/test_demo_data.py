@@ -33,7 +33,7 @@ def test_it_loads_a_small_year_and_its_sums_once(frozen):
     assert total["calls_answered"] == Call.objects.filter(outcome="answered").count()
     message = out.getvalue()
     assert message.startswith("Données de démonstration 2026 : ")
-    assert "appels" in message and " s (génération " in message
+    assert "appels" in message and "\u00a0s (génération " in message
 
     rows = DailyStats.objects.count()
     again = io.StringIO()

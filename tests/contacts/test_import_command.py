@@ -24,7 +24,7 @@ def test_it_imports_and_prints_a_french_summary(tmp_path, db, capsys):
         "appels.csv : 3 appels ajouté(e)s sur 3 lu(e)s (0 ligne(s) ignorée(s) par le profil).",
         "Total : 3 appels ajouté(e)s.",
     ]
-    assert "[100%] appels.csv : 3 / 3 lignes écrites" in out.err
+    assert "[100,0\u00a0%] appels.csv : 3 / 3 lignes écrites" in out.err
     call_command("import", "calls", str(path), "--mapping", "canonical", "--json")
     result = json.loads(capsys.readouterr().out)
     assert result["ajoutees"] == 0
@@ -97,3 +97,38 @@ def test_it_explains_a_missing_or_empty_file_without_a_line_number(tmp_path, db,
     err = capsys.readouterr().err
     assert "  vide.csv : le fichier est vide." in err
     assert f"  absent.csv : fichier introuvable : {tmp_path / 'absent.csv'}" in err
+
+
+def test_it_exits_2_on_a_profile_with_a_bad_constant(tmp_path, db, capsys):
+    profile = tmp_path / "constante-fausse.toml"
+    profile.write_text(
+        '[calls]\n[calls.columns]\ncall_id = "call_id"\narrival = "arrival"\n'
+        '[calls.constants]\nwait_s = "beaucoup"\n'
+    )
+    path = write(tmp_path, "appels.csv", calls_csv())
+    with pytest.raises(SystemExit) as exit_info:
+        _command().run_from_argv(
+            ["pfspilot", "import", "calls", str(path), "--mapping", str(profile)]
+        )
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith(
+        "Erreur : profil « constante-fausse », table [calls], constante « wait_s »"
+    )
+    assert "Traceback" not in err
+    assert Call.objects.count() == 0
+
+
+def test_it_exits_2_when_reading_breaks_midway(tmp_path, db, capsys):
+    from .test_batch_lifecycle import _broken_xlsx
+
+    path = _broken_xlsx(tmp_path)
+    with pytest.raises(SystemExit) as exit_info:
+        _command().run_from_argv(
+            ["pfspilot", "import", "calls", str(path), "--mapping", "canonical"]
+        )
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert "appels.xlsx : refusé, 1 erreur(s), rien n'est enregistré." in err
+    assert "appels.xlsx : Erreur inattendue pendant la lecture du fichier (" in err
+    assert "Traceback" not in err

@@ -9,6 +9,7 @@ from openpyxl import Workbook
 from pfspilot.contacts.mapping import MappingError, load_mapping
 from pfspilot.contacts.reader import hash_caller, read_records
 from pfspilot.engine.records import CALL_COLUMNS
+from tests.timeutil import paris
 
 from .helpers import CALL_HEADER, CALL_ROWS, calls_csv, write
 
@@ -24,7 +25,7 @@ def test_it_reads_the_canonical_csv_into_the_canonical_columns(tmp_path):
     assert frame.columns == list(CALL_COLUMNS)
     assert frame["call_id"].to_list() == ["c1", "c2", "c3"]
     assert frame["outcome"].to_list() == ["answered", "abandoned", "ivr"]
-    assert frame["arrival"][0] == dt.datetime(2026, 3, 2, 9, 0, 0)
+    assert frame["arrival"][0] == paris(2026, 3, 2, 9, 0, 0)
     assert frame["wait_s"].to_list() == [30.0, 45.0, None]
     assert frame["talk_s"].to_list() == [300.0, None, None]
     assert frame["agent"].to_list() == ["bob", None, None]
@@ -75,7 +76,7 @@ def test_it_reads_xlsx_with_real_date_cells(tmp_path):
     result = read_records("calls", [path], "canonical")
     assert result.errors == []
     row = result.frame.row(0, named=True)
-    assert row["arrival"] == dt.datetime(2026, 3, 2, 9, 0)
+    assert row["arrival"] == paris(2026, 3, 2, 9, 0)
     assert row["caller_id"] == hash_caller("612345678")
     assert row["outcome"] == "answered"
     assert row["talk_s"] == 120.0
@@ -140,7 +141,7 @@ def test_it_applies_a_profile_columns_formats_nulls_values_ignores_and_constants
     assert frame["outcome"].to_list() == ["answered", "abandoned", "ivr"]
     assert frame["caller_id"].to_list() == [hash_caller("77"), None, None]
     # Answered after midnight: the times on the arrival's date roll over to the next day.
-    assert frame["answered_at"][0] == dt.datetime(2026, 3, 3, 0, 1)
+    assert frame["answered_at"][0] == paris(2026, 3, 3, 0, 1)
     assert frame["talk_s"][0] == 240.0
     assert frame["wait_s"][0] == 120.0
     assert frame["queue"].to_list() == ["Allocataires"] * 3
@@ -300,7 +301,7 @@ def test_it_refuses_a_too_large_file_before_reading_it(tmp_path, settings):
     result = read_records("calls", [path], "canonical")
     assert len(result.errors) == 1
     assert result.errors[0].message_fr.startswith("fichier trop volumineux (")
-    assert "maximum 100 octets" in result.errors[0].message_fr
+    assert "maximum 100\u00a0octets" in result.errors[0].message_fr
 
 
 def test_it_refuses_a_gzip_that_inflates_beyond_the_limit(tmp_path, settings):
@@ -324,7 +325,7 @@ def test_it_reads_emails_surveys_and_activity(tmp_path):
     )
     frame = read_records("emails", [emails], "canonical").frame
     assert frame["kind"].to_list() == ["niveau1", "reclamation"]
-    assert frame["answered_at"].to_list() == [dt.datetime(2026, 3, 3, 10), None]
+    assert frame["answered_at"].to_list() == [paris(2026, 3, 3, 10), None]
     surveys = write(
         tmp_path,
         "s.csv",

@@ -10,6 +10,8 @@ from pfspilot.contacts.reader import hash_caller
 from pfspilot.contacts.selectors import activity_frame, calls_frame, emails_frame, surveys_frame
 from pfspilot.contacts.services import import_files, import_frame
 from pfspilot.contacts.signals import records_imported
+from pfspilot.engine.records import LocalTimeError
+from tests.timeutil import paris, utc
 
 from .helpers import CALL_ROWS, calls_csv, write
 
@@ -115,7 +117,8 @@ def test_it_reports_progress_in_french(tmp_path, db):
 def canonical_calls(rows):
     frame = pl.DataFrame(rows)
     for name in [c for c in ("arrival", "queue_entry", "answered_at") if c in frame.columns]:
-        frame = frame.with_columns(pl.col(name).cast(pl.Datetime("us")))
+        zone = getattr(frame.schema[name], "time_zone", None)
+        frame = frame.with_columns(pl.col(name).cast(pl.Datetime("us", zone)))
     from pfspilot.engine.records import CALL_COLUMNS
 
     return frame.with_columns(
@@ -126,32 +129,65 @@ def canonical_calls(rows):
 def test_it_round_trips_local_times_across_daylight_saving_changes(db):
     frame = canonical_calls(
         {
-            "call_id": ["w", "s", "gap", "late"],
+            "call_id": ["w", "s", "spring", "autumn", "late"],
             "arrival": [
-                dt.datetime(2026, 1, 15, 9, 0),
-                dt.datetime(2026, 7, 15, 9, 0),
-                dt.datetime(2026, 3, 29, 2, 30),  # does not exist: clocks jump to 03:00
-                dt.datetime(2026, 7, 16, 23, 59, 59),
+                paris(2026, 1, 15, 9, 0),
+                paris(2026, 7, 15, 9, 0),
+                paris(2026, 3, 29, 3, 30),  # first hour of summer time
+                paris(2026, 10, 25, 2, 30, fold=1),  # the second 02:30 (winter time)
+                paris(2026, 7, 16, 23, 59, 59),
             ],
-            "queue_entry": [None, dt.datetime(2026, 7, 15, 9, 0, 10), None, None],
-            "answered_at": [None, dt.datetime(2026, 7, 15, 9, 0, 40), None, None],
-            "outcome": ["ivr", "answered", "ivr", "ivr"],
+            "queue_entry": [None, paris(2026, 7, 15, 9, 0, 10), None, None, None],
+            "answered_at": [None, paris(2026, 7, 15, 9, 0, 40), None, None, None],
+            "outcome": ["ivr", "answered", "ivr", "ivr", "ivr"],
         }
     )
-    assert import_frame(kind="calls", frame=frame, source="demo") == 4
+    assert import_frame(kind="calls", frame=frame, source="demo") == 5
     assert Call.objects.get(source_id="s").arrival == dt.datetime(2026, 7, 15, 7, 0, tzinfo=dt.UTC)
-    back = calls_frame(dt.date(2026, 1, 1), dt.date(2026, 7, 15))
-    assert back["call_id"].to_list() == ["w", "gap", "s"]  # in arrival order
-    assert back["arrival"].to_list() == [
-        dt.datetime(2026, 1, 15, 9, 0),
-        dt.datetime(2026, 3, 29, 3, 30),
-        dt.datetime(2026, 7, 15, 9, 0),
+    # 02:30 CET = 01:30 UTC; 03:30 CEST = 01:30 UTC.
+    for source_id in ("spring", "autumn"):
+        assert Call.objects.get(source_id=source_id).arrival.hour == 1
+    back = calls_frame(dt.date(2026, 1, 1), dt.date(2026, 10, 31))
+    assert back["call_id"].to_list() == ["w", "spring", "s", "late", "autumn"]  # arrival order
+    assert [utc(v) for v in back["arrival"].to_list()] == [
+        dt.datetime(2026, 1, 15, 8, 0, tzinfo=dt.UTC),
+        dt.datetime(2026, 3, 29, 1, 30, tzinfo=dt.UTC),
+        dt.datetime(2026, 7, 15, 7, 0, tzinfo=dt.UTC),
+        dt.datetime(2026, 7, 16, 21, 59, 59, tzinfo=dt.UTC),
+        dt.datetime(2026, 10, 25, 1, 30, tzinfo=dt.UTC),
     ]
-    assert back["answered_at"].to_list() == [None, None, dt.datetime(2026, 7, 15, 9, 0, 40)]
+    assert back["answered_at"].to_list()[2] == paris(2026, 7, 15, 9, 0, 40)
     assert calls_frame(dt.date(2026, 7, 17), dt.date(2026, 7, 17), lookback_days=1)[
         "call_id"
     ].to_list() == ["late"]
     assert calls_frame(dt.date(2026, 7, 17), dt.date(2026, 7, 17)).is_empty()
+
+
+@pytest.mark.parametrize(
+    "reading",
+    [dt.datetime(2026, 3, 29, 2, 30), dt.datetime(2026, 10, 25, 2, 30)],
+    ids=["skipped", "repeated"],
+)
+def test_it_refuses_a_naive_reading_that_is_not_one_instant(db, reading):
+    frame = canonical_calls({"call_id": ["x"], "arrival": [reading], "outcome": ["ivr"]})
+    with pytest.raises(LocalTimeError):
+        import_frame(kind="calls", frame=frame, source="demo")
+    assert Call.objects.count() == 0
+
+
+def test_it_looks_back_in_elapsed_hours_across_the_spring_change(db):
+    # From 2026-04-04 00:00 CEST, 7 × 24 h back is 2026-03-27 23:00 CET (the 29th had 23 h):
+    # a call at 23:30 on the 27th is 168 h - 30 min before midnight, inside the look-back.
+    frame = canonical_calls(
+        {
+            "call_id": ["before", "in"],
+            "arrival": [paris(2026, 3, 27, 22, 30), paris(2026, 3, 27, 23, 30)],
+            "outcome": ["ivr", "ivr"],
+        }
+    )
+    import_frame(kind="calls", frame=frame, source="demo")
+    looked = calls_frame(dt.date(2026, 4, 4), dt.date(2026, 4, 4), lookback_days=7)
+    assert looked["call_id"].to_list() == ["in"]
 
 
 def test_it_loads_and_selects_emails_surveys_and_activity(tmp_path, personas):
@@ -180,7 +216,7 @@ def test_it_loads_and_selects_emails_surveys_and_activity(tmp_path, personas):
     day = dt.date(2026, 3, 2)
     mails = emails_frame(day, day)
     assert mails["email_id"].to_list() == ["m1", "m2"]
-    assert mails["answered_at"].to_list() == [dt.datetime(2026, 3, 3, 10), None]
+    assert mails["answered_at"].to_list() == [paris(2026, 3, 3, 10), None]
     assert mails["team"].to_list() == ["Équipe Arras", None]
     answers = surveys_frame(day, day)
     assert answers.rows() == [("s1", "telephone", day, 4.0, True)]
@@ -228,7 +264,7 @@ def test_it_rebuilds_the_secondary_indexes_after_a_bulk_load(db):
 
 
 def test_it_keeps_fractions_of_seconds(db):
-    arrival = dt.datetime(2026, 5, 4, 9, 0, 0, 250000)
+    arrival = paris(2026, 5, 4, 9, 0, 0, 250000)
     frame = canonical_calls({"call_id": ["f"], "arrival": [arrival], "outcome": ["ivr"]})
     import_frame(kind="calls", frame=frame, source="demo")
     assert calls_frame(dt.date(2026, 5, 4), dt.date(2026, 5, 4))["arrival"].to_list() == [arrival]
@@ -257,15 +293,16 @@ def test_it_marks_the_batch_failed_when_the_database_write_breaks(tmp_path, db, 
         raise RuntimeError("disque plein")
 
     monkeypatch.setattr("pfspilot.contacts.services.import_frame", broken)
-    with pytest.raises(RuntimeError):
-        import_files(
-            kind="calls", paths=[write(tmp_path, "a.csv", calls_csv())], mapping="canonical"
-        )
-    batch = ImportBatch.objects.get()
-    assert (batch.status, batch.step) == (
-        "failed",
-        "Erreur inattendue pendant l'écriture : rien n'est enregistré.",
+    report = import_files(
+        kind="calls", paths=[write(tmp_path, "a.csv", calls_csv())], mapping="canonical"
     )
+    assert not report.ok
+    batch = ImportBatch.objects.get()
+    assert (batch.status, batch.step) == ("failed", "Échec : rien n'est enregistré.")
+    assert batch.errors[0]["message"].startswith(
+        "Erreur inattendue pendant l'écriture en base (RuntimeError) : rien n'est enregistré."
+    )
+    assert "disque plein" not in batch.errors[0]["message"]
 
 
 def test_it_reads_back_every_value_as_stored_on_a_whole_table_scan(db):
@@ -275,12 +312,12 @@ def test_it_reads_back_every_value_as_stored_on_a_whole_table_scan(db):
             "call_id": ["a", "b", "c"],
             "caller_id": [hash_caller("0102030405"), None, hash_caller("0102030405")],
             "arrival": [
-                dt.datetime(2026, 10, 25, 2, 30),  # twice on the clock: the first one is kept
-                dt.datetime(2026, 10, 25, 12, 0),
-                dt.datetime(2026, 12, 31, 23, 59, 59, 500000),
+                paris(2026, 10, 25, 2, 30),  # twice on the clock: the first one (CEST)
+                paris(2026, 10, 25, 12, 0),
+                paris(2026, 12, 31, 23, 59, 59, 500000),
             ],
-            "queue_entry": [None, dt.datetime(2026, 10, 25, 12, 0, 5), None],
-            "answered_at": [None, dt.datetime(2026, 10, 25, 12, 1, 5), None],
+            "queue_entry": [None, paris(2026, 10, 25, 12, 0, 5), None],
+            "answered_at": [None, paris(2026, 10, 25, 12, 1, 5), None],
             "wait_s": pl.Series([None, 60.0, 0.1], dtype=pl.Float64),
             "talk_s": pl.Series([None, 1e20, 12.25], dtype=pl.Float64),
             "motif": ['Décès "urgent"\nrappel', None, "RSA\x1fAAH"],
@@ -293,12 +330,12 @@ def test_it_reads_back_every_value_as_stored_on_a_whole_table_scan(db):
     )
     back = calls_frame(dt.date(2026, 1, 1), dt.date(2026, 12, 31))
     assert back["call_id"].to_list() == ["a", "b", "c"]
-    assert back["arrival"].to_list() == [
-        dt.datetime(2026, 10, 25, 2, 30),
-        dt.datetime(2026, 10, 25, 12, 0),
-        dt.datetime(2026, 12, 31, 23, 59, 59, 500000),
+    assert [utc(v) for v in back["arrival"].to_list()] == [
+        dt.datetime(2026, 10, 25, 0, 30, tzinfo=dt.UTC),
+        dt.datetime(2026, 10, 25, 11, 0, tzinfo=dt.UTC),
+        dt.datetime(2026, 12, 31, 22, 59, 59, 500000, tzinfo=dt.UTC),
     ]
-    assert back["answered_at"].to_list() == [None, dt.datetime(2026, 10, 25, 12, 1, 5), None]
+    assert back["answered_at"].to_list() == [None, paris(2026, 10, 25, 12, 1, 5), None]
     assert back["wait_s"].to_list() == [None, 60.0, 0.1]
     assert back["talk_s"].to_list() == [None, 1e20, 12.25]
     assert back["caller_id"].to_list() == [

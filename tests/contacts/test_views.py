@@ -84,7 +84,7 @@ def test_it_refuses_a_too_large_upload_before_reading_it(client_for, settings, u
         content_type="multipart/form-data; boundary=frontiere",
     )
     assert response.status_code == 413
-    assert "Fichier trop volumineux : maximum 10 octets" in response.content.decode()
+    assert "Fichier trop volumineux : maximum 10\u00a0octets" in response.content.decode()
     assert ImportBatch.objects.count() == 0
 
 
@@ -126,10 +126,10 @@ def test_it_labels_each_field_above_it_with_the_size_limit_in_french(client_for,
     assert "<p>" not in page.split('class="upload"')[1].split("</form>")[0]  # no form.as_p
     assert '<label for="id_file">Fichier</label>' in page
     assert 'aria-describedby="id_file_helptext"' in page
-    assert "éventuellement compressé en .gz. Taille maximale : 1 Go.</span>" in page
+    assert "éventuellement compressé en .gz. Taille maximale : 1\u00a0Go.</span>" in page
     settings.IMPORT_MAX_BYTES = 3 * 1024**3 // 2
     page = client_for("maud").get(reverse("contacts:imports")).content.decode()
-    assert "Taille maximale : 1,5 Go." in page
+    assert "Taille maximale : 1,5\u00a0Go." in page
 
 
 def test_it_summarises_the_profiles_and_the_canonical_format(client_for):
@@ -153,4 +153,17 @@ def test_it_summarises_the_profiles_and_the_canonical_format(client_for):
     ],
 )
 def test_it_writes_sizes_the_french_way(size, text):
-    assert french_size(size) == text
+    assert french_size(size) == text.replace(" ", "\u00a0")  # no break before the unit
+
+
+@pytest.mark.parametrize("length", ["abc", "12abc", "-1", "1e3", "١٢", " "])
+def test_it_refuses_a_malformed_content_length_in_french(client_for, upload_dir, length):
+    response = client_for("maud").post(
+        reverse("contacts:imports"),
+        data=b"--frontiere--",
+        content_type="multipart/form-data; boundary=frontiere",
+        CONTENT_LENGTH=length,
+    )
+    assert response.status_code == 400
+    assert "la taille annoncée par le navigateur" in response.content.decode()
+    assert ImportBatch.objects.count() == 0

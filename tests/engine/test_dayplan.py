@@ -6,8 +6,10 @@ import pytest
 from pfspilot.engine.dayplan import (
     AgentInput,
     AgentPlan,
+    DayPlanResult,
     PlanOptions,
     extra_agent,
+    lunch_moves,
     lunch_options,
     move_lunch,
     plan_day,
@@ -191,3 +193,77 @@ def test_it_lists_the_lunch_starts_of_the_window():
         time(12, 45),
         time(13, 0),
     ]
+
+
+# Quarter indexes of the note's lunches in the 9:00–16:30 day: 11:45 is quarter 11, 12:45
+# quarter 15.
+NOTE_LUNCH_QUARTERS = {11, 15}
+
+
+def test_the_note_slots_only_option_lists_only_a_and_b():
+    options = PlanOptions(note_lunches_only=True)
+    assert lunch_options(SLOTS, PlatformRules(), options) == [time(11, 45), time(12, 45)]
+
+
+def test_the_optimised_plan_moves_lunches_out_of_the_note_slots_unless_required():
+    free = plan()
+    free_starts = {runs(a.quarters, "L")[0][0] for a in free.agents}
+    assert free_starts - NOTE_LUNCH_QUARTERS  # some lunch left the note's slots
+    required = plan(options=PlanOptions(note_lunches_only=True))
+    for agent in required.agents:
+        assert runs(agent.quarters, "L")[0][0] in NOTE_LUNCH_QUARTERS
+    # At most the other group's slot of the note.
+    assert all(m.in_note_slot for m in lunch_moves(required))
+    # Requiring the note's slots never covers the requirement better than the free window.
+    assert required.shortfall >= free.shortfall
+
+
+def _result(quarters_by_agent, staffed, template, required):
+    slots = [time(11, 0), time(11, 30), time(12, 0), time(12, 30), time(13, 0), time(13, 30)]
+    agents = [
+        AgentPlan(i, name, "", 1.0, group, codes)
+        for i, (name, group, codes) in enumerate(quarters_by_agent, start=1)
+    ]
+    return DayPlanResult(
+        slots=slots,
+        required=required,
+        staffed_quarters=staffed,
+        agents=agents,
+        objective=0,
+        template_objective=0,
+        status="optimal",
+        solve_time_s=0.0,
+        template_staffed_quarters=template,
+    )
+
+
+def test_lunch_moves_give_the_half_hours_covered_by_hand():
+    # Quarters from 11:00 to 13:45. Anne (A, note lunch 11:45–12:45 = quarters 3–6) eats
+    # 12:00–13:00 (quarters 4–7): on the phone at 11:45 (quarter 3), in the 11:30 half-hour.
+    # Bruno (B, note lunch 12:45–13:45 = quarters 7–10) eats there: no move.
+    # Chloé (A) eats 11:45 like the note: no move.
+    anne = "PPPPLLLLPPPP"
+    bruno = "PPPPPPPLLLLP"
+    chloe = "PPPLLLLPPPPP"
+    staffed = [3, 3, 3, 2, 1, 1, 1, 1, 2, 2, 2, 3]
+    template = [3, 3, 3, 1, 1, 1, 1, 0, 1, 1, 1, 3]  # Anne at lunch from 11:45
+    # Required per half-hour: 3 at 11:30 (template (3 + 1) / 2 = 2 < 3: short), 1 elsewhere.
+    result = _result(
+        [("Anne", "A", anne), ("Bruno", "B", bruno), ("Chloé", "A", chloe)],
+        staffed,
+        template,
+        [3, 3, 1, 1, 1, 1],
+    )
+    (move,) = lunch_moves(result)
+    assert (move.name, move.lunch_group) == ("Anne", "A")
+    assert (move.note_start, move.start, move.end) == (time(11, 45), time(12, 0), time(13, 0))
+    assert not move.in_note_slot
+    # 11:30 half-hour: required 3, A/B day (3 + 1) / 2 = 2, plan (3 + 2) / 2 = 2.5.
+    assert move.covered == [(time(11, 30), 3, 2.0, 2.5)]
+
+
+def test_a_lunch_move_covering_no_short_half_hour_says_so():
+    anne = "PPPPLLLLPPPP"
+    result = _result([("Anne", "A", anne)], [1] * 12, [1] * 12, [0] * 6)
+    (move,) = lunch_moves(result)
+    assert move.covered == []

@@ -1,6 +1,7 @@
 """The synthetic demo year: canonical columns, seasonality, staffing-driven décroché, determinism."""
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import polars as pl
@@ -18,7 +19,7 @@ from pfspilot.engine.synthetic import (
 )
 
 DTYPES = {
-    "datetime": pl.Datetime("us"),
+    "datetime": records.INSTANT,
     "date": pl.Date,
     "str": pl.String,
     "float": pl.Float64,
@@ -251,7 +252,7 @@ def test_it_draws_the_same_agents_as_the_demo_accounts():
 
 def test_a_year_still_running_has_no_record_after_its_last_day():
     frames = generate_year(2026, seed=2026, scale=0.05, until=dt.date(2026, 3, 31))
-    cutoff = dt.datetime(2026, 4, 1)
+    cutoff = dt.datetime(2026, 4, 1, tzinfo=ZoneInfo("Europe/Paris"))
     assert frames["calls"]["arrival"].max() < cutoff
     for column in ("ivr_exit", "queue_exit", "answered_at", "ended_at"):
         last = frames["calls"][column].max()

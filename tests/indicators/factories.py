@@ -6,6 +6,7 @@ from decimal import Decimal
 import polars as pl
 
 from pfspilot.engine.indicators import ACTIVITY_DTYPES, CALL_DTYPES, EMAIL_DTYPES, SURVEY_DTYPES
+from pfspilot.engine.records import INSTANT, as_instants
 from pfspilot.people.models import Role, Team, User
 
 T = dt.datetime
@@ -165,11 +166,17 @@ def frames() -> dict[str, pl.DataFrame]:
         },
     ]
     return {
-        "calls": pl.DataFrame(calls, schema=CALL_DTYPES),
-        "emails": pl.DataFrame(emails, schema=EMAIL_DTYPES),
+        "calls": _local(calls, CALL_DTYPES),
+        "emails": _local(emails, EMAIL_DTYPES),
         "surveys": pl.DataFrame(surveys, schema=SURVEY_DTYPES),
         "activity": pl.DataFrame(activity, schema=ACTIVITY_DTYPES),
     }
+
+
+def _local(rows: list[dict], dtypes: dict) -> pl.DataFrame:
+    """Rows whose datetimes are naive Paris readings, as instants (records.as_instants)."""
+    naive = {n: pl.Datetime("us") if t == INSTANT else t for n, t in dtypes.items()}
+    return as_instants(pl.DataFrame(rows, schema=naive))
 
 
 def make_agents():

@@ -33,7 +33,7 @@ def test_it_exports_the_agents_table_as_csv_for_french_excel(client_for, year_lo
     assert set(by_agent) == {"tc001", "tc002"}
     tc001 = by_agent["tc001"]
     assert tc001["Appels décrochés"] == "2"
-    assert tc001["Heures au téléphone"] == "2,0"
+    assert tc001["Heures au téléphone"] == "2"  # whole hours (formatting.KINDS)
     assert tc001["Appels / heure"] == "1,0"
     assert tc001["Courriels / heure"] == "4,0"
     assert tc001["Norme appels / heure"] == "10,0"

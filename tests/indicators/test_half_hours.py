@@ -13,11 +13,13 @@ from pfspilot.contacts import demo
 from pfspilot.engine import forecast
 from pfspilot.engine import indicators as engine
 from pfspilot.engine.parameters import IndicatorParams, PlatformRules
+from pfspilot.engine.records import INSTANT
 from pfspilot.indicators import selectors
 from pfspilot.indicators.aggregation import HALF_HOUR_SUMS
 from pfspilot.indicators.models import HalfHourStats
 from pfspilot.indicators.services import replace_aggregates
 from pfspilot.people import demo as people_demo
+from tests.timeutil import paris
 
 T = dt.datetime
 AT = T(2026, 11, 28, 9)
@@ -27,23 +29,24 @@ URL = reverse("indicators:dashboard")
 def _calls(rows) -> pl.DataFrame:
     names = ("call_id", "arrival", "outcome", "wait_s", "talk_s", "wrap_s")
     return pl.DataFrame([dict(zip(names, r, strict=True)) for r in rows]).cast(
-        {"arrival": pl.Datetime("us"), "wait_s": pl.Float64, "talk_s": pl.Float64}
+        {"arrival": INSTANT, "wait_s": pl.Float64, "talk_s": pl.Float64}
     )
 
 
-# Naive Paris times as the contacts selectors give them: 29/03 (spring) and 25/10 (autumn,
-# 02:xx lived twice) around the clock changes, half-hour edges, short abandons (< 20 s).
+# Instants as the contacts selectors give them: 29/03 (spring) and 25/10 (autumn, 02:xx lived
+# twice: e and f in summer time, g in winter time) around the clock changes, half-hour edges,
+# short abandons (< 20 s).
 CALLS = _calls(
     [
-        ("a", T(2026, 3, 28, 9, 29, 59), "answered", 12.0, 200.0, 10.0),
-        ("b", T(2026, 3, 28, 9, 30), "abandoned", 5.0, None, None),
-        ("c", T(2026, 3, 29, 3, 10), "abandoned", 40.0, None, None),
-        ("d", T(2026, 3, 29, 3, 20), "ivr", None, None, None),
-        ("e", T(2026, 10, 25, 2, 35), "answered", 1.0, 60.0, None),
-        ("f", T(2026, 10, 25, 2, 45), "abandoned", 19.0, None, None),
-        ("g", T(2026, 10, 25, 2, 50), "abandoned", 30.0, None, None),
-        ("h", T(2026, 10, 26, 16, 0), "answered", None, 100.0, 20.0),
-        ("z", T(2026, 10, 27, 9, 0), "ivr", None, None, None),  # after the rebuilt days
+        ("a", paris(2026, 3, 28, 9, 29, 59), "answered", 12.0, 200.0, 10.0),
+        ("b", paris(2026, 3, 28, 9, 30), "abandoned", 5.0, None, None),
+        ("c", paris(2026, 3, 29, 3, 10), "abandoned", 40.0, None, None),
+        ("d", paris(2026, 3, 29, 3, 20), "ivr", None, None, None),
+        ("e", paris(2026, 10, 25, 2, 35), "answered", 1.0, 60.0, None),
+        ("f", paris(2026, 10, 25, 2, 45), "abandoned", 19.0, None, None),
+        ("g", paris(2026, 10, 25, 2, 50, fold=1), "abandoned", 30.0, None, None),
+        ("h", paris(2026, 10, 26, 16, 0), "answered", None, 100.0, 20.0),
+        ("z", paris(2026, 10, 27, 9, 0), "ivr", None, None, None),  # after the rebuilt days
     ]
 )
 SHORT = IndicatorParams(short_abandon_s=20.0)
@@ -51,7 +54,9 @@ SHORT = IndicatorParams(short_abandon_s=20.0)
 
 def _rows() -> list[tuple]:
     return list(
-        HalfHourStats.objects.order_by("day", "slot").values_list("day", "slot", *HALF_HOUR_SUMS)
+        HalfHourStats.objects.order_by("day", "slot", "fold").values_list(
+            "day", "slot", "fold", *HALF_HOUR_SUMS
+        )
     )
 
 
@@ -69,21 +74,29 @@ def test_it_stores_the_engine_half_hours_across_both_clock_changes():
         activity=None,
     )
     d = dt.date
-    # offered, ivr, answered, abandoned, handled, handle_s, queued, wait_s, abandon_known,
-    # abandon_wait_s, short
+    # fold, offered, ivr, answered, abandoned, handled, handle_s, queued, wait_s, abandon_known,
+    # abandon_wait_s, short. 25/10 has two 02:30 half-hours: e + f (summer: wait 1 + 19 s,
+    # f a short abandon) and g (winter: 30 s).
     assert _rows() == [
-        (d(2026, 3, 28), dt.time(9, 0), 1, 0, 1, 0, 1, 210.0, 1, 12.0, 0, 0.0, 0),
-        (d(2026, 3, 28), dt.time(9, 30), 1, 0, 0, 1, 0, 0.0, 1, 5.0, 1, 5.0, 1),
-        (d(2026, 3, 29), dt.time(3, 0), 2, 1, 0, 1, 0, 0.0, 1, 40.0, 1, 40.0, 0),
-        (d(2026, 10, 25), dt.time(2, 30), 3, 0, 1, 2, 1, 60.0, 3, 50.0, 2, 49.0, 1),
-        (d(2026, 10, 26), dt.time(16, 0), 1, 0, 1, 0, 1, 120.0, 0, 0.0, 0, 0.0, 0),
+        (d(2026, 3, 28), dt.time(9, 0), 0, 1, 0, 1, 0, 1, 210.0, 1, 12.0, 0, 0.0, 0),
+        (d(2026, 3, 28), dt.time(9, 30), 0, 1, 0, 0, 1, 0, 0.0, 1, 5.0, 1, 5.0, 1),
+        (d(2026, 3, 29), dt.time(3, 0), 0, 2, 1, 0, 1, 0, 0.0, 1, 40.0, 1, 40.0, 0),
+        (d(2026, 10, 25), dt.time(2, 30), 0, 2, 0, 1, 1, 1, 60.0, 2, 20.0, 1, 19.0, 1),
+        (d(2026, 10, 25), dt.time(2, 30), 1, 1, 0, 0, 1, 0, 0.0, 1, 30.0, 1, 30.0, 0),
+        (d(2026, 10, 26), dt.time(16, 0), 0, 1, 0, 1, 0, 1, 120.0, 0, 0.0, 0, 0.0, 0),
     ]
     stored = selectors.half_hour_counts(dt.date(2026, 3, 1), dt.date(2026, 10, 27))
-    window = CALLS.filter(pl.col("arrival") < T(2026, 10, 27))
+    window = CALLS.filter(pl.col("arrival") < paris(2026, 10, 27))
     raw = forecast.half_hour_counts(window).sort("start")
     assert stored.equals(raw.cast(stored.schema))
     days, volumes = selectors.half_hour_volumes(year=2026)
-    expected = engine.half_hour_volumes(window, params=SHORT).sort("slot")
+    # The dashboard's profile of the day sums both 02:30 of 25/10 under one clock reading.
+    expected = (
+        engine.half_hour_volumes(window, params=SHORT)
+        .group_by("slot")
+        .agg(pl.col("offered", "answered", "ivr_handled", "abandoned").sum())
+        .sort("slot")
+    )
     assert days == 4
     assert [
         (r["slot"], r["offered"], r["answered"], r["ivr_handled"], r["abandoned"]) for r in volumes
@@ -104,7 +117,7 @@ def test_it_replaces_the_half_hours_of_the_days_it_rebuilds():
     replace_aggregates(
         start=dt.date(2026, 10, 25), end=dt.date(2026, 10, 25), calls=CALLS.head(2), **args
     )
-    assert [(day, slot) for day, slot, *_ in _rows()] == [
+    assert [(day, slot) for day, slot, _fold, *_ in _rows()] == [
         (dt.date(2026, 3, 28), dt.time(9, 0)),
         (dt.date(2026, 3, 28), dt.time(9, 30)),
         (dt.date(2026, 3, 29), dt.time(3, 0)),
@@ -132,8 +145,8 @@ def _same(ours, theirs) -> None:
     """Counts equal; sums of seconds equal to the last digits (added in another order)."""
     assert len(ours) == len(theirs)
     for mine, other in zip(ours, theirs, strict=True):
-        assert mine[:2] == other[:2]
-        assert mine[2:] == pytest.approx(other[2:], rel=1e-12)
+        assert mine[:3] == other[:3]
+        assert mine[3:] == pytest.approx(other[3:], rel=1e-12)
 
 
 def test_it_shows_the_mean_volumes_per_half_hour(client_for, year_loaded):
@@ -181,3 +194,39 @@ def test_it_exports_the_half_hours_as_csv_and_xlsx(client_for, year_loaded):
     assert lines[1] == ["09:00–09:30", "1,0", "1,0", "0,0", "0,0", "100,0", "1"]
     assert lines[7] == ["12:00–12:30", "1,0", "0,0", "0,0", "1,0", "0,0", "1"]
     assert client.get(export, {"table": "demi_heures", "format": "xlsx"}).status_code == 200
+
+
+def _every_half_hour(day: dt.date) -> pl.DataFrame:
+    """One IVR call at the start of every real half-hour of the Paris day `day`."""
+    start = paris(day.year, day.month, day.day).astimezone(dt.UTC)
+    after = day + dt.timedelta(days=1)
+    end = paris(after.year, after.month, after.day).astimezone(dt.UTC)
+    instants = pl.datetime_range(start, end, "30m", closed="left", eager=True, time_zone="UTC")
+    return _calls(
+        [(f"{day}-{k}", moment, "ivr", None, None, None) for k, moment in enumerate(instants)]
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("day", "half_hours"), [(dt.date(2026, 3, 29), 46), (dt.date(2026, 10, 25), 50)]
+)
+def test_it_stores_the_real_half_hours_of_a_clock_change_day(day, half_hours):
+    replace_aggregates(
+        start=day,
+        end=day,
+        at=AT,
+        params=SHORT,
+        rules=PlatformRules(),
+        calls=_every_half_hour(day),
+        emails=None,
+        surveys=None,
+        activity=None,
+    )
+    rows = _rows()
+    assert len(rows) == half_hours
+    assert {row[0] for row in rows} == {day}
+    assert sum(row[3] for row in rows) == half_hours  # one offered call in each
+    # The stored sums give back one half-hour start per real half-hour.
+    starts = selectors.half_hour_counts(day, day + dt.timedelta(days=1))["start"]
+    assert starts.n_unique() == half_hours

@@ -13,6 +13,7 @@ from django.core.management import call_command
 
 from pfspilot.contacts.reader import canonical_schema, hash_caller
 from pfspilot.contacts.services import import_frame
+from pfspilot.engine.records import as_instants
 from pfspilot.indicators.management.commands.kpi import Command
 
 D = datetime
@@ -142,7 +143,7 @@ def test_it_prints_the_indicators_of_a_period_of_the_database():
         orient="row",
     )
     schema = canonical_schema("calls")
-    frame = frame.select(
+    frame = as_instants(frame).select(
         pl.col(c).cast(t) if c in HEADER else pl.lit(None, dtype=t).alias(c)
         for c, t in schema.items()
     )
@@ -172,7 +173,7 @@ def test_it_prints_french_text_without_json(calls_file):
     out = io.StringIO()
     call_command("kpi", "--calls", str(calls_file), "--mapping", "canonical", stdout=out)
     text = out.getvalue()
-    assert "Taux de décroché (A + S) / O : 75,00 %" in text
+    assert "Taux de décroché (A + S) / O : 75,0\u00a0%" in text
     assert "Appels offerts (O = A + S + X) : 8" in text
 
 
@@ -251,3 +252,31 @@ def test_it_exits_with_status_2_from_the_console():
     assert completed.returncode == 2
     assert completed.stderr.startswith("Erreur : --from (2026-03-05) est postérieur")
     assert completed.stdout == ""
+
+
+def test_without_a_call_it_takes_the_parameters_in_force_on_the_paris_date(db, tmp_path):
+    """At 23:30 UTC on 31 May 2026 it is 01:30 on 1 June in Paris (UTC+2): June's version."""
+    import datetime as dt
+
+    import time_machine
+
+    from pfspilot.reference.models import IndicatorParameterSet
+
+    seeded = IndicatorParameterSet.objects.order_by("valid_from").first()
+    seeded.pk, seeded.valid_from, seeded.short_abandon_s = None, dt.date(2026, 6, 1), 5
+    seeded.save()
+    # Every row ignored by the profile: no call, hence no period to take the parameters from.
+    profile = tmp_path / "tout-ignorer.toml"
+    profile.write_text(
+        'name = "tout-ignorer"\nsource = "essai"\n[calls]\n[calls.formats]\n'
+        'datetime = "%Y-%m-%d %H:%M:%S"\n[calls.columns]\ncall_id = "call_id"\n'
+        'arrival = "arrival"\noutcome = "outcome"\n[calls.ignore]\noutcome = ["test"]\n'
+    )
+    calls = tmp_path / "appels.csv"
+    calls.write_text("call_id,arrival,outcome\n1,2026-03-02 09:00:00,test\n")
+    out = io.StringIO()
+    with time_machine.travel(dt.datetime(2026, 5, 31, 23, 30, tzinfo=dt.UTC), tick=False):
+        call_command("kpi", "--calls", str(calls), "--mapping", str(profile), "--json", stdout=out)
+    result = json.loads(out.getvalue())
+    assert result["offered"] == 0
+    assert result["parameters"]["short_abandon_s"] == 5.0

@@ -110,6 +110,9 @@ def test_it_gives_the_known_figures_of_january_1999(bank_dataset_dir):
         stdout=out,
     )
     days = {p["period"]: p for p in json.loads(out.getvalue())["periods"]}
-    assert len(days) == 31
+    # The bank's clock is Israel's (UTC+2), the days are Paris days (UTC+1): the 11 calls of
+    # the bank's first hour of 1 January fall on 31 December in Paris.
+    assert len(days) == 32
+    assert days["1998-12-31"]["offered"] == 11
     assert days["1999-01-11"]["offered"] == 0 and days["1999-01-11"]["pickup_rate"] is None
     assert sum(p["offered"] for p in days.values()) == 31359

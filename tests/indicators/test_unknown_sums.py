@@ -189,5 +189,8 @@ def test_kpi_text_says_how_many_values_were_known(tmp_path):
     out = io.StringIO()
     call_command("kpi", "--calls", str(path), "--mapping", "canonical", stdout=out)
     text = out.getvalue()
-    assert "Attente moyenne des appels décrochés (s) : 40,0 (sur 1 appels de valeur connue)" in text
-    assert "Durée moyenne de traitement (s) : 300,0 (sur 1 appels de valeur connue)" in text
+    # One French formatting (pfspilot.indicators.formatting): seconds without decimals.
+    assert (
+        "Attente moyenne des appels décrochés : 40\u00a0s (sur 1 appels de valeur connue)" in text
+    )
+    assert "Durée moyenne de traitement : 300\u00a0s (sur 1 appels de valeur connue)" in text

@@ -27,7 +27,7 @@ def test_it_shows_the_note_day_before_optimising(client_for, platform):
     html = response.content.decode()
     assert "Plan de journée — lundi 2 mars 2026" in html
     assert "Journée type A/B de la note" in html
-    assert "96,6 %" in html  # expected décroché of the A/B day
+    assert "96,6\u00a0%" in html  # expected décroché of the A/B day
     assert "Cible atteinte" in html
     assert "Optimiser le plan" in html
     chart = response.context["chart"]
@@ -58,7 +58,7 @@ def test_it_optimises_and_stores_on_post(client_for, platform):
     html = client.get(response.url).content.decode()
     assert "Plan optimisé enregistré" in html
     assert "Plan optimisé (CP-SAT)" in html
-    assert "97,3 %" in html
+    assert "97,3\u00a0%" in html
     assert "Ré-optimiser le plan" in html
 
 
@@ -80,7 +80,7 @@ def test_it_explains_a_missing_forecast(client_for, personas):
 
 def test_it_rejects_a_bad_date_in_french(client_for, platform):
     response = client_for("maud").get(reverse("planning:day"), {"jour": "2026-13-45"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Date invalide « 2026-13-45 »" in response.content.decode()
 
 
@@ -98,10 +98,10 @@ def test_it_recomputes_the_what_if_panel(client_for, platform):
     assert response.status_code == 200
     assert "Décroché attendu" in html
     assert response.context["base_percent"] == pytest.approx(96.6025, abs=1e-4)
-    assert "96,6 %" in html
-    assert f"{response.context['whatif_percent']:.1f} %".replace(".", ",") in html
+    assert "96,6\u00a0%" in html
+    assert f"{response.context['whatif_percent']:.1f}\u00a0%".replace(".", ",") in html
     assert response.context["whatif_percent"] > 98
-    assert "La cible de 87 % serait atteinte." in html
+    assert "La cible de 87,0\u00a0% serait atteinte." in html
     assert (
         '<tr><th>Agents dans le plan</th><td class="num">5</td><td class="num">7</td></tr>' in html
     )
@@ -144,7 +144,7 @@ def test_it_validates_the_note_day_by_simulation(client_for, platform):
     assert validation["pickup_low"] < validation["erlang"] < validation["pickup_high"]
     assert "dans l'intervalle de la simulation" in html
     low, high = (f"{validation[k]:.1f}".replace(".", ",") for k in ("pickup_low", "pickup_high"))
-    assert f"IC 95 % : {low} – {high} %" in html
+    assert f"IC 95\u00a0% : {low}\u00a0% – {high}\u00a0%" in html
     rows = response.context["rows"]
     assert rows[6]["erlang_percent"] == pytest.approx(83.1427, abs=1e-4)  # 2 agents at 12:00
     assert rows[6]["simulated_percent"] < rows[0]["simulated_percent"]
@@ -164,7 +164,58 @@ def test_it_shows_the_stored_simulation_after_optimising(client_for, platform):
 def test_it_shows_the_simulated_pickup_of_each_day_of_the_week(client_for, platform):
     response = client_for("maud").get(reverse("planning:week"), {"jour": "2026-03-04"})
     html = response.content.decode()
-    assert "Décroché simulé (IC 95 %)" in html
+    assert "Décroché simulé (IC 95\u00a0%)" in html
     monday = response.context["rows"][0]["validation"]
     assert monday["pickup"] == pytest.approx(96.1287, abs=1e-4)
-    assert f"{monday['pickup']:.1f} %".replace(".", ",") in html
+    assert f"{monday['pickup']:.1f}\u00a0%".replace(".", ",") in html
+
+
+def _lunch_starts(payload):
+    return {a["name"]: a["quarters"].index("L") for a in payload["agents"]}
+
+
+def test_it_shows_the_lunch_window_and_why_a_lunch_left_the_note_slot(client_for, platform):
+    client = client_for("maud")
+    html = day_page(client).content.decode()
+    # Before optimising, the A/B day: every lunch at the group's slot, the window shown.
+    assert "Déjeuners autorisés entre 11h30 et 14h00" in html
+    assert "A 11h45–12h45, B 12h45–13h45" in html
+    assert "0 agents sur 5 ne déjeunent pas au créneau de leur groupe" in html
+    client.post(reverse("planning:optimise"), {"jour": MARCH_2.isoformat()})
+    plan = DayPlan.objects.get(day=MARCH_2)
+    assert plan.payload["note_lunches_only"] is False
+    html = day_page(client).content.decode()
+    groups = {a["name"]: a["lunch_group"] for a in plan.payload["agents"]}
+    note = {"A": 11, "B": 15}  # quarters from 9:00: 11:45 and 12:45
+    moved = [n for n, q in _lunch_starts(plan.payload).items() if q != note[groups[n]]]
+    assert moved  # 3 agents needed all day: the solver spreads the lunches
+    for name in moved:
+        assert f"<td>{name}</td>" in html
+    assert f"{len(moved)} agents sur 5 ne déjeunent pas" in html or len(moved) == 1
+    assert "où la journée type A/B laissait le besoin à découvert" in html
+
+
+def test_a_manager_can_require_the_note_lunch_slots(client_for, platform):
+    client = client_for("maud")
+    response = client.post(
+        reverse("planning:optimise"), {"jour": MARCH_2.isoformat(), "creneaux_note": "1"}
+    )
+    assert response.status_code == 302
+    plan = DayPlan.objects.get(day=MARCH_2)
+    assert plan.payload["note_lunches_only"] is True
+    # Quarters from 9:00: 11:45 is quarter 11 (slot A), 12:45 quarter 15 (slot B).
+    assert set(_lunch_starts(plan.payload).values()) <= {11, 15}
+    html = day_page(client).content.decode()
+    assert "Déjeuners imposés aux créneaux de la note" in html
+    assert 'name="creneaux_note" value="1" checked' in html
+    # The what-if offers only the note's lunch starts then.
+    assert [f"{t:%H:%M}" for t in day_page(client).context["lunch_options"]] == ["11:45", "12:45"]
+
+
+def test_it_says_taux_d_indisponibilite_with_the_technical_term_in_a_tooltip(client_for, platform):
+    import re
+
+    html = day_page(client_for("maud")).content.decode()
+    visible = re.sub(r"<[^>]+>", "", html)
+    assert "shrinkage" not in visible.lower()
+    assert '<span title="Terme technique : shrinkage">Taux d\'indisponibilité</span>' in html

@@ -67,8 +67,8 @@ def test_it_prints_french_text_without_json():
     call_command(
         "erlang", "--arrivals-per-hour", "200", "--aht-s", "180", "--agents", "14", stdout=out
     )
-    assert "Probabilité d'attendre : 17,4 %" in out.getvalue()
-    assert "Occupation des agents : 71,4 %" in out.getvalue()
+    assert "Probabilité d'attendre : 17,4\u00a0%" in out.getvalue()
+    assert "Occupation des agents : 71,4\u00a0%" in out.getvalue()
 
 
 @pytest.mark.parametrize(

@@ -26,12 +26,12 @@ def test_it_shows_the_forecast_its_backtest_and_estimates(client_for):
     assert 'id="forecast-chart"' in html and "vendor/chart.umd.min.js" in html
     assert '"forecast": [3.0, 3.0' in html
     # Backtest of a perfectly regular history: no error.
-    assert "WAPE par demi-heure" in html and "<strong>0,0 %</strong>" in html
+    assert "Erreur moyenne (<abbr" in html and "<strong>0,0\u00a0%</strong>" in html
     # Censored patience: 15 × 20 × 30 s of waits / 300 abandons; naive mean 10 s.
-    assert "9\xa0000 s / 300 abandons = 30 s" in html
-    assert "(10 s) sous-estimerait" in html
-    assert "33,3 %" in html  # IVR share
-    assert "300 s" in html  # AHT
+    assert "9\u202f000\u00a0s / 300 abandons = 30\u00a0s" in html
+    assert "(10\u00a0s) sous-estimerait" in html
+    assert "33,3\u00a0%" in html  # IVR share
+    assert "300\u00a0s" in html  # AHT
 
 
 def test_it_says_there_is_no_history(client_for):
@@ -42,7 +42,7 @@ def test_it_says_there_is_no_history(client_for):
 
 def test_it_reports_an_invalid_date_in_french(client_for):
     response = client_for("maud").get(URL, {"jour": "2026-13-45"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Date invalide « 2026-13-45 »" in response.content.decode()
 
 
@@ -120,24 +120,40 @@ def test_it_shows_the_capacity_at_both_targets(client_for):
     html = response.content.decode()
     assert "Capacité 2026 : ETP financés nécessaires" in html
     assert "Cible 2026 (année affichée)" in html and "Cible 2027" in html
-    assert "7\xa0600 appels + 1\xa0700 courriels" in html
-    assert "8\xa0000 appels + 2\xa0000 courriels" in html
+    assert "7\u202f600 appels + 1\u202f700 courriels" in html
+    assert "8\u202f000 appels + 2\u202f000 courriels" in html
     assert '<td class="num">483</td>' in html  # 87 % × 900 − 300 IVR
     assert (
         "ETP financés sur l'année, au prorata des jours ouvrés sous contrat "
         "(2 téléconseillers en poste au 31/12/2026)"
     ) in html
     assert "les courriels comptent pour 0" in html
-    # 2 agents × 6 h × (252 working days − 6 training Thursdays).
-    assert "2\xa0952 h" in html
+    # The hourly view: 20 February days known, each half-hour at the target against the A/B
+    # day of the 2 agents (no phone time imported: unavailability not estimated).
+    assert "Besoin à la cible et effectif en poste, par mois" in html
+    assert "Taux d'indisponibilité non estimé" in html
 
 
 def test_it_reports_an_invalid_year_in_french(client_for):
     response = client_for("maud").get(CAPACITY_URL, {"annee": "deux-mille"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Année invalide « deux-mille »" in response.content.decode()
 
 
 def test_it_says_capacity_needs_a_history(client_for):
     response = client_for("maud").get(CAPACITY_URL, {"annee": "2026"})
     assert "aucun historique d&#x27;appels importé" in response.content.decode()
+
+
+def test_it_speaks_french_and_keeps_the_technical_terms_in_tooltips(client_for):
+    import re
+
+    make_history()
+    html = _page(client_for("maud")).content.decode()
+    visible = re.sub(r"<[^>]+>", "", html)
+    assert "backtest" not in visible.lower()
+    assert "contrôle sur le passé" in visible
+    # « WAPE » only right after « erreur moyenne », spelt out in its tooltip.
+    assert visible.count("WAPE") == visible.count("Erreur moyenne (WAPE)") > 0
+    assert 'title="Terme technique : backtest"' in html
+    assert 'title="WAPE (weighted absolute percentage error) : erreur absolue' in html

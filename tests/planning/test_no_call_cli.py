@@ -56,7 +56,7 @@ def test_staff_batch_text_says_unknown_for_an_empty_half_hour(tmp_path):
     text = "arrivals_per_hour,aht_s,min_service_level\n200,180,0.8\n0,180,0.8\n"
     call_command("staff", "--batch", write_csv(tmp_path, text), stdout=out)
     lines = out.getvalue().splitlines()
-    assert lines[0].startswith("Intervalle 1 : 14 agents, abandon 0,0 %")
+    assert lines[0].startswith("Intervalle 1 : 14 agents, abandon 0,0\u00a0%")
     assert lines[1] == "Intervalle 2 : 0 agents, abandon —, niveau de service —"
 
 
@@ -79,7 +79,7 @@ def test_erlang_answers_for_an_interval_without_calls():
         "erlang", "--arrivals-per-hour", "0", "--aht-s", "180", "--agents", "3", stdout=out
     )
     assert "Probabilité d'abandon : — (aucun appel)" in out.getvalue()
-    assert "Occupation des agents : 0,0 %" in out.getvalue()
+    assert "Occupation des agents : 0,0\u00a0%" in out.getvalue()
 
 
 def test_simulate_without_abandon_reports_an_interval_above_zero():

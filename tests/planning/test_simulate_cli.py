@@ -58,7 +58,7 @@ def test_it_prints_french_text_without_json():
     call_command("simulate", *ARGS, "--seed", "3", stdout=out)
     text = out.getvalue()
     assert "Taux d'abandon" in text
-    assert "IC 95 %" in text
+    assert "IC 95\u00a0%" in text
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from pfspilot.indicators.formatting import fr_number, fr_percent
+from pfspilot.indicators.formatting import fr_figure, fr_number
 
 register = template.Library()
 
@@ -14,13 +14,11 @@ register = template.Library()
 @register.simple_tag
 def cell(row, column):
     value = row.get(column.key)
-    if column.kind == "percent":
-        return fr_percent(value, column.decimals)
-    if column.kind == "int":
-        return fr_number(value, 0)
-    if column.kind == "float":
+    if column.kind == "text":
+        return "—" if value in (None, "") else value
+    if column.figure is None:
         return fr_number(value, column.decimals)
-    return "—" if value in (None, "") else value
+    return fr_figure(value, column.figure)
 
 
 @register.simple_tag

@@ -13,7 +13,7 @@
     var data = JSON.parse(source.textContent);
     document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
       var spec = data[Number(canvas.dataset.chart)];
-      var format = function (v) { return spec.percent ? percent.format(v) + " %" : number.format(v); };
+      var format = function (v) { return spec.percent ? percent.format(v) + "\u00a0%" : number.format(v); };
       charts.push(new Chart(canvas, {
         type: "line",
         data: {

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 from pfspilot.cli import CliError, JsonCommand
 from pfspilot.contacts.mapping import KINDS, MappingError, load_mapping
 from pfspilot.contacts.services import import_files
+from pfspilot.indicators.formatting import fr_figure
 
 KIND_LABELS = {
     "calls": gettext_lazy("appels"),
@@ -47,7 +48,7 @@ class Command(JsonCommand):
                 if file.errors:
                     lines.append(
                         _("%(file)s : refusé, %(count)s erreur(s), rien n'est enregistré.")
-                        % {"file": file.file, "count": len(file.errors)}
+                        % {"file": file.file, "count": fr_figure(len(file.errors), "count")}
                     )
                     lines += [f"  {error}" for error in file.errors[:SHOWN_ERRORS]]
                     if len(file.errors) > SHOWN_ERRORS:
@@ -77,15 +78,15 @@ class Command(JsonCommand):
                     )
                     % {
                         "file": file["fichier"],
-                        "added": file["ajoutees"],
+                        "added": fr_figure(file["ajoutees"], "count"),
                         "label": label,
-                        "read": file["lignes_lues"],
-                        "ignored": file["ignorees"],
+                        "read": fr_figure(file["lignes_lues"], "count"),
+                        "ignored": fr_figure(file["ignorees"], "count"),
                     }
                 )
         lines.append(
             _("Total : %(added)s %(label)s ajouté(e)s.")
-            % {"added": result["ajoutees"], "label": label}
+            % {"added": fr_figure(result["ajoutees"], "count"), "label": label}
         )
         return "\n".join(lines)
 
@@ -100,4 +101,4 @@ class _Progress:
         now = time.monotonic()
         if now - self.last >= 1.0 or fraction >= 1.0:
             self.last = now
-            sys.stderr.write(f"[{fraction:4.0%}] {message}\n")
+            sys.stderr.write(f"[{fr_figure(fraction, 'rate')}] {message}\n")

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pfspilot.cli import CliError, JsonCommand, parse_date
+from pfspilot.indicators.formatting import fr_figure
 from pfspilot.indicators.services import refresh_aggregates
 
 
@@ -74,4 +75,8 @@ class Command(JsonCommand):
         return _(
             "Agrégats recalculés du %(first)s au %(last)s : "
             "%(rows)s lignes de sommes journalières écrites.\n"
-        ) % {"first": f"{first:%d/%m/%Y}", "last": f"{last:%d/%m/%Y}", "rows": result["rows"]}
+        ) % {
+            "first": f"{first:%d/%m/%Y}",
+            "last": f"{last:%d/%m/%Y}",
+            "rows": fr_figure(result["rows"], "count"),
+        }

@@ -9,6 +9,7 @@ from dataclasses import asdict, replace
 from pathlib import Path
 
 from django.db import DatabaseError, connection
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -18,7 +19,7 @@ from pfspilot.contacts.reader import read_records
 from pfspilot.contacts.selectors import calls_frame
 from pfspilot.engine import indicators
 from pfspilot.engine.parameters import IndicatorParams
-from pfspilot.indicators.formatting import fr_number
+from pfspilot.indicators.formatting import fr_figure
 
 MAX_SHOWN_ERRORS = 20
 MAX_WINDOW_DAYS = 366
@@ -51,17 +52,18 @@ KNOWN_KEYS = {
     "service_level_20s": "service_level_known",
 }
 TEXT_LINES = (
-    ("offered", gettext_lazy("Appels offerts (O = A + S + X)"), "int"),
-    ("answered", gettext_lazy("Décrochés par un téléconseiller (A)"), "int"),
-    ("ivr_handled", gettext_lazy("Traités par le SVI (S)"), "int"),
-    ("abandoned", gettext_lazy("Abandonnés en file (X)"), "int"),
-    ("short_abandons", gettext_lazy("Abandons courts écartés"), "int"),
-    ("pickup_rate", gettext_lazy("Taux de décroché (A + S) / O"), "pct"),
-    ("agent_answer_rate", gettext_lazy("Taux de réponse téléconseillers A / (A + X)"), "pct"),
-    ("repeat_rate", gettext_lazy("Taux de réitération"), "pct"),
-    ("asa_s", gettext_lazy("Attente moyenne des appels décrochés (s)"), "s"),
-    ("aht_s", gettext_lazy("Durée moyenne de traitement (s)"), "s"),
-    ("service_level_20s", gettext_lazy("Niveau de service à 20 s"), "pct"),
+    # key, label, kind of figure (pfspilot.indicators.formatting.KINDS)
+    ("offered", gettext_lazy("Appels offerts (O = A + S + X)"), "count"),
+    ("answered", gettext_lazy("Décrochés par un téléconseiller (A)"), "count"),
+    ("ivr_handled", gettext_lazy("Traités par le SVI (S)"), "count"),
+    ("abandoned", gettext_lazy("Abandonnés en file (X)"), "count"),
+    ("short_abandons", gettext_lazy("Abandons courts écartés"), "count"),
+    ("pickup_rate", gettext_lazy("Taux de décroché (A + S) / O"), "rate"),
+    ("agent_answer_rate", gettext_lazy("Taux de réponse téléconseillers A / (A + X)"), "rate"),
+    ("repeat_rate", gettext_lazy("Taux de réitération"), "rate"),
+    ("asa_s", gettext_lazy("Attente moyenne des appels décrochés"), "seconds"),
+    ("aht_s", gettext_lazy("Durée moyenne de traitement"), "seconds"),
+    ("service_level_20s", gettext_lazy("Niveau de service à 20\u00a0s"), "rate"),
 )
 
 
@@ -132,7 +134,8 @@ class Command(JsonCommand):
             if mapping:
                 raise CliError(_("Erreur : --mapping ne s'emploie qu'avec --calls."))
             calls, start, end, source = self._from_database(date_from, date_to, window)
-        params = default_params((end - dt.timedelta(days=1)) if end else dt.date.today())
+        # Without a call, the parameters in force today: today in Paris, not on the machine.
+        params = default_params((end - dt.timedelta(days=1)) if end else timezone.localdate())
         if window is not None:
             params = replace(params, repeat_window_days=window)
         return self._indicators(calls, start, end, params, options.get("by"), source)
@@ -241,19 +244,10 @@ class Command(JsonCommand):
         return "\n".join(lines)
 
 
-def _text_line(values: dict, key: str, label: str, fmt: str) -> str:
-    value = values.get(key)
-    if value is None:
-        shown = "—"
-    elif fmt == "int":
-        shown = fr_number(value)
-    elif fmt == "pct":
-        shown = f"{fr_number(value * 100, 2)} %"
-    else:
-        shown = f"{value:.1f}".replace(".", ",")
-    line = _("%(label)s : %(value)s") % {"label": label, "value": shown}
+def _text_line(values: dict, key: str, label: str, kind: str) -> str:
+    line = _("%(label)s : %(value)s") % {"label": label, "value": fr_figure(values.get(key), kind)}
     if key in KNOWN_KEYS:
         line += " " + _("(sur %(known)s appels de valeur connue)") % {
-            "known": fr_number(values.get(KNOWN_KEYS[key]) or 0)
+            "known": fr_figure(values.get(KNOWN_KEYS[key]) or 0, "count")
         }
     return line

@@ -2,8 +2,9 @@
 
 from importlib import import_module
 
-from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
+
+from pfspilot.cli import ProjectCommand
 
 # Each step is `module.load(stdout)`; later apps add theirs (contacts, planning…).
 STEPS = [
@@ -13,7 +14,7 @@ STEPS = [
 ]
 
 
-class Command(BaseCommand):
+class Command(ProjectCommand):
     help = "Charge les comptes et les données de démonstration (sans effet s'ils existent déjà)."
 
     def add_arguments(self, parser):

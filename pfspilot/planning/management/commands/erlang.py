@@ -11,19 +11,21 @@ from django.utils.translation import gettext_lazy
 
 from pfspilot.cli import CliError, JsonCommand, non_negative_float, positive_float
 from pfspilot.engine import erlang
+from pfspilot.indicators.formatting import fr_figure
 
 TEXT_LINES = (
-    ("agents", gettext_lazy("Agents"), "int"),
-    ("p_wait", gettext_lazy("Probabilité d'attendre"), "pct"),
-    ("p_abandon", gettext_lazy("Probabilité d'abandon"), "pct"),
+    # key, label, kind of figure (pfspilot.indicators.formatting.KINDS)
+    ("agents", gettext_lazy("Agents"), "count"),
+    ("p_wait", gettext_lazy("Probabilité d'attendre"), "rate"),
+    ("p_abandon", gettext_lazy("Probabilité d'abandon"), "rate"),
     (
         "service_level",
         gettext_lazy("Niveau de service (décrochés dans le délai / appels en file)"),
-        "pct",
+        "rate",
     ),
-    ("service_level_answered", gettext_lazy("Niveau de service des appels décrochés"), "pct"),
-    ("asa_answered_s", gettext_lazy("Attente moyenne des appels décrochés (s)"), "s"),
-    ("occupancy", gettext_lazy("Occupation des agents"), "pct"),
+    ("service_level_answered", gettext_lazy("Niveau de service des appels décrochés"), "rate"),
+    ("asa_answered_s", gettext_lazy("Attente moyenne des appels décrochés"), "seconds"),
+    ("occupancy", gettext_lazy("Occupation des agents"), "rate"),
 )
 
 
@@ -54,25 +56,13 @@ def engine_call(function, *args, **kwargs):
         raise CliError(_("Erreur : %(message)s") % {"message": exc}) from None
 
 
-def percent_or_dash(value: float | None) -> str:
-    """A fraction as a French percentage with one decimal; « — » when unknown (no call)."""
-    return "—" if value is None else f"{value * 100:.1f} %".replace(".", ",")
-
-
 def render_figures(result: dict) -> str:
     lines = []
     for key, label, kind in TEXT_LINES:
         if key not in result:
             continue
         value = result[key]
-        if value is None:
-            text = _("— (aucun appel)")
-        elif kind == "pct":
-            text = percent_or_dash(value)
-        elif kind == "s":
-            text = f"{value:.1f} s".replace(".", ",")
-        else:
-            text = str(value)
+        text = _("— (aucun appel)") if value is None else fr_figure(value, kind)
         lines.append(_("%(label)s : %(value)s") % {"label": label, "value": text})
     return "\n".join(lines)
 

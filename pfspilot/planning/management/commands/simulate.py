@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from pfspilot.cli import CliError, JsonCommand, positive_float
 from pfspilot.engine.simulation import SimulationInputError, simulate_stationary
+from pfspilot.indicators.formatting import fr_figure
 
 MAX_AGENTS = 1000
 MAX_CALLS = 5_000_000  # about 10 s and 500 MB at most
@@ -94,20 +95,14 @@ class Command(JsonCommand):
         return _(
             "Appels présentés : %(offered)s, répondus : %(answered)s, "
             "abandonnés : %(abandoned)s\n"
-            "Taux d'abandon : %(p_abandon)s (IC 95 %% : %(low)s – %(high)s)\n"
-            "Attente moyenne des appels répondus : %(asa)s s"
+            "Taux d'abandon : %(p_abandon)s (IC 95\u00a0%% : %(low)s – %(high)s)\n"
+            "Attente moyenne des appels répondus : %(asa)s"
         ) % {
-            "offered": result["offered"],
-            "answered": result["answered"],
-            "abandoned": result["abandoned"],
-            "p_abandon": _percent(result["p_abandon"]),
-            "low": _percent(low),
-            "high": _percent(high),
-            "asa": "—"
-            if result["asa_answered_s"] is None
-            else f"{result['asa_answered_s']:.1f}".replace(".", ","),
+            "offered": fr_figure(result["offered"], "count"),
+            "answered": fr_figure(result["answered"], "count"),
+            "abandoned": fr_figure(result["abandoned"], "count"),
+            "p_abandon": fr_figure(result["p_abandon"], "rate"),
+            "low": fr_figure(low, "rate"),
+            "high": fr_figure(high, "rate"),
+            "asa": fr_figure(result["asa_answered_s"], "seconds"),
         }
-
-
-def _percent(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.2f} %".replace(".", ",")

@@ -23,10 +23,10 @@ from django.utils.translation import gettext_lazy
 
 from pfspilot.cli import CliError, JsonCommand, non_negative_float, parse_number, positive_float
 from pfspilot.engine import erlang
+from pfspilot.indicators.formatting import fr_figure
 from pfspilot.planning.management.commands.erlang import (
     engine_call,
     optional_positive,
-    percent_or_dash,
     render_figures,
 )
 
@@ -124,9 +124,9 @@ class Command(JsonCommand):
                     )
                     % {
                         "index": index,
-                        "agents": row["agents"],
-                        "abandon": percent_or_dash(row["p_abandon"]),
-                        "service": percent_or_dash(row["service_level"]),
+                        "agents": fr_figure(row["agents"], "count"),
+                        "abandon": fr_figure(row["p_abandon"], "rate"),
+                        "service": fr_figure(row["service_level"], "rate"),
                     }
                 )
                 for index, row in enumerate(result, start=1)

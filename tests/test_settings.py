@@ -1,0 +1,45 @@
+"""Production settings refuse to start without their secrets (checked in a fresh interpreter)."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+PRODUCTION = {"PFSPILOT_DEBUG": "0", "SECRET_KEY": "s" * 50, "CALLER_HASH_KEY": "k" * 50}
+
+
+def _load_settings(**overrides):
+    env = {k: v for k, v in os.environ.items() if k not in PRODUCTION}
+    env |= PRODUCTION | overrides
+    env = {k: v for k, v in env.items() if v is not None}
+    env["DJANGO_SETTINGS_MODULE"] = "pfspilot.settings"
+    code = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"
+    return subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_it_starts_in_production_with_both_keys():
+    result = _load_settings()
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("value", [None, ""])
+def test_it_refuses_to_start_without_the_caller_hash_key(value):
+    result = _load_settings(CALLER_HASH_KEY=value)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "CALLER_HASH_KEY est obligatoire en production" in result.stderr
+
+
+def test_it_refuses_to_start_without_the_secret_key():
+    result = _load_settings(SECRET_KEY=None)
+    assert result.returncode != 0
+    assert "SECRET_KEY est obligatoire en production" in result.stderr
+
+
+def test_development_keeps_its_default_key():
+    result = _load_settings(PFSPILOT_DEBUG="1", CALLER_HASH_KEY=None)
+    assert result.returncode == 0, result.stderr
