@@ -33,13 +33,18 @@ INSTALLED_APPS = [
     "simple_history",
     "django_tasks",
     "pfspilot.background.apps.BackgroundTasksConfig",  # django_tasks_db, labelled in French
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
     "pfspilot.people",
+    "pfspilot.workitems",
     "pfspilot.lists",
     "pfspilot.reference",
     "pfspilot.desk",
     "pfspilot.contacts",
     "pfspilot.indicators",
     "pfspilot.planning",
+    "pfspilot.api",
 ]
 
 MIDDLEWARE = [
@@ -72,6 +77,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "pfspilot.people.access.navigation",
+                "pfspilot.desk.context.urgencies_alert",
             ],
             # French figures everywhere (`{{ value|fr:"rate" }}`) without a `{% load %}`.
             "builtins": ["pfspilot.templatetags.french"],
@@ -163,4 +169,29 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("PFSPILOT_LOG_LEVEL", "WARNING")},
+}
+
+# The HTTP API (pfspilot/api): token or session login, JSON errors in French, OpenAPI 3 schema.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "pfspilot.api.auth.AccountTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "pfspilot.api.errors.handle",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "PFS Pilot — API",
+    "DESCRIPTION": (
+        "API du poste des téléconseillers pour la téléphonie et l'automatisation. "
+        "Authentification : en-tête « Authorization: Token CLÉ » (pfspilot token create "
+        'IDENTIFIANT) ou session. Erreurs : JSON {"detail": message en français}.'
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
 }

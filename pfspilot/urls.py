@@ -28,5 +28,7 @@ urlpatterns = [
     path("indicateurs/", include("pfspilot.indicators.urls")),
     path("planification/", include("pfspilot.planning.urls")),
     path("personnes/", include("pfspilot.people.urls")),
+    path("poste/", include("pfspilot.desk.urls_desk")),
+    path("api/v1/", include("pfspilot.api.urls")),
     path("admin/", admin.site.urls),
 ]

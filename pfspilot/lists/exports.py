@@ -112,6 +112,16 @@ def _xlsx_value(value, column: Column):
     return str(value)
 
 
+# Characters a spreadsheet refuses in a sheet name, and its length limit.
+SHEET_FORBIDDEN = str.maketrans({c: "-" for c in "\\/?*[]:"})
+SHEET_MAX = 31
+
+
+def sheet_title(title) -> str:
+    """`title` as a valid sheet name: forbidden characters become « - », cut to 31 characters."""
+    return " ".join(str(title).translate(SHEET_FORBIDDEN).split())[:SHEET_MAX] or "-"
+
+
 def _xlsx_format(column: Column) -> str | None:
     """Excel number format with the column's decimals; rates as Excel percentages."""
     shape = column.number_shape
@@ -126,7 +136,7 @@ def to_xlsx(table: Table) -> bytes:
     """One sheet, real numbers with French-readable formats (percentages as percentages)."""
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = str(table.title)[:31]
+    sheet.title = sheet_title(table.title)
     sheet.append([str(column.header) for column in table.columns])
     for cell in sheet[1]:
         cell.font = Font(bold=True)

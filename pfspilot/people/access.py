@@ -63,6 +63,10 @@ CAPABILITIES: dict[str, Capability] = {
     "dashboard": page(_("Tableau de bord COG"), STEERING | {Role.SUPERVISOR}),
     "imports": page(_("Imports des exports téléphonie et courriel"), MANAGEMENT),
     "planning": page(_("Planification, prévisions et capacité"), PLANNERS),
+    "desk": page(_("Mon poste et fiches d'appel"), AGENTS),
+    "requests": page(_("Demandes de niveau 2 (rappels, RDV, PIRA)"), EXPERTS | SUPERVISION),
+    "urgencies": page(_("Urgences"), AGENTS | SUPERVISION),
+    "incivilities": page(_("Suivis d'incivilité"), SUPERVISION),
     # Actions of the existing pages
     "contacts.import": action(_("Importer un fichier"), MANAGEMENT),
     "indicators.export": action(_("Exporter un tableau (CSV, XLSX)"), STEERING | {Role.SUPERVISOR}),
@@ -118,6 +122,13 @@ SCOPES: dict[str, Scope] = {
 
 # Menu entries: (capability, url name, label). Entries whose URL does not exist yet are skipped.
 NAVIGATION = [
+    ("desk", "poste:poste", _("Mon poste")),
+    ("requests", "poste:requests", _("Demandes de niveau 2")),
+    ("appointment.slots", "poste:slots", _("Mes créneaux de RDV")),
+    ("urgencies", "poste:urgencies", _("Urgences")),
+    ("urgency.send", "poste:urgency_send", _("Envoyer une urgence")),
+    ("incivilities", "poste:incivilities", _("Incivilités")),
+    ("audit.view", "poste:consultations", _("Consultations")),
     ("guide", "desk:guide", _("Guide d'appel")),
     ("dashboard", "indicators:dashboard", _("Tableau de bord COG")),
     ("planning", "planning:day", _("Planification")),

@@ -96,9 +96,9 @@ def test_who_holds_an_action(capability, holders):
     assert CAPABILITIES[capability].roles == holders
 
 
-def test_the_expert_opens_the_guide_and_their_card_only():
+def test_the_expert_opens_the_guide_their_card_and_the_level2_queue_only():
     pages = {n for n, c in CAPABILITIES.items() if not c.is_action and Role.EXPERT in c.roles}
-    assert pages == {"home", "guide", "people"}
+    assert pages == {"home", "guide", "people", "requests"}
 
 
 def test_every_role_has_a_scope():
