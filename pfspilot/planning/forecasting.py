@@ -465,7 +465,7 @@ def _agents_capacity(
     """
     training = set(calendar.training_days(first.year, rules))
     open_days = [d for d in calendar.working_days(first, last) if d not in training]
-    agents = list(people_selectors.funded_agents(start=first, end=last))
+    agents = list(people_selectors.agents_employed(start=first, end=last))
     absences: dict[int, list[tuple[dt.date, dt.date]]] = {}
     for a in Absence.objects.filter(agent__in=agents, start__lte=last, end__gte=first):
         absences.setdefault(a.agent_id, []).append((a.start, a.end))

@@ -7,7 +7,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -31,7 +31,7 @@ from pfspilot.engine.dayplan import (
 )
 from pfspilot.engine.parameters import PlatformRules
 from pfspilot.engine.requirements import SLOT_HOURS, Demand, PlanningError, requirement
-from pfspilot.people.models import Role, User
+from pfspilot.people import selectors as people_selectors
 from pfspilot.reference.selectors import cog_targets, platform_rules
 
 from . import forecasting
@@ -80,9 +80,7 @@ def agents_on_duty(day: dt.date, *, training: bool = False) -> list[AgentInput]:
     """The platform's agents working on `day`: contract running, no absence that day."""
     absent = Absence.objects.filter(start__lte=day, end__gte=day).values("agent_id")
     users = (
-        User.objects.filter(role=Role.AGENT, is_active=True)
-        .filter(Q(start_date__isnull=True) | Q(start_date__lte=day))
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
+        people_selectors.agents_employed(start=day, end=day)
         .exclude(pk__in=absent)
         .select_related("team")
         .order_by("team__name", "last_name", "first_name", "username")
@@ -462,11 +460,7 @@ def _staff_in_post(
         .annotate(phone=Sum("phone_s"))
         .values_list("day", "phone")
     )
-    users = list(
-        User.objects.filter(role=Role.AGENT, is_active=True)
-        .filter(Q(start_date__isnull=True) | Q(start_date__lte=last))
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
-    )
+    users = list(people_selectors.agents_employed(start=first, end=last))
     absences: dict[int, list[tuple[dt.date, dt.date]]] = {}
     for a in Absence.objects.filter(agent__in=users, start__lte=last, end__gte=first):
         absences.setdefault(a.agent_id, []).append((a.start, a.end))
@@ -478,9 +472,7 @@ def _staff_in_post(
                 id=u.pk, name="", fte=float(u.fte), lunch_group=u.lunch_group, training=training
             )
             for u in users
-            if (u.start_date is None or u.start_date <= day)
-            and (u.end_date is None or day <= u.end_date)
-            and not any(s <= day <= e for s, e in absences.get(u.pk, ()))
+            if u.is_employed_on(day) and not any(s <= day <= e for s, e in absences.get(u.pk, ()))
         ]
         staffed[i] = half_hour_means(template_staffing(on_duty, slots, rules))
         planned_h = staffed[i].sum() * SLOT_HOURS
