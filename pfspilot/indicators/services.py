@@ -15,6 +15,7 @@ from pfspilot.engine.parameters import (
     ParametersInForce,
     PlatformRules,
 )
+from pfspilot.people import selectors as people_selectors
 
 from . import aggregation
 from .models import AggregateState, DailySatisfaction, DailyStats, Grain, HalfHourStats
@@ -77,6 +78,7 @@ def replace_aggregates(
         ]
     values = []
     half_hour_frames = []
+    team_ids = people_selectors.team_ids()
     for stretch in in_force:
         for grain in (Grain.AGENT, Grain.MOTIF):
             rows = aggregation.daily_sums(
@@ -90,7 +92,7 @@ def replace_aggregates(
                 rules=stretch.rules,
                 grain=grain,
             )
-            values += aggregation.stats_values(rows, grain)
+            values += aggregation.stats_values(rows, grain, team_ids)
         half_hour_frames.append(
             aggregation.half_hour_sums(
                 calls=calls, start=stretch.start, end=stretch.end, params=stretch.params
