@@ -33,8 +33,7 @@ STATUS_LABELS = {
     AT_RISK: gettext_lazy("À risque"),
     MISSED: gettext_lazy("Manqué"),
 }
-RISK_POINTS = 0.02  # a rate missing its target by at most 2 points is "at risk"
-RISK_SHARE = 0.95  # production at 95 % or more of its pro-rated target is "at risk"
+# The « à risque » thresholds are reference data (`IndicatorParams.risk_points`, `risk_share`).
 MONTHS = [
     gettext_lazy("janvier"),
     gettext_lazy("février"),
@@ -157,14 +156,14 @@ def as_of_day(year: int, today: dt.date) -> dt.date | None:
     return min(last, today)
 
 
-def _status_rate(value, target, maximum: bool):
-    """Met: the target is respected; at risk: missed by at most RISK_POINTS; else missed."""
+def _status_rate(value, target, maximum: bool, risk_points: float):
+    """Met: the target is respected; at risk: missed by at most `risk_points`; else missed."""
     if value is None:
         return None
     met = value < target if maximum else value >= target
     if met:
         return MET
-    return AT_RISK if abs(value - target) <= RISK_POINTS + 1e-12 else MISSED
+    return AT_RISK if abs(value - target) <= risk_points + 1e-12 else MISSED
 
 
 def _out_of_reach(needed, maximum: bool, best=None) -> bool:
@@ -182,13 +181,14 @@ def _out_of_reach(needed, maximum: bool, best=None) -> bool:
     return needed < best if maximum else needed > best
 
 
-def _status_volume(value, target_to_date):
-    """A production against its pro-rated target or an hourly norm (a floor either way)."""
+def _status_volume(value, target_to_date, risk_share: float):
+    """A production against its pro-rated target or an hourly norm (a floor either way):
+    at risk from `risk_share` of it."""
     if value is None or not target_to_date:
         return None
     if value >= target_to_date:
         return MET
-    return AT_RISK if value >= RISK_SHARE * target_to_date else MISSED
+    return AT_RISK if value >= risk_share * target_to_date else MISSED
 
 
 def _needed_sentence(label, needed, target, remaining, maximum: bool, best=None) -> str:
@@ -341,12 +341,14 @@ def target_rows(
     scope: Scope,
     best: dict[str, float] | None = None,
     deadlines: dict[str, str] | None = None,
+    params: IndicatorParams | None = None,
 ) -> list[dict]:
     """One row per COG target: value, target, status, projection and what it takes.
 
     `best`: best monthly value of each rate this year, the bound of what is reachable;
     `deadlines`: the email deadlines as labels (`formatting.deadline_labels`).
     """
+    risk = params or IndicatorParams()
     year_view = scope.month is None
     elapsed, remaining, total_days = calendar.year_progress(as_of, scope.year)
     best = best or {}
@@ -368,7 +370,7 @@ def target_rows(
                 remaining_days=remaining,
                 target=target,
             )
-        status = _status_rate(value, target, maximum)
+        status = _status_rate(value, target, maximum, risk.risk_points)
         if status == AT_RISK and _out_of_reach(needed, maximum, best.get(key)):
             status = MISSED
         rows.append(
@@ -400,7 +402,9 @@ def target_rows(
                 "note": "",
             }
         )
-    rows += _production_rows(totals, fte, targets, as_of, scope, elapsed, remaining, total_days)
+    rows += _production_rows(
+        totals, fte, targets, as_of, scope, elapsed, remaining, total_days, risk.risk_share
+    )
     return rows
 
 
@@ -438,7 +442,9 @@ PRODUCTION_TARGETS = (
 )
 
 
-def _production_rows(totals, fte, targets, as_of, scope, elapsed, remaining, total_days):
+def _production_rows(
+    totals, fte, targets, as_of, scope, elapsed, remaining, total_days, risk_share
+):
     if scope.motif:
         return [
             _not_attributable(f"{name}_per_fte", label, None, False)
@@ -460,7 +466,7 @@ def _production_rows(totals, fte, targets, as_of, scope, elapsed, remaining, tot
             to_date = production[f"{name}_target_to_date"]
         else:
             to_date = target * _month_days(scope.year, scope.month, as_of) / total_days
-        status = _status_volume(value, to_date)
+        status = _status_volume(value, to_date, risk_share)
         needed = production[f"{name}_needed_per_fte_per_day"] if scope.month is None else None
         pace = _div(value, elapsed) if value is not None else None
         sentence = ""
@@ -648,8 +654,14 @@ AGENT_COLUMNS = (
 )
 
 
-def agents_table(rows: list[dict], names: dict[str, str], norms: PlatformRules) -> Table:
+def agents_table(
+    rows: list[dict],
+    names: dict[str, str],
+    norms: PlatformRules,
+    params: IndicatorParams | None = None,
+) -> Table:
     """Calls and emails per hour of each agent against the note's norms (the agents list)."""
+    share = (params or IndicatorParams()).risk_share
     table = Table("agents", gettext_lazy("Productivité par téléconseiller"), list(AGENT_COLUMNS))
     out = []
     for r in rows:
@@ -660,8 +672,8 @@ def agents_table(rows: list[dict], names: dict[str, str], norms: PlatformRules) 
             "agent_label": names.get(r["agent"], r["agent"]),
             "calls_norm": norms.calls_per_hour,
             "emails_norm": norms.emails_per_hour,
-            "calls_status": _status_volume(row["calls_per_hour"], norms.calls_per_hour),
-            "emails_status": _status_volume(row["emails_per_hour"], norms.emails_per_hour),
+            "calls_status": _status_volume(row["calls_per_hour"], norms.calls_per_hour, share),
+            "emails_status": _status_volume(row["emails_per_hour"], norms.emails_per_hour, share),
         }
         out.append(row)
     table.rows = sorted(out, key=lambda r: (r["team"].lower(), r["agent_label"].lower()))
@@ -962,6 +974,7 @@ def build(
         scope=scope,
         best=best,
         deadlines=deadlines,
+        params=params,
     )
     trend = trend_table(
         _regroup(year_rows, (scope.by,)),
@@ -1004,7 +1017,7 @@ def build(
         "half_hours": half_hours,
         "elapsed": elapsed,
         "remaining": remaining,
-        "risk_points": fr_number(RISK_POINTS * 100),
-        "risk_share": fr_percent(RISK_SHARE, 0),
+        "risk_points": fr_number((params or IndicatorParams()).risk_points * 100),
+        "risk_share": fr_percent((params or IndicatorParams()).risk_share, 0),
         "repeat_window": fr_number((params or IndicatorParams()).repeat_window_days, 0),
     }

@@ -362,9 +362,6 @@ def forecast_override_delete(*, override_id) -> dt.date:
 
 # --------------------------------------------------------------------------- capacity
 
-# Target years of the note's « Précisions », shown side by side on the capacity page.
-NOTE_TARGET_YEARS = (2026, 2027)
-
 
 @dataclass(frozen=True)
 class CapacityColumn:
@@ -516,7 +513,7 @@ def capacity(year: int, *, today: dt.date | None = None) -> CapacityReport:
         )
     agents, fte_available, phone_days = _agents_capacity(first, last, as_of, rules)
     columns, seen = [], set()
-    for target_year in sorted({*NOTE_TARGET_YEARS, year}):
+    for target_year in sorted({*rules.note_target_years, year}):
         targets = cog_targets(target_year)
         if targets.year in seen:
             continue

@@ -45,8 +45,6 @@ ACTIVITY_LABELS = {
     "training": _lazy("Formation"),
 }
 GANTT_STEP = 5  # minutes per column of the timeline grid (the note's day has 8h50)
-# The note gives the training Thursdays but not their hours: the morning is assumed.
-TRAINING_HOURS = (dt.time(9, 0), dt.time(11, 0))
 WEEK_DAYS = 5
 SHRINKAGE_DAYS = 28  # calendar days of history behind the shrinkage estimate
 
@@ -76,8 +74,13 @@ def next_working_day(today: dt.date) -> dt.date:
     return day
 
 
-def agents_on_duty(day: dt.date, *, training: bool = False) -> list[AgentInput]:
-    """The platform's agents working on `day`: contract running, no absence that day."""
+def agents_on_duty(
+    day: dt.date, *, training: tuple[dt.time, dt.time] | None = None
+) -> list[AgentInput]:
+    """The platform's agents working on `day`: contract running, no absence that day.
+
+    `training`: (start, end) of the day's training (`PlatformRules.training_hours`), or None.
+    """
     absent = Absence.objects.filter(start__lte=day, end__gte=day).values("agent_id")
     users = (
         people_selectors.agents_employed(start=day, end=day)
@@ -92,7 +95,7 @@ def agents_on_duty(day: dt.date, *, training: bool = False) -> list[AgentInput]:
             team=u.team.name if u.team else "",
             fte=float(u.fte),
             lunch_group=u.lunch_group,
-            training=TRAINING_HOURS if training else None,
+            training=training,
         )
         for u in users
     ]
@@ -122,7 +125,7 @@ def day_inputs(day: dt.date) -> DayInputs:
         )
     rules = platform_rules(day)
     training = calendar.is_training_day(day, rules)
-    agents = agents_on_duty(day, training=training)
+    agents = agents_on_duty(day, training=rules.training_hours if training else None)
     if not agents:
         raise PlanningError(_("Aucun agent en service ce jour-là : rien à planifier."))
     forecast, demand = forecast_demand(day)
@@ -219,9 +222,14 @@ class DayView:
 
 
 def plan_options(inputs: DayInputs, *, note_lunches_only: bool = False) -> PlanOptions:
-    """The plan's options: the day's unavailability; lunches in the note's A/B slots only
-    when a manager requires it."""
-    return PlanOptions(shrinkage=inputs.shrinkage, note_lunches_only=note_lunches_only)
+    """The plan's options: the rules' lunch window, the day's unavailability; lunches in the
+    note's A/B slots only when a manager requires it."""
+    return PlanOptions(
+        lunch_earliest=inputs.rules.lunch_earliest,
+        lunch_latest_end=inputs.rules.lunch_latest_end,
+        shrinkage=inputs.shrinkage,
+        note_lunches_only=note_lunches_only,
+    )
 
 
 def plan_inputs(
@@ -466,7 +474,7 @@ def _staff_in_post(
         absences.setdefault(a.agent_id, []).append((a.start, a.end))
     staffed = np.zeros((len(days), len(slots)))
     for i, day in enumerate(days):
-        training = TRAINING_HOURS if calendar.is_training_day(day, rules) else None
+        training = rules.training_hours if calendar.is_training_day(day, rules) else None
         on_duty = [
             AgentInput(
                 id=u.pk, name="", fte=float(u.fte), lunch_group=u.lunch_group, training=training

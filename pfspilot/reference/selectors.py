@@ -80,6 +80,10 @@ def platform_rules(on: dt.date | None = None) -> parameters.PlatformRules:
         training_week_of_month=rules.training_week_of_month,
         training_weekday=rules.training_weekday,
         supervise_all_missions_yearly=rules.supervise_all_missions_yearly,
+        training_hours=(rules.training_start, rules.training_end),
+        lunch_earliest=rules.lunch_earliest,
+        lunch_latest_end=rules.lunch_latest_end,
+        note_target_years=rules.note_target_year_list(),
         valid_from=rules.valid_from,
     )
 
@@ -104,6 +108,8 @@ def indicator_params(on: dt.date | None = None) -> parameters.IndicatorParams:
         email_deadline_hours=float(params.email_deadline_hours),
         complaint_deadline_days=float(params.complaint_deadline_days),
         deadline_clock=params.deadline_clock,
+        risk_points=float(params.risk_points) / 100,
+        risk_share=_fraction(params.risk_share),
     )
 
 
