@@ -219,7 +219,9 @@ class PlatformRuleSet(models.Model):
             years = [int(y) for y in (self.note_target_years or "").split(",") if y.strip()]
         except ValueError:
             years = None
-        if not years or any(not 2000 <= y <= 2100 for y in years):
+        # A blank value already gets Django's « Ce champ ne peut pas être vide. »
+        blank = not (self.note_target_years or "").strip()
+        if not blank and (not years or any(not 2000 <= y <= 2100 for y in years)):
             errors["note_target_years"] = _(
                 "Indiquez des années (ex. 2026,2027) séparées par des virgules."
             )
