@@ -126,7 +126,7 @@ def routing_matrix(on: dt.date | None = None) -> list[routing.RoutingRow]:
         routing.RoutingRow(
             code=m.code,
             label=m.label,
-            parcours=m.parcours,
+            journey=m.parcours,
             rule_fi=m.rule_fi,
             rule_confirme=m.rule_confirme,
             keywords=m.keyword_list(),
@@ -155,7 +155,7 @@ def guide_rows(on: dt.date | None = None) -> list[routing.RoutingRow]:
             routing.RoutingRow(
                 code=m.code,
                 label=m.label,
-                parcours=m.theme,
+                journey=m.theme,
                 rule_fi=routing.LEVEL1,
                 rule_confirme=routing.LEVEL1,
                 keywords=m.keyword_list(),
@@ -168,7 +168,7 @@ def guide_rows(on: dt.date | None = None) -> list[routing.RoutingRow]:
             routing.RoutingRow(
                 code=p.kind.upper(),
                 label=p.label,
-                parcours=str(p.get_kind_display()),
+                journey=str(p.get_kind_display()),
                 rule_fi=p.kind,
                 rule_confirme=p.kind,
                 keywords=p.keyword_list(),
