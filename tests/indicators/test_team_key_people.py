@@ -34,18 +34,18 @@ def _renamed_frames(old, new):
     }
 
 
+def _resum_november_as(team: str) -> None:
+    """November's sums rebuilt from records whose Arras calls now carry the name `team`."""
+    november = {"start": dt.date(2026, 11, 1), "end": dt.date(2026, 12, 31), "at": SUMMED_AT}
+    defaults = {"params": IndicatorParams(), "rules": PlatformRules()}
+    replace_aggregates(**november, **defaults, **_renamed_frames("Arras", team))
+
+
 def test_a_renamed_team_keeps_its_whole_history_on_the_dashboard(client_for, year_loaded):
     # January (c1) was summed under "Arras"; the team is renamed, then November is rebuilt
     # under the new name (c5): both must be one team's history.
     arras = _rename("Arras", "Arras Centre")
-    replace_aggregates(
-        start=dt.date(2026, 11, 1),
-        end=dt.date(2026, 12, 31),
-        at=SUMMED_AT,
-        params=IndicatorParams(),
-        rules=PlatformRules(),
-        **_renamed_frames("Arras", "Arras Centre"),
-    )
+    _resum_november_as("Arras Centre")
     stored = set(
         DailyStats.objects.filter(grain=Grain.AGENT, team_key=arras).values_list("team", flat=True)
     )
@@ -73,14 +73,7 @@ def test_a_renamed_team_keeps_its_whole_history_on_the_dashboard(client_for, yea
 
 
 def test_a_team_code_that_is_no_team_is_still_read_by_its_name(year_loaded):
-    replace_aggregates(
-        start=dt.date(2026, 11, 1),
-        end=dt.date(2026, 12, 31),
-        at=SUMMED_AT,
-        params=IndicatorParams(),
-        rules=PlatformRules(),
-        **_renamed_frames("Arras", "EQ-99"),
-    )
+    _resum_november_as("EQ-99")
     assert DailyStats.objects.filter(team="EQ-99", team_key__isnull=True).exists()
     (total,) = selectors.period_sums(year=2026, team="EQ-99")
     assert total["calls_answered"] == 1  # c5 only
