@@ -96,6 +96,23 @@ class CogTarget(models.Model):
         return _("Cibles COG %(year)s") % {"year": self.year}
 
 
+# Defaults of new versions, as callables: a fixed time default is flagged by Django (W161).
+def default_training_start() -> dt.time:
+    return dt.time(9, 0)
+
+
+def default_training_end() -> dt.time:
+    return dt.time(11, 0)
+
+
+def default_lunch_earliest() -> dt.time:
+    return dt.time(11, 30)
+
+
+def default_lunch_latest_end() -> dt.time:
+    return dt.time(14, 0)
+
+
 class PlatformRuleSet(models.Model):
     """Platform rules of note §B, §E and §F in force from `valid_from` (a version)."""
 
@@ -143,16 +160,18 @@ class PlatformRuleSet(models.Model):
     # The note gives the training days, not their hours: the morning is the assumption.
     training_start = models.TimeField(
         _("début de la formation continue"),
-        default=dt.time(9, 0),
+        default=default_training_start,
         help_text=_("Heure supposée : la note ne donne que les jours de formation."),
     )
-    training_end = models.TimeField(_("fin de la formation continue"), default=dt.time(11, 0))
+    training_end = models.TimeField(_("fin de la formation continue"), default=default_training_end)
     lunch_earliest = models.TimeField(
         _("début au plus tôt des déjeuners"),
-        default=dt.time(11, 30),
+        default=default_lunch_earliest,
         help_text=_("Fenêtre où le plan de la journée peut déplacer un déjeuner (note §F)."),
     )
-    lunch_latest_end = models.TimeField(_("fin au plus tard des déjeuners"), default=dt.time(14, 0))
+    lunch_latest_end = models.TimeField(
+        _("fin au plus tard des déjeuners"), default=default_lunch_latest_end
+    )
     note_target_years = models.CharField(
         _("années cibles comparées (capacité)"),
         max_length=40,

@@ -1,8 +1,8 @@
 # The hours, lunch window, target years and « à risque » thresholds the code held as constants
 # (issue 8, item 8): every existing version takes the current values through the defaults.
 
-import datetime
 import django.core.validators
+import pfspilot.reference.models
 from decimal import Decimal
 from django.db import migrations, models
 
@@ -27,12 +27,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalplatformruleset',
             name='lunch_earliest',
-            field=models.TimeField(default=datetime.time(11, 30), help_text='Fenêtre où le plan de la journée peut déplacer un déjeuner (note §F).', verbose_name='début au plus tôt des déjeuners'),
+            field=models.TimeField(default=pfspilot.reference.models.default_lunch_earliest, help_text='Fenêtre où le plan de la journée peut déplacer un déjeuner (note §F).', verbose_name='début au plus tôt des déjeuners'),
         ),
         migrations.AddField(
             model_name='historicalplatformruleset',
             name='lunch_latest_end',
-            field=models.TimeField(default=datetime.time(14, 0), verbose_name='fin au plus tard des déjeuners'),
+            field=models.TimeField(default=pfspilot.reference.models.default_lunch_latest_end, verbose_name='fin au plus tard des déjeuners'),
         ),
         migrations.AddField(
             model_name='historicalplatformruleset',
@@ -42,12 +42,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalplatformruleset',
             name='training_end',
-            field=models.TimeField(default=datetime.time(11, 0), verbose_name='fin de la formation continue'),
+            field=models.TimeField(default=pfspilot.reference.models.default_training_end, verbose_name='fin de la formation continue'),
         ),
         migrations.AddField(
             model_name='historicalplatformruleset',
             name='training_start',
-            field=models.TimeField(default=datetime.time(9, 0), help_text='Heure supposée : la note ne donne que les jours de formation.', verbose_name='début de la formation continue'),
+            field=models.TimeField(default=pfspilot.reference.models.default_training_start, help_text='Heure supposée : la note ne donne que les jours de formation.', verbose_name='début de la formation continue'),
         ),
         migrations.AddField(
             model_name='indicatorparameterset',
@@ -62,12 +62,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='platformruleset',
             name='lunch_earliest',
-            field=models.TimeField(default=datetime.time(11, 30), help_text='Fenêtre où le plan de la journée peut déplacer un déjeuner (note §F).', verbose_name='début au plus tôt des déjeuners'),
+            field=models.TimeField(default=pfspilot.reference.models.default_lunch_earliest, help_text='Fenêtre où le plan de la journée peut déplacer un déjeuner (note §F).', verbose_name='début au plus tôt des déjeuners'),
         ),
         migrations.AddField(
             model_name='platformruleset',
             name='lunch_latest_end',
-            field=models.TimeField(default=datetime.time(14, 0), verbose_name='fin au plus tard des déjeuners'),
+            field=models.TimeField(default=pfspilot.reference.models.default_lunch_latest_end, verbose_name='fin au plus tard des déjeuners'),
         ),
         migrations.AddField(
             model_name='platformruleset',
@@ -77,11 +77,11 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='platformruleset',
             name='training_end',
-            field=models.TimeField(default=datetime.time(11, 0), verbose_name='fin de la formation continue'),
+            field=models.TimeField(default=pfspilot.reference.models.default_training_end, verbose_name='fin de la formation continue'),
         ),
         migrations.AddField(
             model_name='platformruleset',
             name='training_start',
-            field=models.TimeField(default=datetime.time(9, 0), help_text='Heure supposée : la note ne donne que les jours de formation.', verbose_name='début de la formation continue'),
+            field=models.TimeField(default=pfspilot.reference.models.default_training_start, help_text='Heure supposée : la note ne donne que les jours de formation.', verbose_name='début de la formation continue'),
         ),
     ]
