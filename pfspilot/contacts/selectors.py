@@ -97,17 +97,13 @@ def _frame(kind: str, start: date, end: date, lookback_days: float) -> pl.DataFr
 
 def _with_people_names(raw: pl.DataFrame) -> pl.DataFrame:
     """Current username and team name where the record is linked, else the source's codes."""
-    from pfspilot.people.models import Team, User
+    from pfspilot.people.selectors import accounts_frame, teams_frame
 
-    users = pl.DataFrame(
-        [(str(pk), name) for pk, name in User.objects.values_list("id", "username")],
-        schema={"__agent_id": pl.String, "__username": pl.String},
-        orient="row",
+    users = accounts_frame().select(
+        __agent_id=pl.col("user_id").cast(pl.String), __username=pl.col("username")
     )
-    teams = pl.DataFrame(
-        [(str(pk), name) for pk, name in Team.objects.values_list("id", "name")],
-        schema={"__team_id": pl.String, "__team_name": pl.String},
-        orient="row",
+    teams = teams_frame().select(
+        __team_id=pl.col("team_id").cast(pl.String), __team_name=pl.col("team_name")
     )
     raw = raw.join(users, on="__agent_id", how="left", maintain_order="left")
     raw = raw.join(teams, on="__team_id", how="left", maintain_order="left")

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from pfspilot.engine import records
 from pfspilot.engine.records import TIMEZONE
 from pfspilot.formatting import fr_figure
-from pfspilot.people.models import Team, User
+from pfspilot.people.selectors import accounts_frame, teams_frame
 
 from .mapping import FIELD_TYPES, MappingError, load_mapping
 from .models import ImportBatch
@@ -460,21 +460,11 @@ def _utc_text(series: pl.Series, postgres: bool) -> pl.Series:
 
 def _resolve_people(prepared: pl.DataFrame) -> pl.DataFrame:
     """Links agent codes to accounts (username) and team names to teams; fills a missing team."""
-    users = pl.DataFrame(
-        list(User.objects.values_list("username", "id", "team_id", "team__name")),
-        schema={
-            "agent_code": pl.String,
-            "agent_id": pl.Int64,
-            "u_team_id": pl.Int64,
-            "u_team": pl.String,
-        },
-        orient="row",
+    users = accounts_frame().rename(
+        {"username": "agent_code", "user_id": "agent_id", "user_team_id": "u_team_id"}
     )
-    teams = pl.DataFrame(
-        list(Team.objects.values_list("name", "id")),
-        schema={"team_code": pl.String, "team_id": pl.Int64},
-        orient="row",
-    )
+    users = users.rename({"user_team": "u_team"})
+    teams = teams_frame().rename({"team_name": "team_code"})
     prepared = prepared.join(users, on="agent_code", how="left", maintain_order="left")
     prepared = prepared.with_columns(team_code=pl.coalesce("team_code", "u_team"))
     prepared = prepared.join(teams, on="team_code", how="left", maintain_order="left")

@@ -106,7 +106,7 @@ def guide_json(query: str, profile: str, file_in_progress: bool, on=None) -> lis
         result.append(
             {
                 "motif": row.label,
-                "parcours": row.parcours,
+                "parcours": row.journey,
                 "in_table": row.in_table,
                 "action": decision.action,
                 "instruction": decision.instruction,
@@ -141,13 +141,13 @@ def guide_results(
     themes: list[tuple[str, list[routing.RoutingRow]]] = []
     if not query:
         for entry in entries:
-            if not groups or groups[-1][0] != entry.row.parcours:
-                groups.append((entry.row.parcours, []))
+            if not groups or groups[-1][0] != entry.row.journey:
+                groups.append((entry.row.journey, []))
             groups[-1][1].append(entry)
         for row in rows:
             if row.kind == routing.CATALOGUE:
-                if not themes or themes[-1][0] != row.parcours:
-                    themes.append((row.parcours, []))
+                if not themes or themes[-1][0] != row.journey:
+                    themes.append((row.journey, []))
                 themes[-1][1].append(row)
     return {
         "q": query,

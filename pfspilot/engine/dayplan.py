@@ -55,7 +55,7 @@ class PlanOptions:
     """Lunch window and coverage; the window is the one the platform allows around §F's lunches.
 
     The note's day (§F) has two lunch slots, A 11:45–12:45 and B 12:45–13:45; the window
-    11:30–14:00 lets the plan shift a lunch by a quarter-hour or more where a half-hour's
+    (`PlatformRules.lunch_earliest`/`lunch_latest_end`, 11:30–14:00 by default) lets the plan shift a lunch by a quarter-hour or more where a half-hour's
     requirement is not covered. `note_lunches_only` (a manager's choice) keeps every lunch in
     slot A or B of the note, whatever the agent's group.
     """

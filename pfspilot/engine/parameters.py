@@ -34,6 +34,11 @@ class IndicatorParams:
     email_deadline_hours: float = 48.0
     complaint_deadline_days: float = 10.0
     deadline_clock: str = "calendar"  # "calendar" or "business"
+    # Dashboard statuses: a rate missing its target by at most `risk_points` (a fraction, 0.02
+    # = 2 points) is « à risque »; a production at `risk_share` or more of its pro-rated
+    # target too.
+    risk_points: float = 0.02
+    risk_share: float = 0.95
 
 
 @dataclass(frozen=True)
@@ -81,6 +86,13 @@ class PlatformRules:
     # Note §E: every agent supervised on every mission each year, besides one per semester.
     supervise_all_missions_yearly: bool = True
     short_lunch_activity: str = "email"  # note §F: a shorter lunch break is spent on emails
+    # The note gives the training Thursdays but not their hours: the morning is assumed.
+    training_hours: tuple[time, time] = (time(9, 0), time(11, 0))
+    # Window in which the day plan may move a lunch around §F's slots (A 11:45, B 12:45).
+    lunch_earliest: time = time(11, 30)
+    lunch_latest_end: time = time(14, 0)
+    # Target years of the note's « Précisions », side by side on the capacity page.
+    note_target_years: tuple[int, ...] = (2026, 2027)
     valid_from: date | None = None
 
 

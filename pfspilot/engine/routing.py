@@ -119,12 +119,13 @@ class RoutingRow:
     """A row of the guide: a motif of the note's table (kind ``table``), a usual level-1 motif
     of the catalogue (``catalogue``, always ``traiter``) or a procedure (``procedure``).
 
-    `parcours` is the note's parcours for a table row, the theme of a catalogue motif.
+    `journey` is the note's parcours for a table row, the theme of a catalogue motif (the
+    JSON contracts and the `Motif.parcours` column keep the French word).
     """
 
     code: str
     label: str
-    parcours: str
+    journey: str
     rule_fi: str
     rule_confirme: str
     keywords: tuple[str, ...] = ()
@@ -174,14 +175,14 @@ class RoutingRow:
         return any(self.rule_for(p) == DEFERRED_IF_FILE for p in profiles)
 
 
-def route(row: RoutingRow | None, profile: str, dossier_en_cours: bool = False) -> Decision:
+def route(row: RoutingRow | None, profile: str, file_in_progress: bool = False) -> Decision:
     """What an agent of `profile` does for the motif `row` (None: a motif outside the guide)."""
     _check_profile(profile)
     if row is None:
         return Decision(LEVEL1, INSTRUCTION_OUTSIDE_TABLE)
     rule = row.rule_for(profile)
     if rule == DEFERRED_IF_FILE:
-        if dossier_en_cours:
+        if file_in_progress:
             return Decision(DEFERRED, INSTRUCTION_FILE_IN_PROGRESS)
         return Decision(LEVEL1, INSTRUCTION_NO_FILE)
     return Decision(rule, INSTRUCTIONS[rule])

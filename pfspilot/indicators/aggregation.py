@@ -128,8 +128,15 @@ STAT_COLUMNS = tuple(
 )
 
 
-def stats_values(rows: dict[tuple, dict], grain: str) -> list[tuple]:
-    """Rows for DailyStats in STAT_COLUMNS order (a plain insert is 5× faster than the ORM)."""
+def stats_values(
+    rows: dict[tuple, dict], grain: str, team_ids: dict[str, int] | None = None
+) -> list[tuple]:
+    """Rows for DailyStats in STAT_COLUMNS order (a plain insert is 5× faster than the ORM).
+
+    `team_ids` gives the key of each known team name (`people.selectors.team_ids`); a name
+    that is no team (a source code) keeps a null key and is read by its name.
+    """
+    team_ids = team_ids or {}
     defaults = {
         field.column: field.default
         for field in DailyStats._meta.concrete_fields
@@ -145,6 +152,7 @@ def stats_values(rows: dict[tuple, dict], grain: str) -> list[tuple]:
             "week": day - dt.timedelta(days=day.weekday()),
             "grain": str(grain),
             "team": team,
+            "team_key_id": team_ids.get(team),
             "agent": agent,
             "motif": motif,
         }

@@ -17,7 +17,7 @@ from . import selectors
 from .charts import axis_range, chart_data, half_hours_chart
 from .models import Grain
 from .scope import MONTHS, Scope, as_of_day, period_bounds, team_locked, visible_scope
-from .status import AT_RISK, MET, MISSED, RISK_POINTS, RISK_SHARE, STATUS_LABELS
+from .status import AT_RISK, MET, MISSED, STATUS_LABELS
 from .sums import rates, regroup
 from .tables import (
     AGENT_COLUMNS,
@@ -38,7 +38,6 @@ __all__ = [
     "MET",
     "MISSED",
     "MONTHS",
-    "RISK_SHARE",
     "STATUS_LABELS",
     "Scope",
     "agents_table",
@@ -109,6 +108,7 @@ def build(
         scope=scope,
         best=best,
         deadlines=deadlines,
+        params=params,
     )
     trend = trend_table(
         regroup(year_rows, (scope.by,)),
@@ -151,7 +151,7 @@ def build(
         "half_hours": half_hours,
         "elapsed": elapsed,
         "remaining": remaining,
-        "risk_points": fr_number(RISK_POINTS * 100),
-        "risk_share": fr_percent(RISK_SHARE, 0),
+        "risk_points": fr_number((params or IndicatorParams()).risk_points * 100),
+        "risk_share": fr_percent((params or IndicatorParams()).risk_share, 0),
         "repeat_window": fr_number((params or IndicatorParams()).repeat_window_days, 0),
     }

@@ -19,7 +19,7 @@ from pfspilot.contacts.services import import_frame
 from pfspilot.engine import calendar
 from pfspilot.engine.synthetic import generate_year
 from pfspilot.formatting import fr_figure
-from pfspilot.people.models import User
+from pfspilot.people.selectors import accounts_frame
 from pfspilot.reference.selectors import parameters_in_force
 
 from .models import DailyStats, HalfHourStats
@@ -33,11 +33,7 @@ def _with_demo_teams(frame: pl.DataFrame) -> pl.DataFrame:
     """Each record of a known agent takes that agent's team (the records' team otherwise)."""
     if "agent" not in frame.columns:
         return frame
-    teams = pl.DataFrame(
-        list(User.objects.filter(team__isnull=False).values_list("username", "team__name")),
-        schema={"agent": pl.String, "_team": pl.String},
-        orient="row",
-    )
+    teams = accounts_frame().select(agent=pl.col("username"), _team=pl.col("user_team"))
     joined = frame.join(teams, on="agent", how="left", maintain_order="left")
     return joined.with_columns(team=pl.coalesce("_team", "team")).drop("_team")
 

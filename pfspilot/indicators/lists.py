@@ -21,10 +21,11 @@ from .forms import ScopeForm
 STATUS_CHOICES = [("", gettext_lazy("Tous"))] + list(dashboard.STATUS_LABELS.items())
 
 
-def _rules(year: int):
-    """The platform rules in force for `year` (today's for the current year)."""
+def _in_force(year: int):
+    """(indicator parameters, platform rules) in force for `year` (today's for the current
+    year)."""
     today = timezone.localdate()
-    return reference_parameters(min(today, dt.date(year, 12, 31)))[2]
+    return reference_parameters(min(today, dt.date(year, 12, 31)))[1:]
 
 
 def agent_rows(user, *, year: int, month: int | None) -> list[dict]:
@@ -44,7 +45,8 @@ def agent_rows(user, *, year: int, month: int | None) -> list[dict]:
     usernames = [row["agent"] for row in sums if row["agent"]]
     names = selectors.agent_names(usernames)
     profiles = selectors.agent_profiles(usernames)
-    rows = dashboard.agents_table(sums, names, _rules(year)).rows
+    params, rules = _in_force(year)
+    rows = dashboard.agents_table(sums, names, rules, params).rows
     for row in rows:
         code = profiles.get(row["agent"], "")
         row["profile"] = code
@@ -61,7 +63,7 @@ def _dashboard_link(row: dict, params: dict) -> str:
 
 
 def _intro(params: dict) -> str:
-    rules = _rules(params["year"])
+    indicator_params, rules = _in_force(params["year"])
     period = (
         _("%(month)s %(year)s")
         % {"month": dashboard.MONTHS[params["month"] - 1], "year": params["year"]}
@@ -76,7 +78,7 @@ def _intro(params: dict) -> str:
         "period": period,
         "calls": fr_number(rules.calls_per_hour),
         "emails": fr_number(rules.emails_per_hour),
-        "share": fr_percent(dashboard.RISK_SHARE, 0),
+        "share": fr_percent(indicator_params.risk_share, 0),
     }
 
 

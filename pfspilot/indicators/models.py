@@ -29,7 +29,17 @@ class DailyStats(models.Model):
     month = models.PositiveSmallIntegerField(_("mois"))
     week = models.DateField(_("semaine (lundi)"))
     grain = models.CharField(_("grain"), max_length=8, choices=Grain.choices)
+    # The team's name as the records gave it, and its key: the key (when the name is a known
+    # team) is what the reads filter and group by, so a renamed team keeps its whole history.
     team = models.CharField(_("équipe"), max_length=100, blank=True)
+    team_key = models.ForeignKey(
+        "people.Team",
+        verbose_name=_("équipe (clé)"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     agent = models.CharField(_("téléconseiller"), max_length=150, blank=True)
     motif = models.CharField(_("motif"), max_length=200, blank=True)
 

@@ -4,7 +4,8 @@ import datetime as dt
 
 import polars as pl
 from django.db import connection
-from django.db.models import Count, Max, Sum
+from django.db.models import Count, F, Max, Q, Sum
+from django.db.models.functions import Coalesce
 
 from pfspilot.engine import forecast, records
 
@@ -34,13 +35,32 @@ SUM_FIELDS = (
 )
 
 
+# A row's team as it is called now: the current name of its key, else the name it was stored
+# with (a team code that is no team). Reads filter and group by it, so renaming a team does
+# not split its history.
+TEAM_NOW = Coalesce(F("team_key__name"), F("team"))
+
+
+def _team_is(name: str) -> Q:
+    """Rows of the team called `name` now: by key, plus unkeyed rows stored under that name."""
+    return Q(team_key__name=name) | Q(team_key__isnull=True, team=name)
+
+
+def _grouped(queryset, keys: tuple[str, ...]):
+    """`queryset.values(*keys)` with "team" read as TEAM_NOW (annotated as `_team_now`)."""
+    if "team" not in keys:
+        return queryset.values(*keys), keys
+    names = tuple("_team_now" if key == "team" else key for key in keys)
+    return queryset.annotate(_team_now=TEAM_NOW).values(*names), names
+
+
 def _stats(*, year, grain, month=None, team="", agent="", motif="", since=None, until=None):
     """Rows of the period in scope: motif rows for a motif, team/agent rows otherwise."""
     queryset = DailyStats.objects.filter(grain=Grain.MOTIF if motif else grain, year=year)
     if motif:
         queryset = queryset.filter(motif=motif)
     if team:
-        queryset = queryset.filter(team=team)
+        queryset = queryset.filter(_team_is(team))
     if agent:
         queryset = queryset.filter(agent=agent)
     return _in_period(queryset, month=month, since=since, until=until)
@@ -60,7 +80,12 @@ def _in_period(queryset, *, month=None, since=None, until=None):
 def _sums(queryset, keys: tuple[str, ...]) -> list[dict]:
     annotations = {name: Sum(name) for name in SUM_FIELDS}
     if keys:
-        return list(queryset.values(*keys).annotate(**annotations).order_by(*keys))
+        grouped, names = _grouped(queryset, keys)
+        rows = list(grouped.annotate(**annotations).order_by(*names))
+        for row in rows:
+            if "_team_now" in row:
+                row["team"] = row.pop("_team_now")
+        return rows
     row = queryset.aggregate(**annotations)
     return [row] if row["calls_offered"] is not None else []
 
@@ -100,12 +125,15 @@ def period_frame(*, year, month=None, team="", agent="", motif="", until=None, b
         year=year, grain=Grain.AGENT, month=month, team=team, agent=agent, motif=motif, until=until
     )
     annotations = {name: Sum(name) for name in SUM_FIELDS}
-    sql, params = queryset.values(*by).annotate(**annotations).order_by().query.sql_with_params()
+    grouped, _names = _grouped(queryset, tuple(by))
+    sql, params = grouped.annotate(**annotations).order_by().query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         names = [column[0] for column in cursor.description]
         rows = cursor.fetchall()
     frame = pl.DataFrame(rows, schema=names, orient="row", infer_schema_length=None)
+    if "_team_now" in names:
+        frame = frame.rename({"_team_now": "team"})
     # SQLite hands dates back as text; PostgreSQL as dates.
     if "week" in names and frame.schema["week"] == pl.String:
         frame = frame.with_columns(pl.col("week").str.to_date())
@@ -170,17 +198,23 @@ def agent_team(username: str) -> str:
 
 
 def teams(year: int) -> list[str]:
-    return _values_in_year("team", Grain.AGENT, year)
+    """Sorted current names of the teams in the year's sums."""
+    return _team_names(DailyStats.objects.filter(grain=Grain.AGENT, year=year))
 
 
 def all_teams() -> list[str]:
-    """Sorted team names of the sums of every year (a team as named when its calls were made)."""
+    """Sorted current names of the teams in the sums of every year."""
+    return _team_names(DailyStats.objects.filter(grain=Grain.AGENT))
+
+
+def _team_names(queryset) -> list[str]:
+    """Sorted non-empty TEAM_NOW values of `queryset`."""
     return list(
-        DailyStats.objects.filter(grain=Grain.AGENT)
-        .exclude(team="")
-        .values_list("team", flat=True)
+        queryset.annotate(_team_now=TEAM_NOW)
+        .exclude(_team_now="")
+        .values_list("_team_now", flat=True)
         .distinct()
-        .order_by("team")
+        .order_by("_team_now")
     )
 
 

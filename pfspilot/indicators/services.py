@@ -9,7 +9,12 @@ import polars as pl
 from django.db import connection, transaction
 from django.utils import timezone
 
-from pfspilot.engine.parameters import IndicatorParams, ParametersInForce, PlatformRules
+from pfspilot.engine.parameters import (
+    IndicatorParams,
+    ParametersInForce,
+    PlatformRules,
+)
+from pfspilot.people import selectors as people_selectors
 
 from . import aggregation
 from .models import AggregateState, DailySatisfaction, DailyStats, Grain, HalfHourStats
@@ -61,6 +66,7 @@ def replace_aggregates(
         ]
     values = []
     half_hour_frames = []
+    team_ids = people_selectors.team_ids()
     for stretch in in_force:
         for grain in (Grain.AGENT, Grain.MOTIF):
             rows = aggregation.daily_sums(
@@ -74,7 +80,7 @@ def replace_aggregates(
                 rules=stretch.rules,
                 grain=grain,
             )
-            values += aggregation.stats_values(rows, grain)
+            values += aggregation.stats_values(rows, grain, team_ids)
         half_hour_frames.append(
             aggregation.half_hour_sums(
                 calls=calls, start=stretch.start, end=stretch.end, params=stretch.params

@@ -11,18 +11,17 @@ STATUS_LABELS = {
     AT_RISK: gettext_lazy("À risque"),
     MISSED: gettext_lazy("Manqué"),
 }
-RISK_POINTS = 0.02  # a rate missing its target by at most 2 points is "at risk"
-RISK_SHARE = 0.95  # production at 95 % or more of its pro-rated target is "at risk"
+# The « à risque » thresholds are reference data (`IndicatorParams.risk_points`, `risk_share`).
 
 
-def status_rate(value, target, maximum: bool):
-    """Met: the target is respected; at risk: missed by at most RISK_POINTS; else missed."""
+def status_rate(value, target, maximum: bool, risk_points: float):
+    """Met: the target is respected; at risk: missed by at most `risk_points`; else missed."""
     if value is None:
         return None
     met = value < target if maximum else value >= target
     if met:
         return MET
-    return AT_RISK if abs(value - target) <= RISK_POINTS + 1e-12 else MISSED
+    return AT_RISK if abs(value - target) <= risk_points + 1e-12 else MISSED
 
 
 def out_of_reach(needed, maximum: bool, best=None) -> bool:
@@ -40,13 +39,13 @@ def out_of_reach(needed, maximum: bool, best=None) -> bool:
     return needed < best if maximum else needed > best
 
 
-def status_volume(value, target_to_date):
+def status_volume(value, target_to_date, risk_share: float):
     """A production against its pro-rated target or an hourly norm (a floor either way)."""
     if value is None or not target_to_date:
         return None
     if value >= target_to_date:
         return MET
-    return AT_RISK if value >= RISK_SHARE * target_to_date else MISSED
+    return AT_RISK if value >= risk_share * target_to_date else MISSED
 
 
 def needed_sentence(label, needed, target, remaining, maximum: bool, best=None) -> str:

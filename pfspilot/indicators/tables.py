@@ -164,8 +164,14 @@ AGENT_COLUMNS = (
 )
 
 
-def agents_table(rows: list[dict], names: dict[str, str], norms: PlatformRules) -> Table:
+def agents_table(
+    rows: list[dict],
+    names: dict[str, str],
+    norms: PlatformRules,
+    params: IndicatorParams | None = None,
+) -> Table:
     """Calls and emails per hour of each agent against the note's norms (the agents list)."""
+    share = (params or IndicatorParams()).risk_share
     table = Table("agents", gettext_lazy("Productivité par téléconseiller"), list(AGENT_COLUMNS))
     out = []
     for r in rows:
@@ -176,8 +182,8 @@ def agents_table(rows: list[dict], names: dict[str, str], norms: PlatformRules) 
             "agent_label": names.get(r["agent"], r["agent"]),
             "calls_norm": norms.calls_per_hour,
             "emails_norm": norms.emails_per_hour,
-            "calls_status": status_volume(row["calls_per_hour"], norms.calls_per_hour),
-            "emails_status": status_volume(row["emails_per_hour"], norms.emails_per_hour),
+            "calls_status": status_volume(row["calls_per_hour"], norms.calls_per_hour, share),
+            "emails_status": status_volume(row["emails_per_hour"], norms.emails_per_hour, share),
         }
         out.append(row)
     table.rows = sorted(out, key=lambda r: (r["team"].lower(), r["agent_label"].lower()))

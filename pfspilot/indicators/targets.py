@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy
 from pfspilot.engine import calendar
 from pfspilot.engine import indicators as engine
 from pfspilot.engine.indicators import ratio_or_none
-from pfspilot.engine.parameters import CogTargets
+from pfspilot.engine.parameters import CogTargets, IndicatorParams
 from pfspilot.engine.records import EMAIL, PHONE
 from pfspilot.formatting import fr_number, fr_percent, fr_points, fr_signed
 
@@ -115,12 +115,15 @@ def target_rows(
     scope: Scope,
     best: dict[str, float] | None = None,
     deadlines: dict[str, str] | None = None,
+    params: IndicatorParams | None = None,
 ) -> list[dict]:
     """One row per COG target: value, target, status, projection and what it takes.
 
     `best`: best monthly value of each rate this year, the bound of what is reachable;
-    `deadlines`: the email deadlines as labels (`formatting.deadline_labels`).
+    `deadlines`: the email deadlines as labels (`formatting.deadline_labels`); `params`: the
+    « à risque » thresholds (`risk_points`, `risk_share`) of the reference data.
     """
+    risk = params or IndicatorParams()
     year_view = scope.month is None
     elapsed, remaining, total_days = calendar.year_progress(as_of, scope.year)
     best = best or {}
@@ -142,7 +145,7 @@ def target_rows(
                 remaining_days=remaining,
                 target=target,
             )
-        status = status_rate(value, target, maximum)
+        status = status_rate(value, target, maximum, risk.risk_points)
         if status == AT_RISK and out_of_reach(needed, maximum, best.get(key)):
             status = MISSED
         rows.append(
@@ -174,7 +177,9 @@ def target_rows(
                 "note": "",
             }
         )
-    rows += _production_rows(totals, fte, targets, as_of, scope, elapsed, remaining, total_days)
+    rows += _production_rows(
+        totals, fte, targets, as_of, scope, elapsed, remaining, total_days, risk.risk_share
+    )
     return rows
 
 
@@ -206,7 +211,9 @@ PRODUCTION_TARGETS = (
 )
 
 
-def _production_rows(totals, fte, targets, as_of, scope, elapsed, remaining, total_days):
+def _production_rows(
+    totals, fte, targets, as_of, scope, elapsed, remaining, total_days, risk_share
+):
     if scope.motif:
         return [
             _not_attributable(f"{name}_per_fte", label, None, False)
@@ -228,7 +235,7 @@ def _production_rows(totals, fte, targets, as_of, scope, elapsed, remaining, tot
             to_date = production[f"{name}_target_to_date"]
         else:
             to_date = target * month_days(scope.year, scope.month, as_of) / total_days
-        status = status_volume(value, to_date)
+        status = status_volume(value, to_date, risk_share)
         needed = production[f"{name}_needed_per_fte_per_day"] if scope.month is None else None
         pace = ratio_or_none(value, elapsed) if value is not None else None
         sentence = ""

@@ -118,6 +118,12 @@ class User(AbstractUser):
         today = today or timezone.localdate()
         return self.start_date is not None and self.start_date > today
 
+    def is_employed_on(self, day) -> bool:
+        """Whether `day` is within the contract: the dates of `selectors.agents_employed`."""
+        return (self.start_date is None or self.start_date <= day) and (
+            self.end_date is None or day <= self.end_date
+        )
+
     def routing_profile(self) -> str:
         """Agents without an explicit profile are treated as trainees: the safer orientation."""
         return self.profile or Profile.TRAINEE

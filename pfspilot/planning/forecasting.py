@@ -272,9 +272,6 @@ def overrides_for_day(day: dt.date) -> list[ForecastOverride]:
 
 # --------------------------------------------------------------------------- capacity
 
-# Target years of the note's « Précisions », shown side by side on the capacity page.
-NOTE_TARGET_YEARS = (2026, 2027)
-
 
 @dataclass(frozen=True)
 class CapacityColumn:
@@ -375,7 +372,7 @@ def _agents_capacity(
     """
     training = set(calendar.training_days(first.year, rules))
     open_days = [d for d in calendar.working_days(first, last) if d not in training]
-    agents = list(people_selectors.funded_agents(start=first, end=last))
+    agents = list(people_selectors.agents_employed(start=first, end=last))
     absences: dict[int, list[tuple[dt.date, dt.date]]] = {}
     for a in Absence.objects.filter(agent__in=agents, start__lte=last, end__gte=first):
         absences.setdefault(a.agent_id, []).append((a.start, a.end))
@@ -426,7 +423,7 @@ def capacity(year: int, *, today: dt.date | None = None) -> CapacityReport:
         )
     agents, fte_available, phone_days = _agents_capacity(first, last, as_of, rules)
     columns, seen = [], set()
-    for target_year in sorted({*NOTE_TARGET_YEARS, year}):
+    for target_year in sorted({*rules.note_target_years, year}):
         targets = cog_targets(target_year)
         if targets.year in seen:
             continue

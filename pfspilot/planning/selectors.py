@@ -8,7 +8,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -38,7 +38,7 @@ from pfspilot.engine.requirements import (
     interval_pickups,
     requirement,
 )
-from pfspilot.people.models import Role, User
+from pfspilot.people import selectors as people_selectors
 from pfspilot.reference.selectors import cog_targets, platform_rules
 
 from . import forecasting
@@ -52,8 +52,6 @@ ACTIVITY_LABELS = {
     "training": _lazy("Formation"),
 }
 GANTT_STEP = 5  # minutes per column of the timeline grid (the note's day has 8h50)
-# The note gives the training Thursdays but not their hours: the morning is assumed.
-TRAINING_HOURS = (dt.time(9, 0), dt.time(11, 0))
 WEEK_DAYS = 5
 SHRINKAGE_DAYS = 28
 PLAN_AHEAD_DAYS = 5  # working days whose plans are computed in advance (tick, demo)  # calendar days of history behind the shrinkage estimate
@@ -92,13 +90,16 @@ def coming_working_days(today: dt.date) -> list[dt.date]:
     return days
 
 
-def agents_on_duty(day: dt.date, *, training: bool = False) -> list[AgentInput]:
-    """The platform's agents working on `day`: contract running, no absence that day."""
+def agents_on_duty(
+    day: dt.date, *, training: tuple[dt.time, dt.time] | None = None
+) -> list[AgentInput]:
+    """The platform's agents working on `day`: contract running, no absence that day.
+
+    `training`: (start, end) of the day's training (`PlatformRules.training_hours`), or None.
+    """
     absent = Absence.objects.filter(start__lte=day, end__gte=day).values("agent_id")
     users = (
-        User.objects.filter(role=Role.AGENT, is_active=True)
-        .filter(Q(start_date__isnull=True) | Q(start_date__lte=day))
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
+        people_selectors.agents_employed(start=day, end=day)
         .exclude(pk__in=absent)
         .select_related("team")
         .order_by("team__name", "last_name", "first_name", "username")
@@ -110,7 +111,7 @@ def agents_on_duty(day: dt.date, *, training: bool = False) -> list[AgentInput]:
             team=u.team.name if u.team else "",
             fte=float(u.fte),
             lunch_group=u.lunch_group,
-            training=TRAINING_HOURS if training else None,
+            training=training,
         )
         for u in users
     ]
@@ -140,7 +141,7 @@ def day_inputs(day: dt.date) -> DayInputs:
         )
     rules = platform_rules(day)
     training = calendar.is_training_day(day, rules)
-    agents = agents_on_duty(day, training=training)
+    agents = agents_on_duty(day, training=rules.training_hours if training else None)
     if not agents:
         raise PlanningError(_("Aucun agent en service ce jour-là : rien à planifier."))
     forecast, demand = forecast_demand(day)
@@ -237,9 +238,14 @@ class DayView:
 
 
 def plan_options(inputs: DayInputs, *, note_lunches_only: bool = False) -> PlanOptions:
-    """The plan's options: the day's unavailability; lunches in the note's A/B slots only
-    when a manager requires it."""
-    return PlanOptions(shrinkage=inputs.shrinkage, note_lunches_only=note_lunches_only)
+    """The plan's options: the rules' lunch window, the day's unavailability; lunches in the
+    note's A/B slots only when a manager requires it."""
+    return PlanOptions(
+        lunch_earliest=inputs.rules.lunch_earliest,
+        lunch_latest_end=inputs.rules.lunch_latest_end,
+        shrinkage=inputs.shrinkage,
+        note_lunches_only=note_lunches_only,
+    )
 
 
 def plan_inputs(
@@ -583,25 +589,19 @@ def _staff_in_post(
         .annotate(phone=Sum("phone_s"))
         .values_list("day", "phone")
     )
-    users = list(
-        User.objects.filter(role=Role.AGENT, is_active=True)
-        .filter(Q(start_date__isnull=True) | Q(start_date__lte=last))
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
-    )
+    users = list(people_selectors.agents_employed(start=first, end=last))
     absences: dict[int, list[tuple[dt.date, dt.date]]] = {}
     for a in Absence.objects.filter(agent__in=users, start__lte=last, end__gte=first):
         absences.setdefault(a.agent_id, []).append((a.start, a.end))
     staffed = np.zeros((len(days), len(slots)))
     for i, day in enumerate(days):
-        training = TRAINING_HOURS if calendar.is_training_day(day, rules) else None
+        training = rules.training_hours if calendar.is_training_day(day, rules) else None
         on_duty = [
             AgentInput(
                 id=u.pk, name="", fte=float(u.fte), lunch_group=u.lunch_group, training=training
             )
             for u in users
-            if (u.start_date is None or u.start_date <= day)
-            and (u.end_date is None or day <= u.end_date)
-            and not any(s <= day <= e for s, e in absences.get(u.pk, ()))
+            if u.is_employed_on(day) and not any(s <= day <= e for s, e in absences.get(u.pk, ()))
         ]
         staffed[i] = half_hour_means(template_staffing(on_duty, slots, rules))
         planned_h = staffed[i].sum() * SLOT_HOURS

@@ -205,7 +205,7 @@ def day(request):
         "pickup_percent": _percent(view.result.expected_pickup) if view else None,
         "template_percent": _percent(view.result.template_expected_pickup) if view else None,
         "target_percent": _percent(view.inputs.target) if view else None,
-        "training_hours": selectors.TRAINING_HOURS,
+        "training_hours": view.inputs.rules.training_hours if view else None,
         "lunch_options": selectors.day_lunch_options(view) if view else [],
         "lunch_window": selectors.day_lunch_window(view) if view else None,
         "lunch_moves": _lunch_moves(view) if view else [],

@@ -126,8 +126,17 @@ class PlatformRuleSetAdmin(SimpleHistoryAdmin):
         ),
         (
             _("Amplitude et journée type (note §F)"),
-            {"fields": ["opening", "closing", "phone_hours_per_day"]},
+            {
+                "fields": [
+                    "opening",
+                    "closing",
+                    "phone_hours_per_day",
+                    "lunch_earliest",
+                    "lunch_latest_end",
+                ]
+            },
         ),
+        (_("Capacité"), {"fields": ["note_target_years"]}),
         (
             _("Formation et supervision (note §E)"),
             {
@@ -135,6 +144,8 @@ class PlatformRuleSetAdmin(SimpleHistoryAdmin):
                     "training_months",
                     "training_week_of_month",
                     "training_weekday",
+                    "training_start",
+                    "training_end",
                     "supervisions_per_semester",
                     "supervise_all_missions_yearly",
                 ]

@@ -8,6 +8,7 @@ with a future date and the old one stays readable for past periods. Every model 
 history of changes (django-simple-history), seeded from the note by a data migration.
 """
 
+import datetime as dt
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -19,7 +20,7 @@ from simple_history.models import HistoricalRecords
 from pfspilot.engine import routing
 
 
-def _percent(verbose_name, help_text=""):
+def _percent(verbose_name, help_text="", **options):
     return models.DecimalField(
         verbose_name,
         max_digits=5,
@@ -29,6 +30,7 @@ def _percent(verbose_name, help_text=""):
             MaxValueValidator(Decimal(100), _("Un pourcentage ne peut pas dépasser 100 %%.")),
         ],
         help_text=help_text or _("En %, entre 0 et 100."),
+        **options,
     )
 
 
@@ -94,6 +96,23 @@ class CogTarget(models.Model):
         return _("Cibles COG %(year)s") % {"year": self.year}
 
 
+# Defaults of new versions, as callables: a fixed time default is flagged by Django (W161).
+def default_training_start() -> dt.time:
+    return dt.time(9, 0)
+
+
+def default_training_end() -> dt.time:
+    return dt.time(11, 0)
+
+
+def default_lunch_earliest() -> dt.time:
+    return dt.time(11, 30)
+
+
+def default_lunch_latest_end() -> dt.time:
+    return dt.time(14, 0)
+
+
 class PlatformRuleSet(models.Model):
     """Platform rules of note §B, §E and §F in force from `valid_from` (a version)."""
 
@@ -138,6 +157,27 @@ class PlatformRuleSet(models.Model):
             (4, _("vendredi")),
         ],
     )
+    # The note gives the training days, not their hours: the morning is the assumption.
+    training_start = models.TimeField(
+        _("début de la formation continue"),
+        default=default_training_start,
+        help_text=_("Heure supposée : la note ne donne que les jours de formation."),
+    )
+    training_end = models.TimeField(_("fin de la formation continue"), default=default_training_end)
+    lunch_earliest = models.TimeField(
+        _("début au plus tôt des déjeuners"),
+        default=default_lunch_earliest,
+        help_text=_("Fenêtre où le plan de la journée peut déplacer un déjeuner (note §F)."),
+    )
+    lunch_latest_end = models.TimeField(
+        _("fin au plus tard des déjeuners"), default=default_lunch_latest_end
+    )
+    note_target_years = models.CharField(
+        _("années cibles comparées (capacité)"),
+        max_length=40,
+        default="2026,2027",
+        help_text=_("Années des « Précisions » de la note, séparées par des virgules."),
+    )
     supervisions_per_semester = models.PositiveSmallIntegerField(
         _("supervisions par agent et par semestre"),
         validators=[MinValueValidator(1, _("Au moins une supervision par semestre."))],
@@ -158,6 +198,9 @@ class PlatformRuleSet(models.Model):
 
     def training_month_list(self) -> tuple[int, ...]:
         return tuple(int(m) for m in self.training_months.split(",") if m.strip())
+
+    def note_target_year_list(self) -> tuple[int, ...]:
+        return tuple(int(y) for y in self.note_target_years.split(",") if y.strip())
 
     def clean(self):
         errors = {}
@@ -181,6 +224,26 @@ class PlatformRuleSet(models.Model):
             )
         elif len(set(months)) != len(months):
             errors["training_months"] = _("Un mois est indiqué deux fois.")
+        if self.training_start and self.training_end and self.training_end <= self.training_start:
+            errors["training_end"] = _("La fin de la formation doit suivre son début.")
+        if (
+            self.lunch_earliest
+            and self.lunch_latest_end
+            and self.lunch_latest_end <= self.lunch_earliest
+        ):
+            errors["lunch_latest_end"] = _(
+                "La fin au plus tard des déjeuners doit suivre leur début au plus tôt."
+            )
+        try:
+            years = [int(y) for y in (self.note_target_years or "").split(",") if y.strip()]
+        except ValueError:
+            years = None
+        # A blank value already gets Django's « Ce champ ne peut pas être vide. »
+        blank = not (self.note_target_years or "").strip()
+        if not blank and (not years or any(not 2000 <= y <= 2100 for y in years)):
+            errors["note_target_years"] = _(
+                "Indiquez des années (ex. 2026,2027) séparées par des virgules."
+            )
         if errors:
             raise ValidationError(errors)
 
@@ -290,6 +353,22 @@ class IndicatorParameterSet(models.Model):
         _("délai des réclamations (jours)"), _("10 jours selon la note.")
     )
     deadline_clock = models.CharField(_("décompte des délais"), max_length=8, choices=Clock.choices)
+    risk_points = models.DecimalField(
+        _("écart « à risque » d'un taux (points)"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal(2),
+        validators=[
+            MinValueValidator(Decimal(0), _("L'écart ne peut pas être négatif.")),
+            MaxValueValidator(Decimal(100), _("L'écart ne peut pas dépasser 100 points.")),
+        ],
+        help_text=_("Un taux qui manque sa cible d'au plus cet écart est « à risque »."),
+    )
+    risk_share = _percent(
+        _("seuil « à risque » d'une production (%)"),
+        _("Une production d'au moins cette part de sa cible au prorata est « à risque »."),
+        default=Decimal(95),
+    )
     comment = models.TextField(_("commentaire"), blank=True)
     history = HistoricalRecords()
 

@@ -80,6 +80,10 @@ def platform_rules(on: dt.date | None = None) -> parameters.PlatformRules:
         training_week_of_month=rules.training_week_of_month,
         training_weekday=rules.training_weekday,
         supervise_all_missions_yearly=rules.supervise_all_missions_yearly,
+        training_hours=(rules.training_start, rules.training_end),
+        lunch_earliest=rules.lunch_earliest,
+        lunch_latest_end=rules.lunch_latest_end,
+        note_target_years=rules.note_target_year_list(),
         valid_from=rules.valid_from,
     )
 
@@ -104,6 +108,8 @@ def indicator_params(on: dt.date | None = None) -> parameters.IndicatorParams:
         email_deadline_hours=float(params.email_deadline_hours),
         complaint_deadline_days=float(params.complaint_deadline_days),
         deadline_clock=params.deadline_clock,
+        risk_points=float(params.risk_points) / 100,
+        risk_share=_fraction(params.risk_share),
     )
 
 
@@ -120,7 +126,7 @@ def routing_matrix(on: dt.date | None = None) -> list[routing.RoutingRow]:
         routing.RoutingRow(
             code=m.code,
             label=m.label,
-            parcours=m.parcours,
+            journey=m.parcours,
             rule_fi=m.rule_fi,
             rule_confirme=m.rule_confirme,
             keywords=m.keyword_list(),
@@ -149,7 +155,7 @@ def guide_rows(on: dt.date | None = None) -> list[routing.RoutingRow]:
             routing.RoutingRow(
                 code=m.code,
                 label=m.label,
-                parcours=m.theme,
+                journey=m.theme,
                 rule_fi=routing.LEVEL1,
                 rule_confirme=routing.LEVEL1,
                 keywords=m.keyword_list(),
@@ -162,7 +168,7 @@ def guide_rows(on: dt.date | None = None) -> list[routing.RoutingRow]:
             routing.RoutingRow(
                 code=p.kind.upper(),
                 label=p.label,
-                parcours=str(p.get_kind_display()),
+                journey=str(p.get_kind_display()),
                 rule_fi=p.kind,
                 rule_confirme=p.kind,
                 keywords=p.keyword_list(),

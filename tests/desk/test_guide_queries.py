@@ -10,6 +10,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils.html import escape
 
 from pfspilot.reference.selectors import guide_rows
 
@@ -53,11 +54,13 @@ def test_the_command_prints_the_same_ranked_list(client_for, query, profile, cod
     assert result[0]["motif"] == rows[code].label
     assert result[0]["action"] == action
     assert result[0]["in_table"] is rows[code].in_table
-    assert result[0]["parcours"] == rows[code].parcours
+    assert result[0]["parcours"] == rows[code].journey
     assert set(result[0]) == {"motif", "parcours", "in_table", "action", "instruction"}
     page = client_for(AGENT_OF_PROFILE[profile]).get(SEARCH, {"q": query}).content.decode()
     codes = re.findall(r'<article class="motif kind-\w+" data-code="([\w-]+)">', page)
     assert [item["motif"] for item in result] == [rows[c].label for c in codes]
+    # Each result names its parcours (the row's `journey`).
+    assert f'<span class="muted">{escape(rows[code].journey)}</span>' in page
 
 
 @pytest.mark.parametrize("query", NO_MATCH)

@@ -42,14 +42,20 @@ def test_it_formats_numbers_the_french_way():
 
 
 def test_it_applies_the_status_rules():
-    assert status_rate(0.87, 0.87, False) == dashboard.MET
-    assert status_rate(0.85, 0.87, False) == dashboard.AT_RISK  # 2 points short
-    assert status_rate(0.849, 0.87, False) == dashboard.MISSED
-    assert status_rate(0.209, 0.21, True) == dashboard.MET
-    assert status_rate(0.21, 0.21, True) == dashboard.AT_RISK  # "below 21 %"
-    assert status_rate(0.231, 0.21, True) == dashboard.MISSED
-    assert status_volume(95, 100) == dashboard.AT_RISK
-    assert status_volume(94.9, 100) == dashboard.MISSED
+    # The reference data's defaults: 2 points for a rate, 95 % for a production.
+    points, share = 0.02, 0.95
+    assert status_rate(0.87, 0.87, False, points) == dashboard.MET
+    assert status_rate(0.85, 0.87, False, points) == dashboard.AT_RISK  # 2 points
+    assert status_rate(0.849, 0.87, False, points) == dashboard.MISSED
+    assert status_rate(0.209, 0.21, True, points) == dashboard.MET
+    assert status_rate(0.21, 0.21, True, points) == dashboard.AT_RISK  # "below 21 %"
+    assert status_rate(0.231, 0.21, True, points) == dashboard.MISSED
+    assert status_volume(95, 100, share) == dashboard.AT_RISK
+    assert status_volume(94.9, 100, share) == dashboard.MISSED
+    # Another version's thresholds: 94,9 of 100 is at risk from 90 %, 0,849 within 3 points.
+    assert status_volume(94.9, 100, 0.90) == dashboard.AT_RISK
+    assert status_volume(89.9, 100, 0.90) == dashboard.MISSED
+    assert status_rate(0.849, 0.87, False, 0.03) == dashboard.AT_RISK
 
 
 def test_it_says_what_it_takes():

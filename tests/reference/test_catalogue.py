@@ -77,7 +77,7 @@ def test_the_guide_reads_the_table_then_the_catalogue_then_the_procedures(db):
     kinds = [row.kind for row in rows]
     assert kinds == ["table"] * 29 + ["catalogue"] * 20 + ["procedure"] * 2
     assert {row.rule_fi for row in rows if row.kind == "catalogue"} == {routing.LEVEL1}
-    assert rows[29].parcours == "Paiements et droits"
+    assert rows[29].journey == "Paiements et droits"
 
 
 def test_a_catalogue_version_applies_from_its_date_only(db):

@@ -114,7 +114,7 @@ def test_it_seeds_the_indicator_parameters_of_domain_md(db):
 
 def test_it_seeds_every_row_of_the_note_table_in_order(db):
     rows = selectors.routing_matrix(dt.date(2026, 6, 1))
-    assert [(r.code, r.label, r.parcours) for r in rows] == [
+    assert [(r.code, r.label, r.journey) for r in rows] == [
         (code, label, parcours) for code, label, parcours, _fi, _confirme in NOTE_TABLE
     ]
 

@@ -61,7 +61,7 @@ class Command(JsonCommand):
         decision = routing.route(row, profile, dossier_en_cours)
         return {
             "motif": row.label,
-            "parcours": row.parcours,
+            "parcours": row.journey,
             "profile": profile,
             "action": decision.action,
             "instruction": decision.instruction,
