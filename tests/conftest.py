@@ -95,3 +95,25 @@ def bank_dataset_dir():
     if not path.is_dir():
         pytest.skip("jeu de données Anonymous Bank absent (../shared/datasets)")
     return path
+
+
+SEEDS = (
+    "pfspilot.reference.migrations.0002_seed_note",
+    "pfspilot.reference.migrations.0004_guide_catalogue_seed",
+    "pfspilot.desk.migrations.0002_desk_seed",
+)
+
+
+@pytest.fixture
+def reference_seed(db):
+    """The reference data the migrations seed, put back when a transactional test's flush (a
+    live server's) removed it: tests against a live server need the note's rules."""
+    import importlib
+
+    from django.apps import apps
+
+    from pfspilot.reference.models import RoutingMatrix
+
+    if not RoutingMatrix.objects.exists():
+        for name in SEEDS:
+            importlib.import_module(name).seed(apps, None)

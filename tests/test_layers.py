@@ -32,7 +32,9 @@ ALLOWED: dict[str, set[str]] = {
     "people": {"engine"},
     "contacts": {"engine", "people"},
     "lists": {"people"},
-    "desk": {"engine", "people", "reference"},
+    "workitems": {"engine", "people"},
+    "desk": {"contacts", "engine", "lists", "people", "planning", "reference", "workitems"},
+    "api": {"desk", "people", "workitems"},
     "indicators": {"contacts", "engine", "lists", "people", "reference"},
     "planning": {"contacts", "engine", "indicators", "lists", "people", "reference"},
 }

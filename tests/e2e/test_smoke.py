@@ -11,7 +11,9 @@ from playwright.sync_api import expect
 
 from pfspilot.people.models import User
 
-pytestmark = pytest.mark.e2e
+# Committed data for the live server; the serialized rollback puts back the reference data the
+# migrations seed (pytest-django serializes the test database only for tests marked so).
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def test_a_trainee_logs_in_and_uses_the_call_guide_with_the_keyboard(page, login_as):

@@ -76,7 +76,7 @@ def browser():
 
 
 @pytest.fixture
-def new_page(request, browser, live_server, django_db_serialized_rollback):
+def new_page(request, browser, live_server, django_db_serialized_rollback, reference_seed):
     """new_page() → a Playwright `Page` in a fresh French context whose base URL is the live server.
 
     Each call is another browser profile (its own cookies): two agents, or an agent and a
