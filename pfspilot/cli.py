@@ -171,3 +171,20 @@ def parse_date(name: str, value: str) -> dt.date:
             }
         )
     return day
+
+
+def parse_profile(value: str | None, profiles) -> str:
+    """The agent profile of `--profile` (one of `profiles`: fi or confirme); CliError otherwise."""
+    if not value:
+        raise CliError(
+            _("Erreur : --profile est obligatoire : fi (formation initiale) ou confirme.")
+        )
+    if value not in profiles:
+        raise CliError(
+            _(
+                "Erreur : profil « %(profile)s » invalide pour --profile : "
+                "fi (formation initiale) ou confirme."
+            )
+            % {"profile": value}
+        )
+    return value

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from pfspilot.cli import CliError, JsonCommand
+from pfspilot.cli import CliError, JsonCommand, parse_profile
 from pfspilot.desk.selectors import guide_json
 from pfspilot.engine import routing
 
@@ -32,18 +32,7 @@ class Command(JsonCommand):
         )
 
     def run(self, *, query=None, profile=None, dossier_en_cours=False, **options):
-        if not profile:
-            raise CliError(
-                _("Erreur : --profile est obligatoire : fi (formation initiale) ou confirme.")
-            )
-        if profile not in routing.PROFILES:
-            raise CliError(
-                _(
-                    "Erreur : profil « %(profile)s » invalide pour --profile : "
-                    "fi (formation initiale) ou confirme."
-                )
-                % {"profile": profile}
-            )
+        profile = parse_profile(profile, routing.PROFILES)
         if query is None or not query.strip():
             raise CliError(_("Erreur : --query est obligatoire (ce que l'agent tape)."))
         return guide_json(query, profile, dossier_en_cours, timezone.localdate())

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from pfspilot.cli import CliError, JsonCommand
+from pfspilot.cli import CliError, JsonCommand, parse_profile
 from pfspilot.engine import routing
 from pfspilot.reference.selectors import guide_rows
 
@@ -32,18 +32,7 @@ class Command(JsonCommand):
         )
 
     def run(self, *, motif=None, profile=None, dossier_en_cours=False, **options):
-        if not profile:
-            raise CliError(
-                _("Erreur : --profile est obligatoire : fi (formation initiale) ou confirme.")
-            )
-        if profile not in routing.PROFILES:
-            raise CliError(
-                _(
-                    "Erreur : profil « %(profile)s » invalide pour --profile : "
-                    "fi (formation initiale) ou confirme."
-                )
-                % {"profile": profile}
-            )
+        profile = parse_profile(profile, routing.PROFILES)
         if not motif or not motif.strip():
             raise CliError(_("Erreur : --motif est obligatoire (code ou libellé du motif)."))
         rows = [row for row in guide_rows(timezone.localdate()) if row.kind != routing.PROCEDURE]
