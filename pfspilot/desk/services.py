@@ -295,7 +295,7 @@ def request_create(
         raise WorkItemError(_("Motif : indiquez le motif de la demande."), field="motif")
     code = row.code if row else record.motif_code
     label = row.label if row else record.motif_label
-    parcours = row.parcours if row else ""
+    parcours = row.journey if row else ""
     note = validation.text(note, label=_("Note"), field="note")
     availability = validation.text(
         availability, label=_("Disponibilités"), field="availability", limit=300

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from pfspilot.indicators import dashboard
+from pfspilot.indicators.status import status_rate, status_volume
 from pfspilot.reference import selectors as reference
 from pfspilot.reference import services
 from pfspilot.reference.models import IndicatorParameterSet, PlatformRuleSet
@@ -123,8 +124,8 @@ def test_a_risk_share_of_90_percent_changes_a_production_status():
     before = reference.indicator_params(dt.date(2026, 5, 31))
     after = reference.indicator_params(dt.date(2026, 6, 1))
     # 94,9 calls of a pro-rated 100: below 95 % (missed), at or above 90 % (at risk).
-    assert dashboard._status_volume(94.9, 100, before.risk_share) == dashboard.MISSED
-    assert dashboard._status_volume(94.9, 100, after.risk_share) == dashboard.AT_RISK
+    assert status_volume(94.9, 100, before.risk_share) == dashboard.MISSED
+    assert status_volume(94.9, 100, after.risk_share) == dashboard.AT_RISK
     # A pick-up rate of 84,5 % for 87 %: 2,5 points short, at risk only within 3 points.
-    assert dashboard._status_rate(0.845, 0.87, False, before.risk_points) == dashboard.MISSED
-    assert dashboard._status_rate(0.845, 0.87, False, after.risk_points) == dashboard.AT_RISK
+    assert status_rate(0.845, 0.87, False, before.risk_points) == dashboard.MISSED
+    assert status_rate(0.845, 0.87, False, after.risk_points) == dashboard.AT_RISK
