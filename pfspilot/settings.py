@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "pfspilot.contacts",
     "pfspilot.indicators",
     "pfspilot.planning",
+    "pfspilot.supervision",
     "pfspilot.api",
 ]
 
