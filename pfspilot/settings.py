@@ -79,6 +79,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "pfspilot.people.access.navigation",
                 "pfspilot.desk.context.urgencies_alert",
+                "pfspilot.supervision.context.reminders_alert",
             ],
             # French figures everywhere (`{{ value|fr:"rate" }}`) without a `{% load %}`.
             "builtins": ["pfspilot.templatetags.french"],

@@ -67,6 +67,12 @@ CAPABILITIES: dict[str, Capability] = {
     "requests": page(_("Demandes de niveau 2 (rappels, RDV, PIRA)"), EXPERTS | SUPERVISION),
     "urgencies": page(_("Urgences"), AGENTS | SUPERVISION),
     "incivilities": page(_("Suivis d'incivilité"), SUPERVISION),
+    "supervisions": page(_("Supervisions (les siennes pour un agent)"), SUPERVISION | AGENTS),
+    "supervision_board": page(
+        _("Campagne de supervision et couverture annuelle"), SUPERVISION | {Role.DIRECTION}
+    ),
+    "agent_file": page(_("Dossier d'un agent (supervisions, accompagnements)"), SUPERVISION),
+    "reminders": page(_("Rappels de consigne"), AGENTS | SUPERVISION),
     # Actions of the existing pages
     "contacts.import": action(_("Importer un fichier"), MANAGEMENT),
     "indicators.export": action(_("Exporter un tableau (CSV, XLSX)"), STEERING | {Role.SUPERVISOR}),
@@ -135,6 +141,9 @@ NAVIGATION = [
     ("planning", "planning:forecast", _("Prévisions")),
     ("planning", "planning:capacity", _("Capacité")),
     ("imports", "contacts:imports", _("Imports")),
+    ("supervision_board", "supervision:board", _("Campagne de supervision")),
+    ("supervisions", "supervision:supervisions", _("Supervisions")),
+    ("reminders", "supervision:reminders", _("Rappels de consigne")),
     ("people", "people:list", _("Personnes")),
 ]
 

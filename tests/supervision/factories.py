@@ -73,3 +73,23 @@ def supervision_for(user) -> Supervision:
         defaults={"supervisor": supervisor, "team": agent.team, "day": dt.date(2027, 3, 2)},
     )
     return supervision
+
+
+def sample_item_for(user):
+    from pfspilot.supervision.models import Mission, SampleItem
+
+    supervision = supervision_for(user)
+    item, _ = SampleItem.objects.get_or_create(
+        supervision=supervision,
+        kind="appel",
+        item_id=f"X{supervision.pk}",
+        defaults={"mission": Mission.PHONE, "day": dt.date(2027, 2, 1), "position": 0},
+    )
+    return item
+
+
+def reminder():
+    from pfspilot.supervision.models import Reminder
+
+    author = User.objects.filter(role__in=(Role.SUPERVISOR, Role.MANAGER)).first()
+    return Reminder.objects.create(title="Consigne", body="Texte", created_by=author)

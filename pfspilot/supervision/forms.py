@@ -1,0 +1,63 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import MAX_TEXT, Answer, Objective
+
+
+class PlanForm(forms.Form):
+    semester = forms.RegexField(
+        label=_("Semestre"),
+        regex=r"^\d{4}-S[12]$",
+        error_messages={"invalid": _("Semestre attendu sous la forme AAAA-S1 ou AAAA-S2.")},
+    )
+
+
+class SampleForm(forms.Form):
+    seed = forms.IntegerField(
+        label=_("Graine du tirage"), min_value=0, required=False,
+        help_text=_("Vide : une graine tirée au hasard, enregistrée avec l'échantillon."),
+    )
+
+
+class DebriefForm(forms.Form):
+    debrief_on = forms.DateField(label=_("Date du débriefing oral"), required=False)
+    transcription = forms.CharField(
+        label=_("Retranscription écrite"), widget=forms.Textarea(attrs={"rows": 8}),
+        required=False, max_length=MAX_TEXT,
+    )
+
+
+class AcknowledgeForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Votre commentaire (facultatif)"), widget=forms.Textarea(attrs={"rows": 3}),
+        required=False, max_length=MAX_TEXT,
+    )
+
+
+class ReminderForm(forms.Form):
+    title = forms.CharField(label=_("Titre"), max_length=200)
+    body = forms.CharField(label=_("Consigne"), widget=forms.Textarea(attrs={"rows": 4}), max_length=MAX_TEXT)
+
+
+class AccompanimentForm(forms.Form):
+    objective = forms.ChoiceField(label=_("Objectif"), choices=Objective.choices)
+    actions = forms.CharField(label=_("Actions"), widget=forms.Textarea(attrs={"rows": 3}), max_length=MAX_TEXT)
+    follow_up_on = forms.DateField(label=_("Date de suivi"))
+
+
+def evaluation_form(criteria):
+    """One radio group per criterion of the grid: acquis / non acquis / sans objet."""
+    fields = {
+        f"c{c.pk}": forms.ChoiceField(
+            label=c.label + (" (critique)" if c.critical else ""),
+            choices=Answer.Value.choices,
+            widget=forms.RadioSelect,
+            error_messages={"required": _("Répondez à ce critère.")},
+        )
+        for c in criteria
+    }
+    fields["comment"] = forms.CharField(
+        label=_("Commentaire"), widget=forms.Textarea(attrs={"rows": 2}), required=False,
+        max_length=MAX_TEXT,
+    )
+    return type("EvaluationForm", (forms.Form,), fields)
