@@ -37,7 +37,7 @@ def _refused(request, template, context, error):
 def board(request):
     today = timezone.localdate()
     semester = request.GET.get("semestre") or _current_semester(today)
-    form = forms.PlanForm(request.POST or None, initial={"semester": _next_semester(today)})
+    form = forms.PlanForm(request.POST if request.method == "POST" else None, initial={"semester": _next_semester(today)})
     context = {"form": form, "semester": semester, "next_semester": _next_semester(today)}
     if request.method == "POST":
         if not form.is_valid():
@@ -146,7 +146,7 @@ def evaluate(request, pk, item):
         Criterion.objects.filter(section__grid=grid).select_related("section") if grid else []
     )
     form_class = forms.evaluation_form(criteria)
-    form = form_class(request.POST or None)
+    form = form_class(request.POST if request.method == "POST" else None)
     views = {v.item.pk: v for v in selectors.sample_view(supervision, request.user)}
     view = views[sample_item.pk]
     context = {
@@ -239,7 +239,7 @@ def report_pdf(request, pk):
 @requires({"GET": "agent_file", "POST": "training.manage"})
 def agent_file(request, pk):
     agent = person_for(request.user, pk)
-    form = forms.AccompanimentForm(request.POST or None)
+    form = forms.AccompanimentForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if form.is_valid():
             services.add_accompaniment(agent, by=request.user, **form.cleaned_data)
@@ -252,7 +252,7 @@ def agent_file(request, pk):
 
 @requires({"GET": "reminders", "POST": "training.manage"})
 def reminders(request):
-    form = forms.ReminderForm(request.POST or None)
+    form = forms.ReminderForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if form.is_valid():
             services.publish_reminder(form.cleaned_data["title"], form.cleaned_data["body"], request.user)

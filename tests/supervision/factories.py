@@ -92,4 +92,6 @@ def reminder():
     from pfspilot.supervision.models import Reminder
 
     author = User.objects.filter(role__in=(Role.SUPERVISOR, Role.MANAGER)).first()
+    if author is None:
+        author = User.objects.create(username=f"auteur-{next(_ids)}", role=Role.SUPERVISOR)
     return Reminder.objects.create(title="Consigne", body="Texte", created_by=author)
