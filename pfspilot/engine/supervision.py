@@ -299,3 +299,23 @@ def divergence(values: list[str]) -> float | None:
         return None
     most = Counter(applicable).most_common(1)[0][1]
     return (len(applicable) - most) / len(applicable)
+
+
+# --- Training groups ----------------------------------------------------------------------
+
+
+def training_groups(agents: list[tuple[int, str]], groups: int) -> list[list[int]]:
+    """Agents `(id, team)` split into `groups` training groups so that each team keeps part of
+    its agents on the phones: within a team, agents alternate between groups; the next team
+    starts where the previous one stopped, so group sizes differ by at most one."""
+    groups = max(1, groups)
+    out: list[list[int]] = [[] for _ in range(groups)]
+    by_team: dict[str, list[int]] = defaultdict(list)
+    for agent_id, team in sorted(agents, key=lambda a: (a[1], a[0])):
+        by_team[team].append(agent_id)
+    slot = 0
+    for team in sorted(by_team):
+        for agent_id in by_team[team]:
+            out[slot % groups].append(agent_id)
+            slot += 1
+    return out

@@ -73,6 +73,7 @@ CAPABILITIES: dict[str, Capability] = {
     ),
     "agent_file": page(_("Dossier d'un agent (supervisions, accompagnements)"), SUPERVISION),
     "reminders": page(_("Rappels de consigne"), AGENTS | SUPERVISION),
+    "skills": page(_("Formations et ateliers"), SUPERVISION | {Role.DIRECTION}),
     # Actions of the existing pages
     "contacts.import": action(_("Importer un fichier"), MANAGEMENT),
     "indicators.export": action(_("Exporter un tableau (CSV, XLSX)"), STEERING | {Role.SUPERVISOR}),
@@ -144,6 +145,7 @@ NAVIGATION = [
     ("supervision_board", "supervision:board", _("Campagne de supervision")),
     ("supervisions", "supervision:supervisions", _("Supervisions")),
     ("reminders", "supervision:reminders", _("Rappels de consigne")),
+    ("skills", "supervision:training", _("Formations")),
     ("people", "people:list", _("Personnes")),
 ]
 

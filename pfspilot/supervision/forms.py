@@ -61,3 +61,31 @@ def evaluation_form(criteria):
         max_length=MAX_TEXT,
     )
     return type("EvaluationForm", (forms.Form,), fields)
+
+
+class TrainingGroupsForm(forms.Form):
+    year = forms.IntegerField(label=_("Année"), min_value=2000, max_value=2100)
+    first_start = forms.TimeField(label=_("Groupe 1 : début"))
+    first_end = forms.TimeField(label=_("Groupe 1 : fin"))
+    second_start = forms.TimeField(label=_("Groupe 2 : début"), required=False)
+    second_end = forms.TimeField(label=_("Groupe 2 : fin"), required=False)
+
+    def windows(self):
+        data = self.cleaned_data
+        windows = [(data["first_start"], data["first_end"])]
+        if data.get("second_start") and data.get("second_end"):
+            windows.append((data["second_start"], data["second_end"]))
+        return windows
+
+
+class WorkshopForm(forms.Form):
+    title = forms.CharField(label=_("Thème de l'atelier"), max_length=200)
+    day = forms.DateField(label=_("Jour"))
+    start = forms.TimeField(label=_("Début"))
+    end = forms.TimeField(label=_("Fin"))
+
+    def __init__(self, *args, agents=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["participants"] = forms.ModelMultipleChoiceField(
+            label=_("Participants"), queryset=agents, required=False
+        )

@@ -31,6 +31,7 @@ from .models import (
     SampleItem,
     SamplingRule,
     Supervision,
+    TrainingSession,
 )
 
 SUPERVISOR_ROLES = (Role.SUPERVISOR, Role.MANAGER)
@@ -316,3 +317,43 @@ def agent_file(agent: User) -> dict:
 
 def unread_reminders(agent: User) -> QuerySet[Reminder]:
     return Reminder.objects.exclude(receipts__agent=agent)
+
+
+def training_days(year: int) -> list[dt.date]:
+    """The year's continuing-training days, from the reference rule (the day plans' one source)."""
+    return calendar.training_days(year, platform_rules(dt.date(year, 1, 1)))
+
+
+def agents_on(day: dt.date) -> list[tuple[int, str]]:
+    """(id, team) of the agents employed and not absent on `day`."""
+    absent = Absence.objects.filter(start__lte=day, end__gte=day).values("agent_id")
+    return [
+        (pk, team or "")
+        for pk, team in agents_employed(start=day, end=day)
+        .exclude(pk__in=absent)
+        .values_list("pk", "team__name")
+    ]
+
+
+def training_calendar(year: int) -> list[dict]:
+    """Per training day and workshop of `year`: its sessions, participants and the share of the
+    day's agents who stay on the phones during each session."""
+    sessions = TrainingSession.objects.filter(day__year=year).prefetch_related("participants")
+    by_day: dict[dt.date, list] = defaultdict(list)
+    for s in sessions:
+        by_day[s.day].append(s)
+    rows = []
+    for day in sorted(set(training_days(year)) | set(by_day)):
+        present = len(agents_on(day)) if by_day.get(day) else 0
+        items = []
+        for s in by_day.get(day, []):
+            count = len(s.participants.all())
+            items.append(
+                {
+                    "session": s,
+                    "count": count,
+                    "on_phones": (present - count) / present if present else None,
+                }
+            )
+        rows.append({"day": day, "sessions": items, "rule": day in training_days(year)})
+    return rows

@@ -3,8 +3,6 @@ debrief, sign, acknowledge; reminders and accompaniments. Every refusal is a
 `SupervisionError` with a French message, and nothing is written."""
 
 import datetime as dt
-from collections import Counter
-
 from django.db import transaction
 from django.utils import timezone
 
@@ -26,6 +24,7 @@ from .models import (
     SampleItem,
     Section,
     Supervision,
+    TrainingSession,
 )
 
 KEYS = {ItemKind.CALL: "calls", ItemKind.EMAIL: "emails", ItemKind.REQUEST: "requests"}
@@ -335,13 +334,40 @@ def add_accompaniment(agent: User, objective: str, actions: str, follow_up_on: d
     )
 
 
-def training_groups(agent_ids: list[int], groups: int) -> list[list[int]]:
-    """Agents split into `groups` training groups of near-equal size (phones stay covered)."""
-    out: list[list[int]] = [[] for _ in range(max(groups, 1))]
-    for i, pk in enumerate(sorted(agent_ids)):
-        out[i % len(out)].append(pk)
-    return out
+def plan_training(year: int, windows: list[tuple[dt.time, dt.time]]) -> int:
+    """The year's training days (the reference rule) planned in `len(windows)` groups, one
+    window each, so that every team keeps agents on the phones. Sessions of days not yet past
+    are replaced. Returns the number of sessions created."""
+    if not windows:
+        raise SupervisionError("indiquez au moins un créneau de formation")
+    for start, end in windows:
+        if end <= start:
+            raise SupervisionError("un créneau de formation finit avant de commencer")
+    today = timezone.localdate()
+    days = [d for d in selectors.training_days(year) if d >= today]
+    if not days:
+        raise SupervisionError(f"plus aucun jour de formation à planifier en {year}")
+    created = 0
+    with transaction.atomic():
+        TrainingSession.objects.filter(kind=TrainingSession.Kind.TRAINING, day__in=days).delete()
+        for day in days:
+            agents = selectors.agents_on(day)
+            groups = engine.training_groups(agents, len(windows))
+            for number, ((start, end), members) in enumerate(zip(windows, groups), start=1):
+                session = TrainingSession.objects.create(
+                    kind=TrainingSession.Kind.TRAINING, day=day, start=start, end=end, group=number,
+                    title="Formation continue",
+                )
+                session.participants.set(members)
+                created += 1
+    return created
 
 
-def counts(rows: list[dict]) -> Counter:
-    return Counter(r["supervisor"] for r in rows)
+def add_workshop(title: str, day: dt.date, start: dt.time, end: dt.time, participants) -> TrainingSession:
+    if end <= start:
+        raise SupervisionError("l'atelier finit avant de commencer")
+    session = TrainingSession.objects.create(
+        kind=TrainingSession.Kind.WORKSHOP, title=title, day=day, start=start, end=end
+    )
+    session.participants.set(participants)
+    return session

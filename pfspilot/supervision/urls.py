@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/compte-rendu.pdf", views.report_pdf, name="report"),
     path("agents/<int:pk>/", views.agent_file, name="agent_file"),
     path("rappels/", views.reminders, name="reminders"),
+    path("formations/", views.training, name="training"),
     path("rappels/<int:pk>/lu/", views.reminder_read, name="reminder_read"),
 ]
 urlpatterns += lists.SUPERVISIONS.urls("liste/")

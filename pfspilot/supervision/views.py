@@ -14,7 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pfspilot.people.access import can, get_object_for_user, requires
-from pfspilot.people.selectors import person_for
+from pfspilot.people.models import Role
+from pfspilot.people.selectors import person_for, visible_people
+from pfspilot.reference.selectors import platform_rules
 
 from . import forms, report, selectors, services
 from .models import Criterion, Reminder, SampleItem, Supervision
@@ -279,3 +281,54 @@ def reminder_read(request, pk):
     services.acknowledge_reminder(reminder, request.user)
     messages.success(request, "Lecture enregistrée.")
     return redirect("supervision:reminders")
+
+
+@requires({"GET": "skills", "POST": "training.manage"})
+def training(request):
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("annee") or today.year)
+    except ValueError:
+        year = today.year
+    rules = platform_rules(dt.date(year, 1, 1))
+    agents = visible_people(request.user).filter(role__in=(Role.AGENT, Role.REINFORCEMENT))
+    groups_form = forms.TrainingGroupsForm(
+        initial={
+            "year": year,
+            "first_start": rules.training_hours[0],
+            "first_end": rules.training_hours[1],
+        }
+    )
+    workshop_form = forms.WorkshopForm(agents=agents)
+    status, error = 200, None
+    if request.method == "POST":
+        if request.POST.get("action") == "workshop":
+            workshop_form = forms.WorkshopForm(request.POST, agents=agents)
+            form = workshop_form
+        else:
+            groups_form = forms.TrainingGroupsForm(request.POST)
+            form = groups_form
+        if form.is_valid():
+            try:
+                if form is workshop_form:
+                    data = form.cleaned_data
+                    services.add_workshop(
+                        data["title"], data["day"], data["start"], data["end"], data["participants"]
+                    )
+                    messages.success(request, "Atelier enregistré.")
+                else:
+                    n = services.plan_training(form.cleaned_data["year"], form.windows())
+                    messages.success(request, f"{n} séances de formation planifiées.")
+                return redirect(f"{reverse('supervision:training')}?annee={year}")
+            except services.SupervisionError as exc:
+                error = exc
+        status = 400
+    context = {
+        "year": year,
+        "calendar": selectors.training_calendar(year),
+        "groups_form": groups_form,
+        "workshop_form": workshop_form,
+        "can_manage": can(request.user, "training.manage"),
+        "error": error or ("" if status == 200 else "formulaire incomplet"),
+    }
+    return render(request, "supervision/training.html", context, status=status)

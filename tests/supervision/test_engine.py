@@ -93,3 +93,13 @@ def test_scores_weights_not_applicable_and_critical():
     assert engine.weights_add_up([40, 60]) and not engine.weights_add_up([40, 50])
     assert engine.divergence(["ok", "ok", "ko", "ok"]) == pytest.approx(0.25)
     assert engine.divergence(["ok"]) is None
+
+
+def test_training_groups_keep_every_team_on_the_phones():
+    agents = [(i, "Nord" if i < 7 else "Sud") for i in range(12)]
+    groups = engine.training_groups(agents, 2)
+    assert sorted(sum(groups, [])) == list(range(12))
+    assert abs(len(groups[0]) - len(groups[1])) <= 1
+    for team in ("Nord", "Sud"):
+        members = {a for a, t in agents if t == team}
+        assert all(members - set(g) for g in groups)  # never a whole team in training

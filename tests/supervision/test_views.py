@@ -143,3 +143,24 @@ def test_reminders_are_shown_until_acknowledged(personas, client_for):
 def test_coverage_lists_missing_missions(planned, client_for):
     page = client_for("maud").get("/supervision/couverture/?annee=2027").content.decode()
     assert "Téléphone, Courriels, PIRA, Rappels" in page
+
+
+@time_machine.travel(dt.datetime(2026, 12, 1, 9, tzinfo=dt.UTC), tick=False)
+def test_training_days_in_groups_keep_phones_covered(personas, client_for):
+    manager = client_for("maud")
+    response = manager.post(
+        "/supervision/formations/?annee=2027",
+        {"action": "groups", "year": "2027", "first_start": "09:00", "first_end": "11:00",
+         "second_start": "14:00", "second_end": "16:00"},
+    )
+    assert response.status_code == 302
+    from pfspilot.supervision.models import TrainingSession
+
+    sessions = TrainingSession.objects.filter(day=dt.date(2027, 3, 18))
+    assert sessions.count() == 2
+    sizes = sorted(s.participants.count() for s in sessions)
+    assert sizes == [1, 1]  # alice and bob, one per group
+    page = manager.get("/supervision/formations/?annee=2027").content.decode()
+    assert "18/03/2027" in page and "50,0\u00a0%" in page
+    refused = manager.post("/supervision/formations/", {"action": "workshop", "title": "CMG"})
+    assert refused.status_code == 400 and "errorlist" in refused.content.decode()
