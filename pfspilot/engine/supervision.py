@@ -108,7 +108,9 @@ def _assign_supervisors(todo, sups, common, base_load, time_limit_s) -> dict[int
     loads = []
     for s in sups:
         load = model.new_int_var(0, n, f"load{s.id}")
-        model.add(load == base_load.get(s.id, 0) + sum(v for (_a, si), v in x.items() if si == s.id))
+        model.add(
+            load == base_load.get(s.id, 0) + sum(v for (_a, si), v in x.items() if si == s.id)
+        )
         loads.append(load)
     high, low = model.new_int_var(0, n, "high"), model.new_int_var(0, n, "low")
     model.add_max_equality(high, loads)
@@ -162,7 +164,9 @@ def _assign_days(todo, chosen, common, days, day_index, taken, time_limit_s) -> 
             "que de jours de présence communs)"
         )
     result = [
-        Assignment(agent=a, supervisor=chosen[a], day=d) for (a, d), v in z.items() if solver.value(v)
+        Assignment(agent=a, supervisor=chosen[a], day=d)
+        for (a, d), v in z.items()
+        if solver.value(v)
     ]
     return sorted(result, key=lambda r: (r.day, r.supervisor, r.agent))
 

@@ -14,7 +14,9 @@ class PlanForm(forms.Form):
 
 class SampleForm(forms.Form):
     seed = forms.IntegerField(
-        label=_("Graine du tirage"), min_value=0, required=False,
+        label=_("Graine du tirage"),
+        min_value=0,
+        required=False,
         help_text=_("Vide : une graine tirée au hasard, enregistrée avec l'échantillon."),
     )
 
@@ -22,26 +24,34 @@ class SampleForm(forms.Form):
 class DebriefForm(forms.Form):
     debrief_on = forms.DateField(label=_("Date du débriefing oral"), required=False)
     transcription = forms.CharField(
-        label=_("Retranscription écrite"), widget=forms.Textarea(attrs={"rows": 8}),
-        required=False, max_length=MAX_TEXT,
+        label=_("Retranscription écrite"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        required=False,
+        max_length=MAX_TEXT,
     )
 
 
 class AcknowledgeForm(forms.Form):
     comment = forms.CharField(
-        label=_("Votre commentaire (facultatif)"), widget=forms.Textarea(attrs={"rows": 3}),
-        required=False, max_length=MAX_TEXT,
+        label=_("Votre commentaire (facultatif)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=MAX_TEXT,
     )
 
 
 class ReminderForm(forms.Form):
     title = forms.CharField(label=_("Titre"), max_length=200)
-    body = forms.CharField(label=_("Consigne"), widget=forms.Textarea(attrs={"rows": 4}), max_length=MAX_TEXT)
+    body = forms.CharField(
+        label=_("Consigne"), widget=forms.Textarea(attrs={"rows": 4}), max_length=MAX_TEXT
+    )
 
 
 class AccompanimentForm(forms.Form):
     objective = forms.ChoiceField(label=_("Objectif"), choices=Objective.choices)
-    actions = forms.CharField(label=_("Actions"), widget=forms.Textarea(attrs={"rows": 3}), max_length=MAX_TEXT)
+    actions = forms.CharField(
+        label=_("Actions"), widget=forms.Textarea(attrs={"rows": 3}), max_length=MAX_TEXT
+    )
     follow_up_on = forms.DateField(label=_("Date de suivi"))
 
 
@@ -57,7 +67,9 @@ def evaluation_form(criteria):
         for c in criteria
     }
     fields["comment"] = forms.CharField(
-        label=_("Commentaire"), widget=forms.Textarea(attrs={"rows": 2}), required=False,
+        label=_("Commentaire"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
         max_length=MAX_TEXT,
     )
     return type("EvaluationForm", (forms.Form,), fields)

@@ -116,9 +116,7 @@ class Supervision(models.Model):
     sampled_at = models.DateTimeField(_("tiré le"), null=True, blank=True)
     # The debrief.
     debrief_on = models.DateField(_("date du débriefing oral"), null=True, blank=True)
-    transcription = models.TextField(
-        _("retranscription écrite"), blank=True, max_length=MAX_TEXT
-    )
+    transcription = models.TextField(_("retranscription écrite"), blank=True, max_length=MAX_TEXT)
     signed_at = models.DateTimeField(_("signé le"), null=True, blank=True)
     signed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -139,7 +137,9 @@ class Supervision(models.Model):
         verbose_name_plural = _("supervisions")
         ordering = ["day", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["campaign", "agent"], name="one_supervision_per_semester")
+            models.UniqueConstraint(
+                fields=["campaign", "agent"], name="one_supervision_per_semester"
+            )
         ]
 
     def __str__(self):
@@ -268,6 +268,9 @@ class Evaluation(models.Model):
             models.UniqueConstraint(fields=["item", "evaluator"], name="one_evaluation_per_scorer")
         ]
 
+    def __str__(self):
+        return f"{self.item} — {self.evaluator}"
+
 
 class Answer(models.Model):
     class Value(models.TextChoices):
@@ -285,8 +288,13 @@ class Answer(models.Model):
         verbose_name = _("réponse")
         verbose_name_plural = _("réponses")
         constraints = [
-            models.UniqueConstraint(fields=["evaluation", "criterion"], name="one_answer_per_criterion")
+            models.UniqueConstraint(
+                fields=["evaluation", "criterion"], name="one_answer_per_criterion"
+            )
         ]
+
+    def __str__(self):
+        return f"{self.criterion} : {self.get_value_display()}"
 
 
 # --- Skills calendar ------------------------------------------------------------------------
@@ -310,7 +318,10 @@ class Accompaniment(models.Model):
     actions = models.TextField(_("actions"), max_length=MAX_TEXT)
     follow_up_on = models.DateField(_("date de suivi"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("créé par"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("créé par"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     closed_at = models.DateTimeField(_("clos le"), null=True, blank=True)
@@ -323,6 +334,9 @@ class Accompaniment(models.Model):
         verbose_name_plural = _("accompagnements individuels")
         ordering = ["follow_up_on", "pk"]
 
+    def __str__(self):
+        return f"{self.agent} — {self.get_objective_display()}"
+
 
 class Reminder(models.Model):
     """A reminder of instructions (rappel de consigne) sent to agents, with read receipts."""
@@ -331,7 +345,10 @@ class Reminder(models.Model):
     body = models.TextField(_("consigne"), max_length=MAX_TEXT)
     published_at = models.DateTimeField(_("publié le"), auto_now_add=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("publié par"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("publié par"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     history = HistoricalRecords()
 
@@ -349,7 +366,10 @@ class ReminderReceipt(models.Model):
         Reminder, verbose_name=_("rappel"), on_delete=models.CASCADE, related_name="receipts"
     )
     agent = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("agent"), on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("agent"),
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     read_at = models.DateTimeField(_("lu le"), auto_now_add=True)
 
@@ -359,6 +379,9 @@ class ReminderReceipt(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["reminder", "agent"], name="one_receipt_per_agent")
         ]
+
+    def __str__(self):
+        return f"{self.reminder} — {self.agent}"
 
 
 class TrainingSession(models.Model):

@@ -2,6 +2,7 @@
 JJ/MM/AAAA, figures by `formatting.fr_figure`)."""
 
 import io
+from xml.sax.saxutils import escape
 
 from django.utils import timezone
 from reportlab.lib import colors
@@ -9,7 +10,6 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-from xml.sax.saxutils import escape
 
 from pfspilot.formatting import fr_figure
 
@@ -63,7 +63,11 @@ def supervision_pdf(supervision: Supervision) -> bytes:
         item__supervision=supervision, calibration=False
     ).select_related("item")
     for e in evaluations:
-        verdict = "critère critique manqué" if e.failed_critical else ("réussi" if e.passed else "à revoir")
+        verdict = (
+            "critère critique manqué"
+            if e.failed_critical
+            else ("réussi" if e.passed else "à revoir")
+        )
         rows.append(
             [
                 f"{e.item.get_kind_display()} {e.item.item_id}",
@@ -99,6 +103,8 @@ def supervision_pdf(supervision: Supervision) -> bytes:
         ),
     ]
     if supervision.agent_comment:
-        story.append(Paragraph(f"Commentaire de l'agent : {escape(supervision.agent_comment)}", body))
+        story.append(
+            Paragraph(f"Commentaire de l'agent : {escape(supervision.agent_comment)}", body)
+        )
     doc.build(story)
     return buffer.getvalue()

@@ -15,7 +15,7 @@ from pfspilot.engine import calendar
 from pfspilot.engine import supervision as engine
 from pfspilot.people.models import Role, User
 from pfspilot.people.selectors import agents_employed
-from pfspilot.planning.models import Absence
+from pfspilot.planning.models import Absence, DayPlan
 from pfspilot.reference.selectors import platform_rules
 
 from .models import (
@@ -47,7 +47,20 @@ def campaign_days(start: dt.date, end: dt.date) -> list[dt.date]:
     return days
 
 
-def _presence(users, days: list[dt.date]) -> list[engine.Person]:
+def _planned_agents(days: list[dt.date]) -> dict[dt.date, set[int]]:
+    """The agents of each stored day plan (an agent left out of a day's plan is not there)."""
+    if not days:
+        return {}
+    return {
+        day: {a["id"] for a in payload.get("agents", [])}
+        for day, payload in DayPlan.objects.filter(day__gte=days[0], day__lte=days[-1]).values_list(
+            "day", "payload"
+        )
+    }
+
+
+def _presence(users, days: list[dt.date], plans: dict | None = None) -> list[engine.Person]:
+    plans = plans or {}
     ids = [u.pk for u in users]
     absences = defaultdict(list)
     if days:
@@ -60,7 +73,9 @@ def _presence(users, days: list[dt.date]) -> list[engine.Person]:
         present = frozenset(
             d
             for d in days
-            if u.is_employed_on(d) and not any(a <= d <= b for a, b in absences[u.pk])
+            if u.is_employed_on(d)
+            and not any(a <= d <= b for a, b in absences[u.pk])
+            and (d not in plans or u.pk in plans[d])
         )
         people.append(engine.Person(u.pk, u.team.name if u.team else "", present))
     return people
@@ -69,6 +84,8 @@ def _presence(users, days: list[dt.date]) -> list[engine.Person]:
 def campaign_inputs(start: dt.date, end: dt.date, *, earliest: dt.date | None = None):
     """(agents, supervisors, days, users by id) of the campaign over [start, end].
 
+    Present: contract running, no absence, and for agents, in the stored day plan of the day
+    when there is one (supervisors are not in the day plans). Training days are left out.
     `earliest`: no new supervision before this day (a re-plan does not plan in the past).
     """
     days = campaign_days(max(start, earliest) if earliest else start, end)
@@ -79,7 +96,7 @@ def campaign_inputs(start: dt.date, end: dt.date, *, earliest: dt.date | None = 
         .order_by("pk")
     )
     users = {u.pk: u for u in (*agents, *sups)}
-    return _presence(agents, days), _presence(sups, days), days, users
+    return _presence(agents, days, _planned_agents(days)), _presence(sups, days), days, users
 
 
 def campaign(semester: str) -> Campaign | None:
@@ -120,7 +137,9 @@ def call_candidates(agent: User, start: dt.date, end: dt.date) -> list[engine.Ca
     ).exclude(pk__in=linked):
         found.setdefault(
             call.source_id,
-            engine.Candidate(call.source_id, timezone.localdate(call.arrival), call.motif, call.talk_s),
+            engine.Candidate(
+                call.source_id, timezone.localdate(call.arrival), call.motif, call.talk_s
+            ),
         )
     return list(found.values())
 
@@ -163,7 +182,10 @@ def evaluated_ids(kind: str) -> set[str]:
 
 def request_kinds(ids: list[str]) -> dict[str, str]:
     numbers = [int(i) for i in ids if i.isdigit()]
-    return {str(pk): kind for pk, kind in Level2Request.objects.filter(pk__in=numbers).values_list("pk", "kind")}
+    return {
+        str(pk): kind
+        for pk, kind in Level2Request.objects.filter(pk__in=numbers).values_list("pk", "kind")
+    }
 
 
 def supervisions_for(user) -> QuerySet[Supervision]:
@@ -241,7 +263,9 @@ def board(user, campaign: Campaign, today: dt.date) -> list[dict]:
 
 def loads(campaign: Campaign, user) -> list[dict]:
     rows = Counter(
-        supervisions_for(user).filter(campaign=campaign).values_list("supervisor__username", flat=True)
+        supervisions_for(user)
+        .filter(campaign=campaign)
+        .values_list("supervisor__username", flat=True)
     )
     return [{"supervisor": name, "count": n} for name, n in sorted(rows.items())]
 
@@ -250,9 +274,12 @@ def yearly_coverage(user, year: int) -> list[dict]:
     """Per agent employed in `year`: the missions (phone, emails, PIRA, callbacks) not yet
     evaluated in one of the year's supervisions."""
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    agents = agents_employed(start=start, end=end).filter(
-        pk__in=User.objects.visible_to(user).values("pk")
-    ).select_related("team").order_by("team__name", "last_name", "first_name", "username")
+    agents = (
+        agents_employed(start=start, end=end)
+        .filter(pk__in=User.objects.visible_to(user).values("pk"))
+        .select_related("team")
+        .order_by("team__name", "last_name", "first_name", "username")
+    )
     covered: dict[int, set[str]] = defaultdict(set)
     for agent_id, mission in (
         SampleItem.objects.filter(

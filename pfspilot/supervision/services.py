@@ -3,6 +3,7 @@ debrief, sign, acknowledge; reminders and accompaniments. Every refusal is a
 `SupervisionError` with a French message, and nothing is written."""
 
 import datetime as dt
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -37,7 +38,9 @@ class SupervisionError(ValueError):
 # --- Campaign -----------------------------------------------------------------------------
 
 
-def plan_semester(semester: str, *, dry_run: bool = False, today: dt.date | None = None) -> list[dict]:
+def plan_semester(
+    semester: str, *, dry_run: bool = False, today: dt.date | None = None
+) -> list[dict]:
     """The whole campaign of `semester` (`AAAA-S1`/`AAAA-S2`): the supervisions already planned
     are kept, every agent employed during the semester without one gets one (agents arrived
     since the last plan are added). Created unless `dry_run`. Rows sorted by day then agent."""
@@ -59,7 +62,15 @@ def plan_semester(semester: str, *, dry_run: bool = False, today: dt.date | None
             f"aucun assistant superviseur ni manager n'est présent sur le semestre {semester}"
         )
     fixed = [engine.Assignment(s.agent_id, s.supervisor_id, s.day) for s in fixed_rows]
-    known = {**users, **{u.pk: u for u in User.objects.filter(pk__in=[f.supervisor for f in fixed] + [f.agent for f in fixed])}}
+    known = {
+        **users,
+        **{
+            u.pk: u
+            for u in User.objects.filter(
+                pk__in=[f.supervisor for f in fixed] + [f.agent for f in fixed]
+            )
+        },
+    }
     try:
         new = engine.plan_campaign(agents, [s for s in sups if s.days], days, fixed=fixed)
     except engine.PlanningError as exc:
@@ -79,7 +90,11 @@ def plan_semester(semester: str, *, dry_run: bool = False, today: dt.date | None
     elif not dry_run and existing is None:
         Campaign.objects.create(semester=semester, start=start, end=end)
     rows = [
-        {"agent": known[a.agent].username, "supervisor": known[a.supervisor].username, "day": a.day.isoformat()}
+        {
+            "agent": known[a.agent].username,
+            "supervisor": known[a.supervisor].username,
+            "day": a.day.isoformat(),
+        }
         for a in (*fixed, *new)
     ]
     return sorted(rows, key=lambda r: (r["day"], r["agent"]))
@@ -130,13 +145,19 @@ def store_sample(supervision: Supervision, *, seed: int, by: User) -> dict:
     if supervision.is_signed:
         raise SupervisionError("le débriefing est signé : l'échantillon ne peut plus changer")
     if Evaluation.objects.filter(item__supervision=supervision).exists():
-        raise SupervisionError("un élément de l'échantillon est déjà évalué : pas de nouveau tirage")
+        raise SupervisionError(
+            "un élément de l'échantillon est déjà évalué : pas de nouveau tirage"
+        )
     rule = selectors.sampling_rule(supervision.day)
     if rule is None:
         raise SupervisionError("aucune taille d'échantillon n'est définie dans le référentiel")
     end = supervision.day
     start = end - dt.timedelta(days=rule.period_days)
-    sizes = {ItemKind.CALL: rule.calls, ItemKind.EMAIL: rule.emails, ItemKind.REQUEST: rule.requests}
+    sizes = {
+        ItemKind.CALL: rule.calls,
+        ItemKind.EMAIL: rule.emails,
+        ItemKind.REQUEST: rule.requests,
+    }
     samples = draw(supervision.agent, start, end, sizes, seed)
     kinds = selectors.request_kinds([d.id for d in samples[ItemKind.REQUEST].items])
     with transaction.atomic():
@@ -207,10 +228,15 @@ def create_grid(name: str, kind: str, sections: list[dict], *, pass_mark: float 
         previous = Grid.objects.filter(name=name).order_by("-version").first()
         Grid.objects.filter(name=name).update(active=False)
         grid = Grid.objects.create(
-            name=name, kind=kind, version=previous.version + 1 if previous else 1, pass_mark=pass_mark
+            name=name,
+            kind=kind,
+            version=previous.version + 1 if previous else 1,
+            pass_mark=pass_mark,
         )
         for i, s in enumerate(sections):
-            section = Section.objects.create(grid=grid, title=s["title"], weight=s["weight"], position=i)
+            section = Section.objects.create(
+                grid=grid, title=s["title"], weight=s["weight"], position=i
+            )
             for j, c in enumerate(s["criteria"]):
                 Criterion.objects.create(
                     section=section,
@@ -239,23 +265,24 @@ def evaluate(
     """
     item = SampleItem.objects.filter(supervision=supervision, pk=item_pk).first()
     if item is None:
-        raise SupervisionError("cet élément n'est pas dans l'échantillon de la supervision : évaluation refusée")
+        raise SupervisionError(
+            "cet élément n'est pas dans l'échantillon de la supervision : évaluation refusée"
+        )
     if supervision.is_signed:
         raise SupervisionError("le débriefing est signé : les évaluations ne changent plus")
     if Evaluation.objects.filter(item=item, evaluator=evaluator).exists():
         raise SupervisionError("vous avez déjà évalué cet élément")
     grid = selectors.grid_for(item.kind)
     if grid is None:
-        raise SupervisionError(f"aucune grille d'évaluation en vigueur pour : {item.get_kind_display()}")
+        raise SupervisionError(
+            f"aucune grille d'évaluation en vigueur pour : {item.get_kind_display()}"
+        )
     criteria = list(Criterion.objects.filter(section__grid=grid).select_related("section"))
     missing = [c.label for c in criteria if answers.get(c.pk) not in Answer.Value.values]
     if missing:
         raise SupervisionError(f"critère sans réponse : {missing[0]}")
     result = engine.score_item(
-        [
-            engine.Mark(c.section.weight, c.weight, c.critical, answers[c.pk])
-            for c in criteria
-        ],
+        [engine.Mark(c.section.weight, c.weight, c.critical, answers[c.pk]) for c in criteria],
         grid.pass_mark,
     )
     with transaction.atomic():
@@ -278,7 +305,9 @@ def evaluate(
 # --- Debrief ------------------------------------------------------------------------------
 
 
-def save_debrief(supervision: Supervision, *, debrief_on: dt.date | None, transcription: str) -> None:
+def save_debrief(
+    supervision: Supervision, *, debrief_on: dt.date | None, transcription: str
+) -> None:
     if supervision.is_signed:
         raise SupervisionError("la retranscription est signée : elle ne peut plus être modifiée")
     supervision.debrief_on = debrief_on
@@ -353,9 +382,15 @@ def plan_training(year: int, windows: list[tuple[dt.time, dt.time]]) -> int:
         for day in days:
             agents = selectors.agents_on(day)
             groups = engine.training_groups(agents, len(windows))
-            for number, ((start, end), members) in enumerate(zip(windows, groups), start=1):
+            for number, ((start, end), members) in enumerate(
+                zip(windows, groups, strict=True), start=1
+            ):
                 session = TrainingSession.objects.create(
-                    kind=TrainingSession.Kind.TRAINING, day=day, start=start, end=end, group=number,
+                    kind=TrainingSession.Kind.TRAINING,
+                    day=day,
+                    start=start,
+                    end=end,
+                    group=number,
                     title="Formation continue",
                 )
                 session.participants.set(members)
@@ -363,7 +398,9 @@ def plan_training(year: int, windows: list[tuple[dt.time, dt.time]]) -> int:
     return created
 
 
-def add_workshop(title: str, day: dt.date, start: dt.time, end: dt.time, participants) -> TrainingSession:
+def add_workshop(
+    title: str, day: dt.date, start: dt.time, end: dt.time, participants
+) -> TrainingSession:
     if end <= start:
         raise SupervisionError("l'atelier finit avant de commencer")
     session = TrainingSession.objects.create(

@@ -39,16 +39,26 @@ def _refused(request, template, context, error):
 def board(request):
     today = timezone.localdate()
     semester = request.GET.get("semestre") or _current_semester(today)
-    form = forms.PlanForm(request.POST if request.method == "POST" else None, initial={"semester": _next_semester(today)})
+    form = forms.PlanForm(
+        request.POST if request.method == "POST" else None,
+        initial={"semester": _next_semester(today)},
+    )
     context = {"form": form, "semester": semester, "next_semester": _next_semester(today)}
     if request.method == "POST":
         if not form.is_valid():
-            return render(request, "supervision/board.html", _board_context(request, context, today), status=400)
+            return render(
+                request,
+                "supervision/board.html",
+                _board_context(request, context, today),
+                status=400,
+            )
         semester = form.cleaned_data["semester"]
         try:
             rows = services.plan_semester(semester)
         except services.SupervisionError as exc:
-            return _refused(request, "supervision/board.html", _board_context(request, context, today), exc)
+            return _refused(
+                request, "supervision/board.html", _board_context(request, context, today), exc
+            )
         messages.success(request, f"Campagne {semester} : {len(rows)} supervisions planifiées.")
         return redirect(f"{reverse('supervision:board')}?semestre={semester}")
     return render(request, "supervision/board.html", _board_context(request, context, today))
@@ -95,7 +105,10 @@ def _detail_context(request, supervision):
         "score": selectors.overall_score(supervision),
         "sample_form": forms.SampleForm(),
         "debrief_form": forms.DebriefForm(
-            initial={"debrief_on": supervision.debrief_on, "transcription": supervision.transcription}
+            initial={
+                "debrief_on": supervision.debrief_on,
+                "transcription": supervision.transcription,
+            }
         ),
         "ack_form": forms.AcknowledgeForm(),
         "can_evaluate": can(request.user, "supervision.evaluate"),
@@ -117,14 +130,21 @@ def sample(request, pk):
     supervision = _supervision(request, pk)
     form = forms.SampleForm(request.POST)
     if not form.is_valid():
-        return _refused(request, "supervision/detail.html", _detail_context(request, supervision), "graine invalide")
+        return _refused(
+            request,
+            "supervision/detail.html",
+            _detail_context(request, supervision),
+            "graine invalide",
+        )
     seed = form.cleaned_data["seed"]
     if seed is None:
         seed = random.SystemRandom().randrange(1, 2**31)
     try:
         result = services.store_sample(supervision, seed=seed, by=request.user)
     except services.SupervisionError as exc:
-        return _refused(request, "supervision/detail.html", _detail_context(request, supervision), exc)
+        return _refused(
+            request, "supervision/detail.html", _detail_context(request, supervision), exc
+        )
     short = {k: v for k, v in result["short"].items() if v}
     if short:
         labels = {"calls": "appels", "emails": "courriels", "requests": "demandes"}
@@ -166,7 +186,10 @@ def evaluate(request, pk, item):
         answers = {c.pk: form.cleaned_data[f"c{c.pk}"] for c in criteria}
         try:
             services.evaluate(
-                supervision, sample_item.pk, request.user, answers,
+                supervision,
+                sample_item.pk,
+                request.user,
+                answers,
                 comment=form.cleaned_data["comment"],
             )
         except services.SupervisionError as exc:
@@ -209,7 +232,9 @@ def sign(request, pk):
     try:
         services.sign(supervision, request.user)
     except services.SupervisionError as exc:
-        return _refused(request, "supervision/detail.html", _detail_context(request, supervision), exc)
+        return _refused(
+            request, "supervision/detail.html", _detail_context(request, supervision), exc
+        )
     messages.success(request, "Débriefing signé : la retranscription est verrouillée.")
     return redirect("supervision:detail", pk=supervision.pk)
 
@@ -249,7 +274,9 @@ def agent_file(request, pk):
             return redirect("supervision:agent_file", pk=agent.pk)
         context = {**selectors.agent_file(agent), "form": form}
         return render(request, "supervision/agent_file.html", context, status=400)
-    return render(request, "supervision/agent_file.html", {**selectors.agent_file(agent), "form": form})
+    return render(
+        request, "supervision/agent_file.html", {**selectors.agent_file(agent), "form": form}
+    )
 
 
 @requires({"GET": "reminders", "POST": "training.manage"})
@@ -257,7 +284,9 @@ def reminders(request):
     form = forms.ReminderForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if form.is_valid():
-            services.publish_reminder(form.cleaned_data["title"], form.cleaned_data["body"], request.user)
+            services.publish_reminder(
+                form.cleaned_data["title"], form.cleaned_data["body"], request.user
+            )
             messages.success(request, "Rappel de consigne publié.")
             return redirect("supervision:reminders")
     read = set()
@@ -272,7 +301,9 @@ def reminders(request):
         "can_manage": can(request.user, "training.manage"),
         "can_ack": can(request.user, "reminder.acknowledge"),
     }
-    return render(request, "supervision/reminders.html", context, status=400 if form.errors else 200)
+    return render(
+        request, "supervision/reminders.html", context, status=400 if form.errors else 200
+    )
 
 
 @requires({"POST": "reminder.acknowledge"})

@@ -10,7 +10,7 @@ from django.core.management import call_command
 
 from pfspilot.__main__ import main
 from pfspilot.people.models import Role
-from pfspilot.planning.models import Absence
+from pfspilot.planning.models import Absence, DayPlan
 from pfspilot.supervision.models import Campaign, Supervision
 from tests.conftest import make_user
 
@@ -46,7 +46,13 @@ def platform(personas, team):
 @time_machine.travel(dt.datetime(2026, 12, 1, 10, tzinfo=dt.UTC), tick=False)
 def test_plan_covers_every_agent_once_balanced_and_dry_run_writes_nothing(platform, capsys):
     personas, extra, late = platform
-    Absence.objects.create(agent=personas["sam"], start=dt.date(2027, 1, 1), end=dt.date(2027, 3, 31))
+    Absence.objects.create(
+        agent=personas["sam"], start=dt.date(2027, 1, 1), end=dt.date(2027, 3, 31)
+    )
+    # A stored day plan without alice: she is not on the platform that day.
+    DayPlan.objects.create(
+        day=dt.date(2027, 4, 1), payload={"agents": [{"id": personas["bob"].pk}]}
+    )
     rows = run(capsys, "plan", "--semester", "2027-S1", "--dry-run")
     assert Campaign.objects.count() == 0 and Supervision.objects.count() == 0
     agents = sorted(r["agent"] for r in rows)
@@ -58,6 +64,8 @@ def test_plan_covers_every_agent_once_balanced_and_dry_run_writes_nothing(platfo
         assert day.weekday() < 5 and day != dt.date(2027, 3, 18)  # third Thursday: training
         if r["supervisor"] == "sam":
             assert day > dt.date(2027, 3, 31)
+        if r["agent"] == "alice":
+            assert day != dt.date(2027, 4, 1)
         if r["agent"] == "arrivee":
             assert day >= dt.date(2027, 4, 1)
     assert run(capsys, "plan", "--semester", "2027-S1") == rows
@@ -90,7 +98,11 @@ def test_sample_contract_is_reproducible_and_says_short(personas, capsys):
     first = run(capsys, *args, *sizes)
     assert set(first) == {"calls", "emails", "requests", "short"}
     assert len(first["calls"]) == 6 and len(first["emails"]) == 4
-    assert len(first["requests"]) == 5 and first["short"] == {"calls": 0, "emails": 0, "requests": 4}
+    assert len(first["requests"]) == 5 and first["short"] == {
+        "calls": 0,
+        "emails": 0,
+        "requests": 4,
+    }
     assert run(capsys, *args, *sizes) == first
     assert run(capsys, *args, "--calls", "6", "--seed", "6")["calls"] != first["calls"]
 
@@ -100,6 +112,17 @@ def test_sample_refusals(personas, monkeypatch, capsys):
     assert "aucune activité" in fails(monkeypatch, capsys, *base, "--agent", "bob")
     assert "inconnu" in fails(monkeypatch, capsys, *base, "--agent", "personne")
     assert "--calls" in fails(
-        monkeypatch, capsys, "sample", "--agent", "bob", "--from", "2027-01-01",
-        "--to", "2027-01-31", "--calls", "-1", "--seed", "1",
+        monkeypatch,
+        capsys,
+        "sample",
+        "--agent",
+        "bob",
+        "--from",
+        "2027-01-01",
+        "--to",
+        "2027-01-31",
+        "--calls",
+        "-1",
+        "--seed",
+        "1",
     )

@@ -31,7 +31,9 @@ def test_every_agent_once_loads_within_one_own_team_first():
     assert len({(a.supervisor, a.day) for a in plan}) == len(plan)
     assert max(a.day for a in plan) - min(a.day for a in plan) > dt.timedelta(days=30)
     own = sum(
-        1 for a in plan if a.supervisor in (100, 101) and (a.agent % 2 == 1) == (a.supervisor == 100)
+        1
+        for a in plan
+        if a.supervisor in (100, 101) and (a.agent % 2 == 1) == (a.supervisor == 100)
     )
     assert own >= 7  # the two team supervisors take their own team's agents
 
@@ -55,8 +57,7 @@ def test_no_common_day_is_a_french_error():
 
 def calls():
     return [
-        engine.Candidate(f"c{i}", DAYS[i % 7], f"M{i % 3}", float(60 + 30 * i))
-        for i in range(30)
+        engine.Candidate(f"c{i}", DAYS[i % 7], f"M{i % 3}", float(60 + 30 * i)) for i in range(30)
     ]
 
 

@@ -96,10 +96,17 @@ def test_an_item_outside_the_sample_is_refused(planned, personas):
     services.store_sample(planned, seed=1, by=personas["sam"])
     foreign = SampleItem.objects.create(
         supervision=Supervision.objects.create(
-            campaign=planned.campaign, agent=other, supervisor=personas["sam"],
-            team=other.team, day=dt.date(2027, 2, 1),
+            campaign=planned.campaign,
+            agent=other,
+            supervisor=personas["sam"],
+            team=other.team,
+            day=dt.date(2027, 2, 1),
         ),
-        kind="appel", item_id="hors", mission="telephone", day=dt.date(2027, 1, 5), position=0,
+        kind="appel",
+        item_id="hors",
+        mission="telephone",
+        day=dt.date(2027, 1, 5),
+        position=0,
     )
     with pytest.raises(services.SupervisionError, match="pas dans l'échantillon"):
         services.evaluate(planned, foreign.pk, personas["sam"], {})
@@ -118,8 +125,10 @@ def test_evaluated_items_are_never_drawn_again(planned, personas):
 
 
 def test_grid_weights_must_add_up(db):
-    bad = [{"title": "A", "weight": 60, "criteria": [{"label": "x", "weight": 100}]},
-           {"title": "B", "weight": 30, "criteria": [{"label": "y", "weight": 100}]}]
+    bad = [
+        {"title": "A", "weight": 60, "criteria": [{"label": "x", "weight": 100}]},
+        {"title": "B", "weight": 30, "criteria": [{"label": "y", "weight": 100}]},
+    ]
     with pytest.raises(services.SupervisionError, match="font 90 % au lieu de 100 %"):
         services.create_grid("Essai", "appel", bad)
     assert not Grid.objects.filter(name="Essai").exists()
@@ -150,8 +159,14 @@ def test_training_days_in_groups_keep_phones_covered(personas, client_for):
     manager = client_for("maud")
     response = manager.post(
         "/supervision/formations/?annee=2027",
-        {"action": "groups", "year": "2027", "first_start": "09:00", "first_end": "11:00",
-         "second_start": "14:00", "second_end": "16:00"},
+        {
+            "action": "groups",
+            "year": "2027",
+            "first_start": "09:00",
+            "first_end": "11:00",
+            "second_start": "14:00",
+            "second_end": "16:00",
+        },
     )
     assert response.status_code == 302
     from pfspilot.supervision.models import TrainingSession

@@ -21,9 +21,7 @@ def _count(name: str, value) -> int:
     except (TypeError, ValueError):
         number = -1
     if number < 0:
-        raise CliError(
-            f"Erreur : {name} doit être un entier positif ou nul (reçu « {value} »)."
-        )
+        raise CliError(f"Erreur : {name} doit être un entier positif ou nul (reçu « {value} »).")
     return number
 
 
