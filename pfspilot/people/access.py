@@ -104,6 +104,7 @@ CAPABILITIES: dict[str, Capability] = {
     # Supervision and skills (note §E)
     "supervision.plan": action(_("Planifier la campagne de supervision"), SUPERVISORS),
     "supervision.evaluate": action(_("Évaluer un échantillon"), SUPERVISORS),
+    "supervision.grid": action(_("Créer une version de grille d'évaluation"), SUPERVISORS),
     "supervision.sign": action(_("Signer un débriefing"), SUPERVISORS),
     "supervision.acknowledge": action(_("Prendre connaissance de son débriefing"), {Role.AGENT}),
     "training.manage": action(_("Organiser formations, ateliers et rappels"), SUPERVISORS),
@@ -146,6 +147,7 @@ NAVIGATION = [
     ("supervisions", "supervision:supervisions", _("Supervisions")),
     ("reminders", "supervision:reminders", _("Rappels de consigne")),
     ("skills", "supervision:training", _("Formations")),
+    ("supervision_board", "supervision:grids", _("Grilles")),
     ("people", "people:list", _("Personnes")),
 ]
 

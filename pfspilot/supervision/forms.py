@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import MAX_TEXT, Answer, Objective
+from .models import MAX_TEXT, Answer, ItemKind, Objective
 
 
 class PlanForm(forms.Form):
@@ -101,3 +101,55 @@ class WorkshopForm(forms.Form):
         self.fields["participants"] = forms.ModelMultipleChoiceField(
             label=_("Participants"), queryset=agents, required=False
         )
+
+
+GRID_HELP = _(
+    "Une section par ligne « Titre ; poids », puis ses critères « - Libellé ; poids ; "
+    "critique ou normal ; objectif » (objectif : qualite, procedures, temps, caf_fr ou vide). "
+    "Les poids des sections font 100, ceux des critères de chaque section aussi."
+)
+
+
+class GridForm(forms.Form):
+    name = forms.CharField(label=_("Nom de la grille"), max_length=120)
+    kind = forms.ChoiceField(label=_("Éléments évalués"), choices=ItemKind.choices)
+    pass_mark = forms.FloatField(label=_("Note minimale (sur 100)"), min_value=0, max_value=100)
+    text = forms.CharField(
+        label=_("Sections et critères"),
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=GRID_HELP,
+        max_length=MAX_TEXT,
+    )
+
+    def clean_text(self):
+        sections = []
+        for number, raw in enumerate(self.cleaned_data["text"].splitlines(), start=1):
+            line = raw.strip()
+            if not line:
+                continue
+            criterion = line.startswith("-")
+            parts = [p.strip() for p in line.lstrip("-").split(";")]
+            try:
+                weight = float(parts[1].replace(",", "."))
+            except (IndexError, ValueError):
+                raise forms.ValidationError(
+                    _("Ligne %(n)s : poids manquant ou invalide (« libellé ; poids »).")
+                    % {"n": number}
+                ) from None
+            if not criterion:
+                sections.append({"title": parts[0], "weight": weight, "criteria": []})
+                continue
+            if not sections:
+                raise forms.ValidationError(
+                    _("Ligne %(n)s : un critère avant toute section.") % {"n": number}
+                )
+            critical = len(parts) > 2 and parts[2].lower() == "critique"
+            objective = parts[3] if len(parts) > 3 else ""
+            if objective and objective not in Objective.values:
+                raise forms.ValidationError(
+                    _("Ligne %(n)s : objectif « %(o)s » inconnu.") % {"n": number, "o": objective}
+                )
+            sections[-1]["criteria"].append(
+                {"label": parts[0], "weight": weight, "critical": critical, "objective": objective}
+            )
+        return sections

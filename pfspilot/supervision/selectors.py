@@ -384,3 +384,10 @@ def training_calendar(year: int) -> list[dict]:
             )
         rows.append({"day": day, "sessions": items, "rule": day in training_days(year)})
     return rows
+
+
+def grids() -> QuerySet[Grid]:
+    """Every grid version, the ones in force first, with their sections and criteria."""
+    return Grid.objects.order_by("-active", "kind", "name", "-version").prefetch_related(
+        "sections__criteria"
+    )

@@ -17,6 +17,7 @@ urlpatterns = [
     path("agents/<int:pk>/", views.agent_file, name="agent_file"),
     path("rappels/", views.reminders, name="reminders"),
     path("formations/", views.training, name="training"),
+    path("grilles/", views.grids, name="grids"),
     path("rappels/<int:pk>/lu/", views.reminder_read, name="reminder_read"),
 ]
 urlpatterns += lists.SUPERVISIONS.urls("liste/")

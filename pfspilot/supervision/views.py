@@ -113,6 +113,7 @@ def _detail_context(request, supervision):
         "ack_form": forms.AcknowledgeForm(),
         "can_evaluate": can(request.user, "supervision.evaluate"),
         "can_sign": can(request.user, "supervision.sign"),
+        "can_file": can(request.user, "agent_file"),
         "can_ack": can(request.user, "supervision.acknowledge")
         and supervision.agent_id == request.user.pk,
         "history": supervision.history.order_by("-history_date")[:20],
@@ -363,3 +364,28 @@ def training(request):
         "error": error or ("" if status == 200 else "formulaire incomplet"),
     }
     return render(request, "supervision/training.html", context, status=status)
+
+
+@requires({"GET": "supervision_board", "POST": "supervision.grid"})
+def grids(request):
+    form = forms.GridForm(request.POST if request.method == "POST" else None)
+    error = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            grid = services.create_grid(
+                data["name"], data["kind"], data["text"], pass_mark=data["pass_mark"]
+            )
+        except services.SupervisionError as exc:
+            error = exc
+        else:
+            messages.success(request, f"Grille « {grid.name} » version {grid.version} en vigueur.")
+            return redirect("supervision:grids")
+    context = {
+        "form": form,
+        "error": error,
+        "grids": selectors.grids(),
+        "can_manage": can(request.user, "supervision.grid"),
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "supervision/grids.html", context, status=status)

@@ -179,3 +179,21 @@ def test_training_days_in_groups_keep_phones_covered(personas, client_for):
     assert "18/03/2027" in page and "50,0\u00a0%" in page
     refused = manager.post("/supervision/formations/", {"action": "workshop", "title": "CMG"})
     assert refused.status_code == 400 and "errorlist" in refused.content.decode()
+
+
+def test_a_grid_whose_weights_do_not_add_up_is_refused_on_the_page(personas, client_for):
+    sam = client_for("sam")
+    text = "Accueil ; 40\n- Présentation ; 100 ; normal ; qualite\nRéponse ; 50\n- Exacte ; 100 ; critique"
+    data = {"name": "Essai", "kind": "appel", "pass_mark": "60", "text": text}
+    refused = sam.post("/supervision/grilles/", data)
+    assert refused.status_code == 400
+    assert "font 90 % au lieu de 100 %" in refused.content.decode()
+    assert not Grid.objects.filter(name="Essai").exists()
+    data["text"] = text.replace("Réponse ; 50", "Réponse ; 60")
+    assert sam.post("/supervision/grilles/", data).status_code == 302
+    grid = Grid.objects.get(name="Essai")
+    assert (
+        grid.version == 1
+        and Criterion.objects.filter(section__grid=grid, critical=True).count() == 1
+    )
+    assert "Essai" in sam.get("/supervision/grilles/").content.decode()
