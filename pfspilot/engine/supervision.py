@@ -2,9 +2,9 @@
 
 - `plan_campaign`: every agent gets exactly one supervision with a supervisor (own team's
   first) on a day both are present, loads balanced (they differ by at most one where the
-  availabilities allow it) and the supervisions spread over the semester. Two small CP-SAT
-  models: who supervises whom (balance, own team), then which day (spread, one supervision a
-  day per supervisor).
+  availabilities allow it) and the supervisions spread over the semester. A small CP-SAT model
+  decides who supervises whom (balance, own team), then a linear assignment per supervisor which
+  day (spread, one supervision a day per supervisor).
 - `draw_sample`: a reproducible stratified draw (seed): dates, motifs and talk-time bands (the
   agent's own terciles) as different as the period allows.
 - `score_item`: the weighted score of one evaluated item, « sans objet » left out, a failed
@@ -18,13 +18,16 @@ import random
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+import numpy as np
 from ortools.sat.python import cp_model
+from scipy.optimize import linear_sum_assignment
 
 SEMESTERS = {"S1": ((1, 1), (6, 30)), "S2": ((7, 1), (12, 31))}
 
 # Cost weights of the assignment model: balance first, then the supervisor's own team.
 BALANCE_WEIGHT = 1000
 OTHER_TEAM_WEIGHT = 10
+FORBIDDEN = 1e9  # cost of a day a pair does not share
 
 
 class PlanningError(ValueError):
@@ -96,7 +99,7 @@ def plan_campaign(
     base_load = Counter(f.supervisor for f in fixed)
     chosen = _assign_supervisors(todo, sups, common, base_load, time_limit_s)
     taken = {(f.supervisor, f.day) for f in fixed}
-    return _assign_days(todo, chosen, common, days, day_index, taken, time_limit_s)
+    return _assign_days(todo, chosen, common, days, day_index, taken)
 
 
 def _assign_supervisors(todo, sups, common, base_load, time_limit_s) -> dict[int, int]:
@@ -125,49 +128,41 @@ def _assign_supervisors(todo, sups, common, base_load, time_limit_s) -> dict[int
     return {ai: si for (ai, si), v in x.items() if solver.value(v)}
 
 
-def _assign_days(todo, chosen, common, days, day_index, taken, time_limit_s) -> list[Assignment]:
-    """Days: each supervisor's agents spread evenly over the semester, one a day per supervisor."""
+def _assign_days(todo, chosen, common, days, day_index, taken) -> list[Assignment]:
+    """Days: each supervisor's agents spread evenly over the semester, one a day per supervisor.
+
+    Per supervisor, a linear assignment (agents × days, Hungarian method): the cost of a day is
+    its distance to the agent's target, the middle of their share of the semester (staggered by
+    supervisor so that the supervisors do not all pick the same days); a day the pair does not
+    share is forbidden.
+    """
     by_sup: dict[int, list[int]] = defaultdict(list)
     for a in todo:
         by_sup[chosen[a.id]].append(a.id)
-    model = cp_model.CpModel()
-    cost_terms = []
-    z: dict[tuple[int, dt.date], cp_model.IntVar] = {}
     span = len(days)
+    result = []
     for offset, (s, agent_ids) in enumerate(sorted(by_sup.items())):
+        free = [d for d in days if (s, d) not in taken]
         count = len(agent_ids)
+        cost = np.full((count, len(free)), FORBIDDEN, dtype=float)
         for rank, a in enumerate(agent_ids):
-            # Target: the middle of the agent's share of the semester, staggered by supervisor.
             target = int((rank + 0.5) * span / count + offset) % span
-            for d in common[a, s]:
-                if (s, d) in taken:
-                    continue
-                var = model.new_bool_var(f"z{a}_{d:%Y%m%d}")
-                z[a, d] = var
-                cost_terms.append(abs(day_index[d] - target) * var)
-            options = [v for (ai, _d), v in z.items() if ai == a]
-            if not options:
+            shared = set(common[a, s])
+            for j, d in enumerate(free):
+                if d in shared:
+                    cost[rank, j] = abs(day_index[d] - target)
+        if count > len(free):
+            raise PlanningError(
+                f"le superviseur n° {s} a plus d'agents que de jours de présence libres"
+            )
+        rows, cols = linear_sum_assignment(cost)
+        for rank, j in zip(rows, cols, strict=True):
+            if cost[rank, j] >= FORBIDDEN:
                 raise PlanningError(
-                    f"aucun jour libre commun pour l'agent n° {a} et son superviseur n° {s}"
+                    f"aucun jour libre commun pour l'agent n° {agent_ids[rank]} et son "
+                    f"superviseur n° {s}"
                 )
-            model.add_exactly_one(options)
-        for d in days:
-            same_day = [z[a, d] for a in agent_ids if (a, d) in z]
-            if len(same_day) > 1:
-                model.add_at_most_one(same_day)
-    model.minimize(sum(cost_terms))
-    solver = _solver(time_limit_s)
-    status = solver.solve(model)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        raise PlanningError(
-            "impossible de trouver un jour par supervision (un superviseur a plus d'agents "
-            "que de jours de présence communs)"
-        )
-    result = [
-        Assignment(agent=a, supervisor=chosen[a], day=d)
-        for (a, d), v in z.items()
-        if solver.value(v)
-    ]
+            result.append(Assignment(agent=agent_ids[rank], supervisor=s, day=free[j]))
     return sorted(result, key=lambda r: (r.day, r.supervisor, r.agent))
 
 
