@@ -102,7 +102,13 @@ def _detail_context(request, supervision):
     return {
         "s": supervision,
         "items": selectors.sample_view(supervision, request.user),
-        "score": selectors.overall_score(supervision),
+        # Blind calibration: another supervisor does not see the score before the signature.
+        "score": selectors.overall_score(supervision)
+        if supervision.is_signed
+        or request.user.pk in (supervision.supervisor_id, supervision.agent_id)
+        else None,
+        "score_hidden": not supervision.is_signed
+        and request.user.pk not in (supervision.supervisor_id, supervision.agent_id),
         "sample_form": forms.SampleForm(),
         "debrief_form": forms.DebriefForm(
             initial={
