@@ -2,6 +2,7 @@
 an agent handled (calls, emails, PIRA and callbacks), the board, the yearly coverage, the
 agent's file. Writes are in `services.py`, the computation in `engine/supervision.py`."""
 
+import dataclasses
 import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -13,8 +14,10 @@ from pfspilot.contacts.models import Call, Email, Outcome
 from pfspilot.desk.models import CallRecord, Incivility, Level2Request, RequestKind
 from pfspilot.engine import calendar
 from pfspilot.engine import supervision as engine
+from pfspilot.engine.requirements import PlanningError
 from pfspilot.people.models import Role, User
 from pfspilot.people.selectors import agents_employed
+from pfspilot.planning import selectors as planning_selectors
 from pfspilot.planning.models import Absence, DayPlan
 from pfspilot.reference.selectors import platform_rules
 
@@ -391,3 +394,40 @@ def grids() -> QuerySet[Grid]:
     return Grid.objects.order_by("-active", "kind", "name", "-version").prefetch_related(
         "sections__criteria"
     )
+
+
+@dataclass
+class TrainingEffect:
+    day: dt.date
+    everyone: float | None  # expected décroché, every agent training in the rule's hours
+    groups: float | None  # expected décroché, each agent in their group's session
+    error: str = ""
+
+
+def training_effect(day: dt.date) -> TrainingEffect:
+    """The day's expected décroché (day plan, Erlang A) with everyone in training at the rule's
+    hours, and with the groups of the day's training sessions. The same day inputs as the day
+    plan (`planning.selectors.day_inputs`): only the agents' training windows differ."""
+    try:
+        inputs = planning_selectors.day_inputs(day)
+    except PlanningError as exc:
+        return TrainingEffect(day, None, None, str(exc))
+    window = {}
+    for session in TrainingSession.objects.filter(
+        day=day, kind=TrainingSession.Kind.TRAINING
+    ).prefetch_related("participants"):
+        for person in session.participants.all():
+            window[person.pk] = (session.start, session.end)
+    hours = inputs.rules.training_hours
+    everyone = dataclasses.replace(
+        inputs, agents=[dataclasses.replace(a, training=hours) for a in inputs.agents]
+    )
+    grouped = dataclasses.replace(
+        inputs,
+        agents=[dataclasses.replace(a, training=window.get(a.id)) for a in inputs.agents],
+    )
+    results = []
+    for variant in (everyone, grouped):
+        plan = planning_selectors.plan_inputs(variant, time_limit_s=5.0)
+        results.append(plan.expected_pickup)
+    return TrainingEffect(day, results[0], results[1])

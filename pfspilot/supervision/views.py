@@ -361,8 +361,15 @@ def training(request):
             except services.SupervisionError as exc:
                 error = exc
         status = 400
+    effect = None
+    if request.GET.get("jour"):
+        try:
+            effect = selectors.training_effect(dt.date.fromisoformat(request.GET["jour"]))
+        except ValueError:
+            effect = None
     context = {
         "year": year,
+        "effect": effect,
         "calendar": selectors.training_calendar(year),
         "groups_form": groups_form,
         "workshop_form": workshop_form,

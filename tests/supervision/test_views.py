@@ -197,3 +197,24 @@ def test_a_grid_whose_weights_do_not_add_up_is_refused_on_the_page(personas, cli
         and Criterion.objects.filter(section__grid=grid, critical=True).count() == 1
     )
     assert "Essai" in sam.get("/supervision/grilles/").content.decode()
+
+
+def test_training_in_groups_keeps_the_expected_pickup_up(personas):
+    """The same day inputs as the day plan; only the training windows differ."""
+    from pfspilot.supervision import selectors
+    from pfspilot.supervision.models import TrainingSession
+    from tests.planning.dayplan_data import TRAINING_THURSDAY, make_agents, make_history
+
+    make_history()
+    make_agents()
+    agents = [a for a, _team in selectors.agents_on(TRAINING_THURSDAY)]
+    halves = (agents[::2], agents[1::2])
+    for number, (start, end) in enumerate(((dt.time(9), dt.time(11)), (dt.time(14), dt.time(16)))):
+        session = TrainingSession.objects.create(
+            kind="formation", day=TRAINING_THURSDAY, start=start, end=end, group=number + 1
+        )
+        session.participants.set(halves[number])
+    effect = selectors.training_effect(TRAINING_THURSDAY)
+    assert effect.error == ""
+    assert effect.groups > effect.everyone
+    assert selectors.training_effect(dt.date(2027, 1, 2)).error  # a Saturday: no plan
