@@ -177,6 +177,8 @@ def test_training_days_in_groups_keep_phones_covered(personas, client_for):
     assert sizes == [1, 1]  # alice and bob, one per group
     page = manager.get("/supervision/formations/?annee=2027").content.decode()
     assert "18/03/2027" in page and "50,0\u00a0%" in page
+    closed = manager.get("/supervision/formations/?annee=2027&jour=2027-01-02").content.decode()
+    assert "Décroché attendu le 02/01/2027" in closed and "fermé" in closed
     refused = manager.post("/supervision/formations/", {"action": "workshop", "title": "CMG"})
     assert refused.status_code == 400 and "errorlist" in refused.content.decode()
 
