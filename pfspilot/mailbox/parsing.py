@@ -311,7 +311,7 @@ def _parse(raw: bytes) -> ParsedMail:
     )
 
     plain_part, html_part = _bodies(message)
-    html = sanitise_html(_text_of(html_part)) if html_part is not None else None
+    html = sanitise_html(_text_of(html_part)).strip() if html_part is not None else None
     if plain_part is not None:
         text = _text_of(plain_part)
     elif html_part is not None:
