@@ -86,7 +86,7 @@ class ReceivedMessage(models.Model):
     sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
     received_at = models.DateTimeField(_("reçu le"), db_index=True)
     text = models.TextField(_("texte"), blank=True)
-    html_sanitised = models.TextField(_("HTML assaini"), null=True, blank=True)
+    html_sanitised = models.TextField(_("HTML assaini"), blank=True)  # "" : pas de HTML
     auto_submitted = models.BooleanField(_("réponse automatique"), default=False)
     bounce = models.BooleanField(_("avis de non-remise"), default=False)
     raw_size = models.PositiveBigIntegerField(_("taille (octets)"))

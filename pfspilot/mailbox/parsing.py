@@ -304,9 +304,7 @@ def _parse(raw: bytes) -> ParsedMail:
     references = message_ids(_raw_header(message, "References"))
     to = tuple(
         addr.strip().lower()
-        for _n, addr in getaddresses(
-            [_header(message, "To") or "", _header(message, "Cc") or ""]
-        )
+        for _n, addr in getaddresses([_header(message, "To") or "", _header(message, "Cc") or ""])
         if "@" in addr
     )
 

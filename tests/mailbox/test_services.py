@@ -27,7 +27,7 @@ def test_a_message_is_stored_once_per_message_id():
     assert first.subject == "Attestation de paiement à rééditer"
     assert first.from_address == "renee.dupre@example.org"
     assert first.raw_size == len(raw)
-    assert first.html_sanitised is None and first.answerable
+    assert first.html_sanitised == "" and first.answerable
     assert store(raw) is None
     # The same Message-ID with other bytes (sent twice by a client) is a duplicate too.
     assert store(raw.replace(b"urgente", b"pressante")) is None
@@ -175,7 +175,7 @@ def test_the_purge_erases_personal_data_and_keeps_the_message_id(mail_dir):
     services.purge_personal_data(before=before, apply=True)
     old.refresh_from_db()
     assert old.purged_at and old.from_address == old.subject == old.text == ""
-    assert old.html_sanitised is None
+    assert old.html_sanitised == ""
     assert old.attachments.get().stored_path == "" and not attachment_file.exists()
     assert not list((mail_dir / "quarantine").rglob("*.eml"))
     assert store(m.message()) is None  # still never taken twice
