@@ -6,9 +6,16 @@ password. Files (attachments, quarantined raw messages) live under `settings.MAI
 the SHA-256 of their bytes, never by the sender's file name, and are never served inline.
 """
 
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+# IMAP folder names as this client sends them: printable ASCII (no modified UTF-7 here).
+folder_name = RegexValidator(
+    r"^[\x20-\x7e]+$",
+    _("Nom de dossier en caractères ASCII imprimables seulement (sans accent), ex. « Traites »."),
+)
 
 
 class Mailbox(models.Model):
@@ -32,9 +39,14 @@ class Mailbox(models.Model):
         max_length=100,
         help_text=_("Nom de la variable, jamais le mot de passe lui-même."),
     )
-    folder = models.CharField(_("dossier relevé"), max_length=200, default="INBOX")
+    folder = models.CharField(
+        _("dossier relevé"), max_length=200, default="INBOX", validators=[folder_name]
+    )
     processed_folder = models.CharField(
-        _("dossier des courriels traités"), max_length=200, default="Traites"
+        _("dossier des courriels traités"),
+        max_length=200,
+        default="Traites",
+        validators=[folder_name],
     )
     active = models.BooleanField(_("relevée"), default=True)
     # State of the polls, written with queryset updates (not in the history).

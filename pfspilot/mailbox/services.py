@@ -512,9 +512,10 @@ def poll(
                         f"Un courriel n'a pas pu être enregistré ({type(exc).__name__}) : "
                         "il reste sur le serveur pour la prochaine relève."
                     )
-                    logger.exception(
-                        "Boîte aux lettres « %s » : enregistrement d'un courriel impossible.",
+                    logger.warning(  # the class only: a message can hold personal data
+                        "Boîte aux lettres « %s » : enregistrement d'un courriel impossible (%s).",
                         mailbox.name,
+                        type(exc).__name__,
                     )
                     continue
             counter = _COUNTERS[outcome]
@@ -539,6 +540,14 @@ def poll(
             report,
             f"Erreur du protocole IMAP pendant la relève ({type(exc).__name__}) : les "
             "courriels non traités restent sur le serveur.",
+            now,
+        )
+    except Exception as exc:  # unforeseen: recorded like the others, nothing moved unstored
+        _record_failure(
+            mailbox,
+            report,
+            f"Erreur inattendue pendant la relève ({type(exc).__name__}) : les courriels non "
+            "traités restent sur le serveur.",
             now,
         )
     else:

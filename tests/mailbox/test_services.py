@@ -213,3 +213,22 @@ def test_a_held_attachment_or_a_refused_reader_gets_a_404(client_for):
     finally:
         selectors.MESSAGE_ACCESS.pop()
     assert client.get(reverse("mailbox:attachment", kwargs={"pk": ok.pk})).status_code == 200
+
+
+def test_the_quarantine_and_the_mailboxes_are_listed_in_the_admin(client_for):
+    from pfspilot.mailbox.models import Mailbox
+
+    services.ingest(m.BROKEN_MULTIPART)
+    Mailbox.objects.create(
+        name="Guichet", host="imap.example.org", username_env="U", password_env="P",
+        last_error="Serveur de messagerie injoignable (imap.example.org:993) : délai dépassé.",
+    )  # fmt: skip
+    client = client_for("adam")
+    page = client.get(reverse("admin:mailbox_quarantinedmail_changelist")).content.decode()
+    assert "structure MIME rompue" in page
+    assert reverse("admin:mailbox_quarantinedmail_add") not in page  # read-only, never dropped
+    page = client.get(reverse("admin:mailbox_mailbox_changelist")).content.decode()
+    assert "injoignable (imap.example.org:993)" in page
+    message = store(m.message(attachments=(("a.pdf", "application/pdf", b"%PDF"),)))
+    change = reverse("admin:mailbox_receivedmessage_change", args=[message.pk])
+    assert client.get(change).status_code == 200
