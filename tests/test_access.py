@@ -72,6 +72,12 @@ def _follow_up(user):
     return {"pk": follow_up_for(user).pk}
 
 
+def _attachment(user):
+    from tests.mailbox.factories import available_attachment
+
+    return {"pk": available_attachment(user).pk}
+
+
 URL_ARGS = {
     "people:detail": lambda user: {"pk": user.pk},
     "poste:record": _record,
@@ -81,6 +87,7 @@ URL_ARGS = {
     "poste:follow_up": _follow_up,
     "api:callback_claim": _request,
     "api:urgency_claim": _urgency,
+    "mailbox:attachment": _attachment,
 }
 
 
