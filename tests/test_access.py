@@ -91,6 +91,12 @@ def _reminder(user):
     return {"pk": reminder().pk}
 
 
+def _attachment(user):
+    from tests.mailbox.factories import available_attachment
+
+    return {"pk": available_attachment(user).pk}
+
+
 URL_ARGS = {
     "people:detail": lambda user: {"pk": user.pk},
     "poste:record": _record,
@@ -109,6 +115,7 @@ URL_ARGS = {
     "supervision:reminder_read": _reminder,
     "api:callback_claim": _request,
     "api:urgency_claim": _urgency,
+    "mailbox:attachment": _attachment,
 }
 
 

@@ -74,6 +74,9 @@ CAPABILITIES: dict[str, Capability] = {
     "agent_file": page(_("Dossier d'un agent (supervisions, accompagnements)"), SUPERVISION),
     "reminders": page(_("Rappels de consigne"), AGENTS | SUPERVISION),
     "skills": page(_("Formations et ateliers"), SUPERVISION | {Role.DIRECTION}),
+    "email_attachments": page(
+        _("Pièces jointes des courriels reçus (téléchargement)"), AGENTS | SUPERVISION
+    ),
     # Actions of the existing pages
     "contacts.import": action(_("Importer un fichier"), MANAGEMENT),
     "indicators.export": action(_("Exporter un tableau (CSV, XLSX)"), STEERING | {Role.SUPERVISOR}),
