@@ -38,6 +38,7 @@ ALLOWED: dict[str, set[str]] = {
     "indicators": {"contacts", "engine", "lists", "people", "reference"},
     "planning": {"contacts", "engine", "indicators", "lists", "mailbox", "people", "reference"},
     "mailbox": {"people"},
+    "supervision": {"contacts", "desk", "engine", "lists", "people", "planning", "reference"},
 }
 
 # Third-party packages that are Django or need it: none of them under engine/.
