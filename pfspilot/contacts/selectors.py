@@ -92,7 +92,21 @@ def _frame(kind: str, start: date, end: date, lookback_days: float) -> pl.DataFr
     schema = canonical_schema(kind)
     # Sorted here rather than in SQL: Polars sorts a year of calls in milliseconds.
     order = [period, *(f for f in ID_FIELDS[kind] if f != period)]
-    return raw.select(pl.col(name).cast(dtype) for name, dtype in schema.items()).sort(order)
+    return raw.select(
+        _plausible(kind, name, pl.col(name).cast(dtype)) for name, dtype in schema.items()
+    ).sort(order)
+
+
+def _plausible(kind: str, name: str, value: pl.Expr) -> pl.Expr:
+    """A stored number that is not finite or out of its schema range (rows imported before the
+    checks of issue 12) is read as unknown, so no indicator or plan divides by it."""
+    spec = records.SCHEMA[kind].field(name)
+    if spec.type not in ("duration", "float"):
+        return value
+    keep = value.is_finite()
+    if spec.range:
+        keep &= value.is_between(*spec.range)
+    return pl.when(keep).then(value).alias(name)
 
 
 def _with_people_names(raw: pl.DataFrame) -> pl.DataFrame:
@@ -168,7 +182,11 @@ def _sqlite_frame(selected, table, condition, params) -> pl.DataFrame | None:
 def _json_value(expr: str, value_type: str) -> str:
     if value_type in ("duration", "float"):
         # SQLite writes a whole number as an integer far faster than as a 15-digit real.
-        return f"IIF({expr} = CAST({expr} AS INTEGER), CAST({expr} AS INTEGER), {expr})"
+        # ±Inf (stored before the checks of issue 12) would make the JSON unreadable: NULL.
+        return (
+            f"IIF(ABS({expr}) > 1.7e308, NULL, "
+            f"IIF({expr} = CAST({expr} AS INTEGER), CAST({expr} AS INTEGER), {expr}))"
+        )
     return f"+{expr}"
 
 

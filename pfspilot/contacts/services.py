@@ -177,6 +177,8 @@ def _run_batch(batch: ImportBatch, mapping, progress: Progress, stage: list[str]
             return FileReport(path.name, ImportBatch.Status.DUPLICATE, batch_id=batch.pk)
 
     result = read_file(batch.kind, path, profile, progress=report_progress)
+    if not result.errors:
+        result.errors = unknown_teams(batch.kind, result, profile, path.name)
     file_report = FileReport(
         path.name,
         ImportBatch.Status.FAILED,
@@ -224,6 +226,44 @@ def _run_batch(batch: ImportBatch, mapping, progress: Progress, stage: list[str]
         },
     )
     return file_report
+
+
+def unknown_teams(kind: str, result, profile, file_name: str = "") -> list[RowError]:
+    """Team names of a read file that name no team of the platform, each at its first line.
+
+    Teams are created by an administrator, never by an import: a misspelt name would otherwise
+    start a team of its own in the sums, silently."""
+    if "team" not in records.SCHEMA[kind].names or result.frame.is_empty():
+        return []
+    known = teams_frame()["team_name"].to_list()
+    lines = (
+        result.lines
+        if result.lines is not None
+        else pl.int_range(2, result.frame.height + 2, eager=True)
+    )
+    found = (
+        result.frame.select("team")
+        .with_columns(lines.alias("__line"))
+        .filter(pl.col("team").is_not_null() & ~pl.col("team").is_in(known))
+        .group_by("team")
+        .agg(pl.col("__line").min(), pl.len().alias("__count"))
+        .sort("__line")
+    )
+    column = profile.for_kind(kind).columns.get("team")
+    label = column.label if column else "team"
+    return [
+        RowError(
+            int(line),
+            label,
+            _(
+                "équipe inconnue « %(team)s » (%(count)s ligne(s)) : créez-la dans "
+                "l'administration ou corrigez le fichier ; un import ne crée pas d'équipe."
+            )
+            % {"team": team[:40], "count": fr_figure(count, "count")},
+            file_name,
+        )
+        for team, line, count in found.head(STORED_ERRORS).iter_rows()
+    ]
 
 
 def _rows_message(done: int, total: int, what: str) -> str:
