@@ -86,9 +86,10 @@ class ReadResult:
 class FileRefused(Exception):
     """The whole file is unusable (size, encoding, delimiter, columns): one error, no rows."""
 
-    def __init__(self, error: RowError):
+    def __init__(self, error: RowError, *more: RowError):
         super().__init__(str(error))
         self.error = error
+        self.errors = [error, *more]
 
 
 def _setting(name: str, default):
@@ -171,10 +172,9 @@ def read_file(kind: str, path, mapping, *, progress: Progress = None, now=None) 
             )
         frame, errors, ignored, lines = _to_canonical(kind, raw, spec, now)
     except FileRefused as refused:
-        error = refused.error
         return ReadResult(
             frame=empty_frame(kind),
-            errors=[RowError(error.line, error.field, error.message_fr, name)],
+            errors=[RowError(e.line, e.field, e.message_fr, name) for e in refused.errors],
         )
     errors = [RowError(e.line, e.field, e.message_fr, name) for e in errors]
     if progress:
@@ -422,22 +422,57 @@ def _ragged(text: str, delimiter: str) -> FileRefused:
     return _refuse("structure CSV illisible (guillemets non fermés ?).")
 
 
+# Decompressed size of an XLSX's parts above which it is refused unopened: its XML expands
+# in memory several times over (a 6.5 MB file expanding to 373 MB of XML took 4 GB).
+DEFAULT_MAX_XLSX_BYTES = 256 * 1024**2
+
+
+def _check_xlsx_size(data: bytes) -> None:
+    """Refuses a workbook whose parts decompress beyond the limit, from the zip's directory."""
+    import zipfile
+
+    limit = int(_setting("IMPORT_MAX_XLSX_BYTES", DEFAULT_MAX_XLSX_BYTES))
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            expanded = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        raise _refuse("classeur XLSX illisible.", line=0) from None
+    if expanded > limit:
+        raise _refuse(
+            f"classeur XLSX trop volumineux une fois décompressé ({french_size(expanded)}, "
+            f"maximum {french_size(limit)}) : refusé sans lecture. Exportez-le en CSV ou "
+            "découpez-le.",
+            line=0,
+        )
+
+
 def _read_xlsx(data: bytes, spec: KindMapping) -> pl.DataFrame:
+    """The first sheet (or the profile's) as text columns, every row of it.
+
+    The sheet's declared dimension is not trusted (a sheet declaring 3 rows may hold 5). A
+    formula cell is read from its cached value; one without (a file written by a program that
+    never computed it) is refused with its line and column rather than read as empty: the
+    workbook is parsed a second time without `data_only`, where formula cells keep their type.
+    """
     from openpyxl import load_workbook
 
+    _check_xlsx_size(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        formulas = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception:
         raise _refuse("classeur XLSX illisible.", line=0) from None
     try:
         if spec.sheet:
             if spec.sheet not in workbook.sheetnames:
                 raise _refuse(f"onglet « {spec.sheet} » absent du classeur.", line=0)
-            sheet = workbook[spec.sheet]
+            sheet, raw_sheet = workbook[spec.sheet], formulas[spec.sheet]
         else:
-            sheet = workbook.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        header = next(rows, None)
+            sheet, raw_sheet = workbook.worksheets[0], formulas.worksheets[0]
+        sheet.reset_dimensions()
+        raw_sheet.reset_dimensions()
+        rows = zip(sheet.iter_rows(values_only=True), raw_sheet.iter_rows(), strict=False)
+        header, _raw_header = next(rows, (None, None))
         if header is None or all(v is None for v in header):
             raise _refuse("le fichier est vide.", line=1)
         names = [
@@ -446,20 +481,40 @@ def _read_xlsx(data: bytes, spec: KindMapping) -> pl.DataFrame:
         _check_columns(names, spec, ",")
         formats = _cell_formats(spec)
         columns: list[list[str]] = [[] for _ in names]
-        for row in rows:
+        lines: list[int] = []
+        uncomputed: list[RowError] = []
+        for number, (row, raw) in enumerate(rows, start=2):
+            for i, cell in enumerate(raw[: len(names)]):
+                if getattr(cell, "data_type", None) == "f" and (i >= len(row) or row[i] is None):
+                    if len(uncomputed) < MAX_REPORTED_ERRORS:
+                        uncomputed.append(_uncomputed(number, names[i], cell))
             if row is None or all(v is None for v in row):
                 continue
+            lines.append(number)
             for i in range(len(names)):
                 value = row[i] if i < len(row) else None
                 columns[i].append(_cell_text(value, formats.get(names[i])))
     finally:
         workbook.close()
+        formulas.close()
+    if uncomputed:
+        raise FileRefused(*uncomputed)
     if not columns[0]:
         raise _refuse("le fichier ne contient aucune ligne de données (en-tête seul).", line=1)
     frame = pl.DataFrame(
         {n: pl.Series(n, c, dtype=pl.String) for n, c in zip(names, columns, strict=True)}
     )
-    return frame.with_row_index(LINE, offset=2).with_columns(pl.col(LINE).cast(pl.Int64))
+    return frame.with_columns(pl.Series(LINE, lines, dtype=pl.Int64))
+
+
+def _uncomputed(line: int, column: str, cell) -> RowError:
+    where = getattr(cell, "coordinate", "")
+    return RowError(
+        line,
+        column,
+        f"formule sans valeur calculée (cellule {where}) : ouvrez le classeur dans le tableur, "
+        "laissez-le recalculer et enregistrez-le, ou exportez-le en CSV.",
+    )
 
 
 def _cell_formats(spec: KindMapping) -> dict[str, str]:
