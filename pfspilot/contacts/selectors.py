@@ -42,7 +42,15 @@ def activity_frame(start: date, end: date) -> pl.DataFrame:
     return _frame("activity", start, end, 0)
 
 
-def _frame(kind: str, start: date, end: date, lookback_days: float) -> pl.DataFrame:
+def stored_records(kind: str, start: date, end: date, *, source: str | None) -> pl.DataFrame:
+    """Records of `kind` dated [start, end] (local days), of one source when the kind has one:
+    what a new file of that source is compared with (`services.changed_rows`)."""
+    return _frame(kind, start, end, 0, source=source)
+
+
+def _frame(
+    kind: str, start: date, end: date, lookback_days: float, *, source: str | None = None
+) -> pl.DataFrame:
     layout = LAYOUTS[kind]
     types = FIELD_TYPES[kind]
     table = layout.model._meta.db_table
@@ -65,6 +73,9 @@ def _frame(kind: str, start: date, end: date, lookback_days: float) -> pl.DataFr
             connection.ops.adapt_datetimefield_value(low),
             connection.ops.adapt_datetimefield_value(high),
         ]
+    if source is not None and "source" in layout.conflict:
+        condition += " AND r.source = %s"
+        params.append(source)
     people = "agent_id" in dict(layout.columns)
     selected = []
     for db_column, canonical in layout.columns:
@@ -138,7 +149,7 @@ def _mostly_whole_table(table: str, condition: str, params: list) -> bool:
         cursor.close()
     if first is None:
         return False
-    low, high = (str(p) for p in params)
+    low, high = (str(p) for p in params[:2])
     return _span_share(first, last, low, high) >= 0.25
 
 
@@ -255,6 +266,23 @@ def _typed_column(values: pl.Series, value_type: str) -> pl.Series:
 STALE_AFTER = timedelta(minutes=15)
 
 
+def pending_rebuilds():
+    """Batches whose daily sums are still to be rebuilt (their commit or undoing was not
+    followed by a rebuild: a worker killed just after the commit, a failed rebuild)."""
+    from .models import ImportBatch
+
+    return list(ImportBatch.objects.filter(rebuild_start__isnull=False).order_by("pk"))
+
+
+def queue_length() -> int:
+    """Imports waiting for the worker or running."""
+    from .models import ImportBatch
+
+    return ImportBatch.objects.filter(
+        status__in=[ImportBatch.Status.PENDING, ImportBatch.Status.RUNNING]
+    ).count()
+
+
 def silent_batches(now):
     """Q of the batches « en cours » whose worker fell silent for STALE_AFTER at `now`."""
     from django.db.models import Q
@@ -269,12 +297,18 @@ def silent_batches(now):
     return silent & Q(status=ImportBatch.Status.RUNNING)
 
 
-def interrupted_fields() -> dict:
+def interrupted_fields(attempts: int = 1) -> dict:
     """What an interrupted batch records: its step and its French reason."""
     reason = _(
         "Traitement interrompu (processus arrêté ou machine redémarrée) : rien n'est enregistré. "
         "Relancez l'import."
     )
+    if attempts > 1:
+        reason = _(
+            "Traitement interrompu %(count)s fois (processus arrêté ou machine redémarrée) : "
+            "rien n'est enregistré et le fichier reçu est supprimé. Vérifiez sa taille et "
+            "relancez l'import."
+        ) % {"count": attempts}
     return {
         "step": _("Échec : traitement interrompu."),
         "errors": [RowError(0, "", reason).as_dict()],

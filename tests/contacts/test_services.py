@@ -62,6 +62,7 @@ def test_it_imports_a_file_links_people_and_signals_after_commit(
             "kind": "calls",
             "start": dt.date(2026, 3, 2),
             "end": dt.date(2026, 3, 2),
+            "batch_id": batch.pk,
         }
     ]
 
