@@ -72,7 +72,17 @@ def _follow_up(user):
     return {"pk": follow_up_for(user).pk}
 
 
+def _import_batch(user):
+    from pfspilot.contacts.models import ImportBatch
+
+    batch = ImportBatch.objects.create(
+        kind="calls", file_name="appels.csv", mapping="canonical", status="done"
+    )
+    return {"pk": batch.pk}
+
+
 URL_ARGS = {
+    "contacts:undo_import": _import_batch,
     "people:detail": lambda user: {"pk": user.pk},
     "poste:record": _record,
     "poste:request": _request,

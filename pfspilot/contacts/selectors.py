@@ -266,6 +266,13 @@ def _typed_column(values: pl.Series, value_type: str) -> pl.Series:
 STALE_AFTER = timedelta(minutes=15)
 
 
+def batches_with_people():
+    """Import batches with who imported and who undid them (one query)."""
+    from .models import ImportBatch
+
+    return ImportBatch.objects.select_related("created_by", "undone_by")
+
+
 def pending_rebuilds():
     """Batches whose daily sums are still to be rebuilt (their commit or undoing was not
     followed by a rebuild: a worker killed just after the commit, a failed rebuild)."""

@@ -348,6 +348,10 @@ def update_rows(kind: str, frame: pl.DataFrame, *, source: str, scale, batch) ->
         canonical.iter_rows(named=True), prepared.iter_rows(named=True), strict=True
     ):
         record = layout.model.objects.get(**{c: linked[c] for c in layout.conflict})
+        if not record.history.exists():
+            # Bulk-loaded records have no history yet: their imported version is kept first.
+            record._change_reason = _("Version importée (avant mise à jour)")
+            record.save()
         for column, name in layout.columns:
             if column in ("source", "batch_id"):
                 continue

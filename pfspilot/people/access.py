@@ -69,6 +69,7 @@ CAPABILITIES: dict[str, Capability] = {
     "incivilities": page(_("Suivis d'incivilité"), SUPERVISION),
     # Actions of the existing pages
     "contacts.import": action(_("Importer un fichier"), MANAGEMENT),
+    "contacts.undo": action(_("Annuler un import (retirer ses enregistrements)"), MANAGEMENT),
     "indicators.export": action(_("Exporter un tableau (CSV, XLSX)"), STEERING | {Role.SUPERVISOR}),
     "plan.reoptimise": action(_("Ré-optimiser un plan de journée"), PLANNERS),
     "forecast.override": action(_("Corriger une prévision"), PLANNERS),
