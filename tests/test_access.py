@@ -16,6 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.crypto import get_random_string
 
 from pfspilot.people.access import CAPABILITIES
+from pfspilot.people.access import PUBLIC as ACCESS_PUBLIC
 from pfspilot.people.models import Role
 from tests.conftest import PERSONAS, make_user
 
@@ -35,6 +36,14 @@ PUBLIC = {
         ("anonymous", "POST"): 302,
         ("user", "GET"): 405,  # logging out is a POST (CSRF-protected)
         ("user", "POST"): 302,
+    },
+    # The health endpoint is public (monitoring has no account): counts and times only, declared
+    # in access.PUBLIC. An empty queue without worker is healthy (tests/contacts/test_jobs.py).
+    "health": {
+        ("anonymous", "GET"): 200,
+        ("anonymous", "POST"): 405,
+        ("user", "GET"): 200,
+        ("user", "POST"): 405,
     },
     # The API's schema is public: it describes the API, it holds no data.
     "api:schema": {
@@ -161,6 +170,10 @@ def test_every_url_has_a_decision():
     assert unnamed == [], f"URL sans nom, donc non testée : {unnamed}"
     assert set(PUBLIC) <= {name for name, _p in URLS}, "PUBLIC nomme une URL disparue"
     undecided = [name for name, cb in PAGES.items() if not hasattr(cb, "capabilities")]
+    # A view open without login is declared in the access table with its reason.
+    opened = {n: p.callback for n, p in URLS if n in PUBLIC and hasattr(p.callback, "public")}
+    assert "health" in opened
+    assert {cb.public for cb in opened.values()} <= set(ACCESS_PUBLIC), opened
     assert undecided == [], f"vues sans décision d'accès (@requires) : {undecided}"
     for name, callback in PAGES.items():
         assert set(callback.capabilities) <= {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"}

@@ -298,3 +298,22 @@ class ImportBatch(models.Model):
             self.Status.FAILED,
             self.Status.UNDONE,
         )
+
+
+class WorkerHeartbeat(models.Model):
+    """The last sign of life of each background worker (`pfspilot worker`), every 30 s.
+
+    Read by the health endpoint `/sante/`: jobs waiting and no recent heartbeat means the
+    worker is down. One row per worker; a worker that stops cleanly removes its own row.
+    """
+
+    worker_id = models.CharField(_("processus"), max_length=64, unique=True)
+    started_at = models.DateTimeField(_("démarré le"))
+    beat_at = models.DateTimeField(_("dernier signe de vie"))
+
+    class Meta:
+        verbose_name = _("signe de vie du traitement en arrière-plan")
+        verbose_name_plural = _("signes de vie du traitement en arrière-plan")
+
+    def __str__(self):
+        return self.worker_id

@@ -290,6 +290,49 @@ def queue_length() -> int:
     ).count()
 
 
+HEARTBEAT_EVERY = timedelta(seconds=30)
+# A worker silent this long is presumed down (a few missed heartbeats).
+WORKER_SILENT_AFTER = timedelta(minutes=2)
+
+
+def health(now=None) -> tuple[bool, dict]:
+    """(healthy, report) of the platform for `/sante/`: no personal data, only counts and times.
+
+    Unhealthy: the database does not answer, or jobs wait while no worker gave a sign of life
+    for WORKER_SILENT_AFTER (imports and plans would never run)."""
+    from django.db import DatabaseError
+    from django_tasks_db.models import DBTaskResult
+
+    from .models import WorkerHeartbeat
+
+    now = now or timezone.now()
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        last = (
+            WorkerHeartbeat.objects.order_by("-beat_at").values_list("beat_at", flat=True).first()
+        )
+        waiting = DBTaskResult.objects.ready().count()
+        imports = queue_length()
+    except DatabaseError:
+        return False, {"status": "erreur", "database": {"ok": False}}
+    age = (now - last).total_seconds() if last else None
+    worker_ok = last is not None and now - last <= WORKER_SILENT_AFTER
+    healthy = worker_ok or (waiting == 0 and imports == 0)
+    report = {
+        "status": "ok" if healthy else "erreur",
+        "database": {"ok": True},
+        "worker": {
+            "ok": worker_ok,
+            "last_heartbeat": last.isoformat() if last else None,
+            "age_s": round(age, 1) if age is not None else None,
+        },
+        "queue": {"tasks_waiting": waiting, "imports_waiting_or_running": imports},
+    }
+    return healthy, report
+
+
 def silent_batches(now):
     """Q of the batches « en cours » whose worker fell silent for STALE_AFTER at `now`."""
     from django.db.models import Q

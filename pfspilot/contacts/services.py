@@ -572,6 +572,24 @@ def mark_rebuilt(batch_id: int, start: dt.date, end: dt.date) -> None:
     )
 
 
+def beat(worker_id: str, *, started_at=None) -> None:
+    """Records a worker's sign of life (`pfspilot worker`, every HEARTBEAT_EVERY)."""
+    from .models import WorkerHeartbeat
+
+    now = timezone.now()
+    WorkerHeartbeat.objects.update_or_create(
+        worker_id=worker_id,
+        defaults={"beat_at": now},
+        create_defaults={"beat_at": now, "started_at": started_at or now},
+    )
+
+
+def worker_stopped(worker_id: str) -> None:
+    from .models import WorkerHeartbeat
+
+    WorkerHeartbeat.objects.filter(worker_id=worker_id).delete()
+
+
 class UndoRefused(Exception):
     """The batch cannot be undone; the message is French."""
 

@@ -105,6 +105,36 @@ CAPABILITIES: dict[str, Capability] = {
 }
 
 
+# Views open without login, each with why it holds no personal data (the access test checks
+# that every view without a capability is listed here or is the login itself).
+PUBLIC: dict[str, str | Promise] = {
+    "health": _(
+        "Santé de la plateforme pour la supervision (base, dernier signe de vie du worker, "
+        "longueur de la file) : des nombres et des heures, aucune donnée personnelle."
+    ),
+}
+
+
+def public(name: str):
+    """View decorator: the view named `name` in PUBLIC answers without login (GET only)."""
+    from django.contrib.auth.decorators import login_not_required
+
+    if name not in PUBLIC:
+        raise KeyError(f"vue publique non déclarée : {name}")
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if request.method not in ("GET", "HEAD"):
+                return HttpResponseNotAllowed(["GET", "HEAD"])
+            return view(request, *args, **kwargs)
+
+        wrapper.public = name
+        return login_not_required(wrapper)
+
+    return decorator
+
+
 class Scope(StrEnum):
     OWN = "own"  # the records the user owns (their calls, their requests)
     TEAM = "team"  # the records of the user's team, and their own

@@ -99,7 +99,7 @@ def test_dates_outside_a_window_around_the_import_are_refused(tmp_path):
 
 @pytest.mark.parametrize("utf8_first", [True, False])
 def test_a_file_mixing_utf8_and_latin1_is_refused_at_the_first_bad_line(tmp_path, utf8_first):
-    header = "call_id,caller_id,arrival,motif\n".encode()
+    header = b"call_id,caller_id,arrival,motif\n"
     first, second = ("utf-8", "latin-1") if utf8_first else ("latin-1", "utf-8")
     data = (
         header
