@@ -152,7 +152,13 @@ columns = st.dictionaries(
 def _toml(value) -> str:
     # JSON scalars and arrays are TOML too; tables are written inline.
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{json.dumps(k, ensure_ascii=False)} = {_toml(v)}" for k, v in value.items()) + "}"
+        return (
+            "{"
+            + ", ".join(
+                f"{json.dumps(k, ensure_ascii=False)} = {_toml(v)}" for k, v in value.items()
+            )
+            + "}"
+        )
     if isinstance(value, list):
         return "[" + ", ".join(_toml(v) for v in value) + "]"
     return json.dumps(value, ensure_ascii=False)
@@ -166,7 +172,10 @@ def test_a_profile_loads_or_is_refused_in_french_and_reads_without_raising(
     directory = tmp_path_factory.mktemp("profil")
     lines = ['name = "essai"', "[calls]"]
     lines += [f"{k} = {_toml(v)}" for k, v in table.items()]
-    lines += ["[calls.columns]", *(f"{json.dumps(k, ensure_ascii=False)} = {_toml(v)}" for k, v in mapped.items())]
+    lines += [
+        "[calls.columns]",
+        *(f"{json.dumps(k, ensure_ascii=False)} = {_toml(v)}" for k, v in mapped.items()),
+    ]
     text = "\n".join(lines) + "\n"
     tomllib.loads(text)  # the generator writes valid TOML: the profile's content is fuzzed
     profile = directory / "essai.toml"

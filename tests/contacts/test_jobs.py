@@ -208,3 +208,22 @@ def test_health_is_503_when_the_database_does_not_answer(db, client, monkeypatch
     response = client.get(reverse("health"))
     assert response.status_code == 503
     assert json.loads(response.content) == {"status": "erreur", "database": {"ok": False}}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_command_beats_while_it_runs_and_clears_its_row(monkeypatch, uploads):
+    from django.core.management import call_command
+
+    from pfspilot.contacts.models import WorkerHeartbeat
+
+    seen = []
+    real = services.worker_stopped
+
+    def stopped(worker_id):
+        seen.extend(WorkerHeartbeat.objects.values_list("worker_id", flat=True))
+        real(worker_id)
+
+    monkeypatch.setattr("pfspilot.contacts.management.commands.worker.worker_stopped", stopped)
+    call_command("worker", "--batch", "--no-startup-delay", "--no-reload", "--worker-id", "essai-1")
+    assert seen == ["essai-1"]
+    assert not WorkerHeartbeat.objects.exists()

@@ -53,7 +53,9 @@ def test_a_workbook_expanding_beyond_the_limit_is_refused_unopened(tmp_path, set
     assert path.stat().st_size < 100 * 1024
     (error,) = read_file("calls", path, "canonical").errors
     assert error.line == 0
-    assert error.message_fr.startswith("classeur XLSX trop volumineux une fois décompressé (3\u00a0Mo")
+    assert error.message_fr.startswith(
+        "classeur XLSX trop volumineux une fois décompressé (3\u00a0Mo"
+    )
     assert "maximum 2\u00a0Mo" in error.message_fr
 
 

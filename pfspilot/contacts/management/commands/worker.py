@@ -22,7 +22,8 @@ class Heartbeat(threading.Thread):
         self.worker_id, self.stopped = worker_id, threading.Event()
 
     def run(self):
-        while not self.stopped.is_set():
+        # The first beat is the command's own, before the loop starts.
+        while not self.stopped.wait(HEARTBEAT_EVERY.total_seconds()):
             try:
                 beat(self.worker_id)
             except DatabaseError:
@@ -30,7 +31,6 @@ class Heartbeat(threading.Thread):
                 pass
             finally:
                 close_old_connections()
-            self.stopped.wait(HEARTBEAT_EVERY.total_seconds())
         connection.close()
 
 
@@ -42,6 +42,7 @@ class Command(ProjectCommand, db_worker.Command):
 
     def handle(self, *args, **options):
         worker_id = options["worker_id"]
+        beat(worker_id)
         heartbeat = Heartbeat(worker_id)
         heartbeat.start()
         try:
