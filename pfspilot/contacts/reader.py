@@ -1047,9 +1047,9 @@ def quoted(text: pl.Expr) -> pl.Expr:
     )
 
 
-def _number_text(value: pl.Expr) -> pl.Expr:
-    """A float as a message shows it: « inf », « NaN », « 1e+308 » as Python writes them."""
-    return value.map_elements(lambda v: f"{v:g}".replace(".", ","), return_dtype=pl.String)
+def _number_text(value: float) -> str:
+    """A float as a message shows it: « inf », « nan », « 1e+308 » (decimal comma)."""
+    return f"{value:g}".replace(".", ",")
 
 
 def plausible_window(now=None) -> tuple[datetime, datetime]:
@@ -1058,78 +1058,85 @@ def plausible_window(now=None) -> tuple[datetime, datetime]:
     return now - records.RECORD_PAST, now + records.RECORD_FUTURE
 
 
-def value_checks(kind: str, now=None) -> dict[str, pl.Expr]:
-    """Per field of `kind`, an expression giving the French reason a canonical value is not
-    plausible (null when it is): finite numbers within their range, texts within their column
-    and without a forbidden character, dates within `plausible_window(now)`."""
+Check = tuple[pl.Expr, Callable[[object], str]]
+
+
+def value_checks(kind: str, now=None) -> dict[str, list[Check]]:
+    """Per field of `kind`, its checks: (condition true on a value that is not plausible,
+    French reason given that value). Finite numbers within their range, texts within their
+    column and without a forbidden character, dates within `plausible_window(now)`. The
+    conditions run on whole columns; reasons are only written for the few bad rows."""
     earliest, latest = plausible_window(now)
     window = f"du {earliest:%d/%m/%Y} au {latest:%d/%m/%Y}"
-    checks = {}
+    checks: dict[str, list[Check]] = {}
     for spec in records.SCHEMA[kind].fields:
         column = pl.col(spec.name)
+        found: list[Check] = []
         if spec.type in ("duration", "float"):
-            check = pl.when(column.is_nan() | column.is_infinite()).then(
-                pl.format("nombre non fini « {} » refusé", _number_text(column))
+            found.append(
+                (
+                    column.is_nan() | column.is_infinite(),
+                    lambda v: f"nombre non fini « {_number_text(v)} » refusé",
+                )
             )
             if spec.range:
                 low, high = spec.range
                 unit = " s" if spec.unit == "s" else ""
                 bounds = f"{fr_figure(low, 'count')}{unit} à {fr_figure(high, 'count')}{unit}"
                 what = "durée" if spec.type == "duration" else "valeur"
-                check = check.when((column < low) | (column > high)).then(
-                    pl.format(
-                        f"{what} hors limites ({{}}{unit}, attendu de {bounds})",
-                        _number_text(column),
+                found.append(
+                    (
+                        (column < low) | (column > high),
+                        lambda v, what=what, unit=unit, bounds=bounds: (
+                            f"{what} hors limites ({_number_text(v)}{unit}, attendu de {bounds})"
+                        ),
                     )
                 )
         elif spec.type == "str":
             forbidden = pl.any_horizontal(
                 column.str.contains(c, literal=True) for c in records.FORBIDDEN_CHARACTERS
             )
-            check = pl.when(forbidden).then(
-                pl.lit("caractère nul (octet 0) interdit dans un texte")
-            )
+            found.append((forbidden, lambda v: "caractère nul (octet 0) interdit dans un texte"))
             if not spec.stored_hashed:
-                check = check.when(column.str.len_chars() > spec.max_length).then(
-                    pl.format(
-                        f"texte trop long ({{}} caractères, maximum {spec.max_length})",
-                        column.str.len_chars().map_elements(
-                            lambda n: fr_figure(n, "count"), return_dtype=pl.String
+                found.append(
+                    (
+                        column.str.len_chars() > spec.max_length,
+                        lambda v, limit=spec.max_length: (
+                            f"texte trop long ({fr_figure(len(v), 'count')} caractères, "
+                            f"maximum {limit})"
                         ),
                     )
                 )
-        elif spec.type == "datetime":
-            low, high = (
-                pl.lit(t).dt.convert_time_zone(records.TIMEZONE) for t in (earliest, latest)
-            )
-            check = pl.when((column < low) | (column > high)).then(
-                pl.format(
-                    f"date « {{}} » hors de la période plausible ({window})",
-                    column.dt.strftime("%d/%m/%Y %H:%M"),
+        elif spec.type in ("datetime", "date"):
+            if spec.type == "datetime":
+                low, high = (
+                    pl.lit(t).dt.convert_time_zone(records.TIMEZONE) for t in (earliest, latest)
+                )
+                shown = "%d/%m/%Y %H:%M"
+            else:
+                low, high, shown = pl.lit(earliest.date()), pl.lit(latest.date()), "%d/%m/%Y"
+            found.append(
+                (
+                    (column < low) | (column > high),
+                    lambda v, shown=shown: (
+                        f"date « {v:{shown}} » hors de la période plausible ({window})"
+                    ),
                 )
             )
-        elif spec.type == "date":
-            check = pl.when((column < earliest.date()) | (column > latest.date())).then(
-                pl.format(
-                    f"date « {{}} » hors de la période plausible ({window})",
-                    column.dt.strftime("%d/%m/%Y"),
-                )
-            )
-        else:
-            continue
-        checks[spec.name] = check
+        if found:
+            checks[spec.name] = found
     return checks
 
 
 def _check_values(kind, frame: pl.DataFrame, spec: KindMapping, errors: list[RowError], now):
     """Values out of their schema bounds are bad rows; a line already refused is not checked
     again (a duration derived from inverted timestamps is not a second reason)."""
-    already = {e.line for e in errors}
-    checks = value_checks(kind, now)
-    found = frame.select(LINE, *(c.alias(f"__bad_{n}") for n, c in checks.items()))
-    for name in checks:
+    already, reported = {e.line for e in errors}, set()
+    for name, checks in value_checks(kind, now).items():
         label = _label(spec, name)
-        bad = found.filter(pl.col(f"__bad_{name}").is_not_null()).select(LINE, f"__bad_{name}")
-        for line, message in bad.head(MAX_REPORTED_ERRORS).iter_rows():
-            if line not in already:
-                errors.append(RowError(int(line), label, message))
+        for condition, reason in checks:
+            bad = frame.filter(condition.fill_null(False)).select(LINE, name)
+            for line, value in bad.head(MAX_REPORTED_ERRORS).iter_rows():
+                if line not in already and (line, name) not in reported:
+                    reported.add((line, name))
+                    errors.append(RowError(int(line), label, reason(value)))
