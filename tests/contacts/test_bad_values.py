@@ -87,7 +87,7 @@ def test_dates_outside_a_window_around_the_import_are_refused(tmp_path):
     ]
     path = write(tmp_path, "appels.csv", calls_csv(rows))
     errors = [str(e) for e in read_file("calls", path, "canonical", now=now).errors]
-    window = "(du 07/11/1996 au 31/12/2026)"
+    window = "(du 07/11/1996 au 01/12/2027)"
     assert errors == [
         f"appels.csv, ligne 2, champ « arrival » : date « 02/03/2999 11:00 » hors de la "
         f"période plausible {window}",
