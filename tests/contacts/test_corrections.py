@@ -93,6 +93,7 @@ def test_a_manager_undoes_an_import_after_confirming(
     assert Call.objects.count() == 4 and _offered() == 4
     url = reverse("contacts:undo_import", args=[batch.pk])
     client = client_for("maud")
+    assert f'href="{url}">Annuler…</a>' in client.get(reverse("contacts:imports")).content.decode()
     page = client.get(url).content.decode()
     assert "Je confirme l&#x27;annulation de cet import." in page and "b.csv" in page
     assert client.post(url, {}).status_code == 400  # no confirmation: nothing done
@@ -117,6 +118,8 @@ def test_a_manager_undoes_an_import_after_confirming(
     again = client.post(url, {"confirm": "oui"})
     assert again.status_code == 400
     assert "Seul un import terminé peut être annulé (état : Annulé)." in again.content.decode()
+    listed = client.get(reverse("contacts:imports")).content.decode()
+    assert "Annulé" in listed and f'href="{url}"' not in listed
 
 
 def test_an_agent_cannot_undo(db, tmp_path, client_for):
