@@ -515,6 +515,7 @@ def reap_stale_batches(*, now=None) -> int:
             if not claimed:
                 continue
             reaped += 1
+            _close_lost_tasks(batch.pk, now)
             if retry:
                 transaction.on_commit(lambda pk=batch.pk: run_import.enqueue(pk))
         if not retry:
@@ -523,6 +524,25 @@ def reap_stale_batches(*, now=None) -> int:
 
 
 MAX_ATTEMPTS = 2
+LOST_TASK = "pfspilot.contacts.services.WorkerLost"
+
+
+def _close_lost_tasks(batch_id: int, now) -> None:
+    """The queue's record of a job whose worker died stays « en cours » forever: it is closed
+    as failed (the batch carries the French reason; the retry is a job of its own)."""
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    DBTaskResult.objects.filter(
+        status=TaskResultStatus.RUNNING,
+        task_path__endswith=".run_import",
+        args_kwargs__args=[batch_id],
+    ).update(
+        status=TaskResultStatus.FAILED,
+        finished_at=now,
+        exception_class_path=LOST_TASK,
+        traceback="Processus du worker arrêté pendant la tâche (import repris ou en échec).",
+    )
 
 
 def is_upload(path: Path) -> bool:

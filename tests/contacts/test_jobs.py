@@ -88,6 +88,27 @@ def test_killed_before_the_commit_the_batch_is_retried_once(db, uploads, monkeyp
     assert run_import.call(batch.pk)["inserted"] == 0  # a retry queued twice does nothing
 
 
+def test_the_queue_record_of_a_killed_job_is_closed(
+    db, uploads, monkeypatch, django_capture_on_commit_callbacks
+):
+    batch = _upload(uploads)
+    run_import.enqueue(batch.pk)
+    task = DBTaskResult.objects.get()
+    task.claim("worker-mort")  # the worker took it, then died
+    _die_while_writing(monkeypatch)
+    with time_machine.travel(NOW, tick=False), pytest.raises(Killed):
+        run_batch(batch=batch)
+    with django_capture_on_commit_callbacks(execute=True):
+        reap_stale_batches(now=NOW + STALE_AFTER * 2)
+    task.refresh_from_db()
+    assert (task.status, task.exception_class_path) == (
+        "FAILED",
+        "pfspilot.contacts.services.WorkerLost",
+    )
+    retry = DBTaskResult.objects.exclude(pk=task.pk).get()
+    assert (retry.status, retry.args_kwargs["args"]) == ("READY", [batch.pk])
+
+
 def test_killed_twice_the_batch_fails_in_french_and_the_upload_goes(db, uploads, monkeypatch):
     batch = _upload(uploads)
     _die_while_writing(monkeypatch)
