@@ -90,6 +90,12 @@ def _import_batch(user):
     return {"pk": batch.pk}
 
 
+def _attachment(user):
+    from tests.mailbox.factories import available_attachment
+
+    return {"pk": available_attachment(user).pk}
+
+
 URL_ARGS = {
     "contacts:undo_import": _import_batch,
     "people:detail": lambda user: {"pk": user.pk},
@@ -100,6 +106,7 @@ URL_ARGS = {
     "poste:follow_up": _follow_up,
     "api:callback_claim": _request,
     "api:urgency_claim": _urgency,
+    "mailbox:attachment": _attachment,
 }
 
 

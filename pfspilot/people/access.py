@@ -67,6 +67,9 @@ CAPABILITIES: dict[str, Capability] = {
     "requests": page(_("Demandes de niveau 2 (rappels, RDV, PIRA)"), EXPERTS | SUPERVISION),
     "urgencies": page(_("Urgences"), AGENTS | SUPERVISION),
     "incivilities": page(_("Suivis d'incivilité"), SUPERVISION),
+    "email_attachments": page(
+        _("Pièces jointes des courriels reçus (téléchargement)"), AGENTS | SUPERVISION
+    ),
     # Actions of the existing pages
     "contacts.import": action(_("Importer un fichier"), MANAGEMENT),
     "contacts.undo": action(_("Annuler un import (retirer ses enregistrements)"), MANAGEMENT),

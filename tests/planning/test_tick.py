@@ -60,7 +60,8 @@ def test_it_queues_the_coming_working_days_once(personas):
     assert days == [dt.date(2026, 11, 30) + dt.timedelta(days=n) for n in range(5)]
     assert set(PlanComputation.objects.values_list("status", flat=True)) == {"en_attente"}
     # Idempotent: the second minute finds them queued.
-    assert json.loads(tick("--json"))["jobs"][-1] == {
+    jobs = {job["name"]: job for job in json.loads(tick("--json"))["jobs"]}
+    assert jobs["coming_plans"] == {
         "name": "coming_plans",
         "count": 0,
         "message": "Plans des prochains jours ouvrés mis en calcul : 0.",
