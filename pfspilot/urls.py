@@ -15,6 +15,7 @@ admin.site.login = auth_views.LoginView.as_view(
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("sante/", views.health, name="health"),
     path(
         "connexion/",
         auth_views.LoginView.as_view(

@@ -16,6 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.crypto import get_random_string
 
 from pfspilot.people.access import CAPABILITIES
+from pfspilot.people.access import PUBLIC as ACCESS_PUBLIC
 from pfspilot.people.models import Role
 from tests.conftest import PERSONAS, make_user
 
@@ -35,6 +36,14 @@ PUBLIC = {
         ("anonymous", "POST"): 302,
         ("user", "GET"): 405,  # logging out is a POST (CSRF-protected)
         ("user", "POST"): 302,
+    },
+    # The health endpoint is public (monitoring has no account): counts and times only, declared
+    # in access.PUBLIC. An empty queue without worker is healthy (tests/contacts/test_jobs.py).
+    "health": {
+        ("anonymous", "GET"): 200,
+        ("anonymous", "POST"): 405,
+        ("user", "GET"): 200,
+        ("user", "POST"): 405,
     },
     # The API's schema is public: it describes the API, it holds no data.
     "api:schema": {
@@ -91,6 +100,15 @@ def _reminder(user):
     return {"pk": reminder().pk}
 
 
+def _import_batch(user):
+    from pfspilot.contacts.models import ImportBatch
+
+    batch = ImportBatch.objects.create(
+        kind="calls", file_name="appels.csv", mapping="canonical", status="done"
+    )
+    return {"pk": batch.pk}
+
+
 def _attachment(user):
     from tests.mailbox.factories import available_attachment
 
@@ -98,6 +116,7 @@ def _attachment(user):
 
 
 URL_ARGS = {
+    "contacts:undo_import": _import_batch,
     "people:detail": lambda user: {"pk": user.pk},
     "poste:record": _record,
     "poste:request": _request,
@@ -186,6 +205,10 @@ def test_every_url_has_a_decision():
     assert unnamed == [], f"URL sans nom, donc non testée : {unnamed}"
     assert set(PUBLIC) <= {name for name, _p in URLS}, "PUBLIC nomme une URL disparue"
     undecided = [name for name, cb in PAGES.items() if not hasattr(cb, "capabilities")]
+    # A view open without login is declared in the access table with its reason.
+    opened = {n: p.callback for n, p in URLS if n in PUBLIC and hasattr(p.callback, "public")}
+    assert "health" in opened
+    assert {cb.public for cb in opened.values()} <= set(ACCESS_PUBLIC), opened
     assert undecided == [], f"vues sans décision d'accès (@requires) : {undecided}"
     for name, callback in PAGES.items():
         assert set(callback.capabilities) <= {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"}

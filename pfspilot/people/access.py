@@ -79,6 +79,7 @@ CAPABILITIES: dict[str, Capability] = {
     ),
     # Actions of the existing pages
     "contacts.import": action(_("Importer un fichier"), MANAGEMENT),
+    "contacts.undo": action(_("Annuler un import (retirer ses enregistrements)"), MANAGEMENT),
     "indicators.export": action(_("Exporter un tableau (CSV, XLSX)"), STEERING | {Role.SUPERVISOR}),
     "plan.reoptimise": action(_("Ré-optimiser un plan de journée"), PLANNERS),
     "forecast.override": action(_("Corriger une prévision"), PLANNERS),
@@ -113,6 +114,36 @@ CAPABILITIES: dict[str, Capability] = {
     "training.manage": action(_("Organiser formations, ateliers et rappels"), SUPERVISORS),
     "reminder.acknowledge": action(_("Accuser lecture d'un rappel de consigne"), AGENTS),
 }
+
+
+# Views open without login, each with why it holds no personal data (the access test checks
+# that every view without a capability is listed here or is the login itself).
+PUBLIC: dict[str, str | Promise] = {
+    "health": _(
+        "Santé de la plateforme pour la supervision (base, dernier signe de vie du worker, "
+        "longueur de la file) : des nombres et des heures, aucune donnée personnelle."
+    ),
+}
+
+
+def public(name: str):
+    """View decorator: the view named `name` in PUBLIC answers without login (GET only)."""
+    from django.contrib.auth.decorators import login_not_required
+
+    if name not in PUBLIC:
+        raise KeyError(f"vue publique non déclarée : {name}")
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if request.method not in ("GET", "HEAD"):
+                return HttpResponseNotAllowed(["GET", "HEAD"])
+            return view(request, *args, **kwargs)
+
+        wrapper.public = name
+        return login_not_required(wrapper)
+
+    return decorator
 
 
 class Scope(StrEnum):

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pfspilot.contacts.services import reap_stale_batches
+from pfspilot.contacts.services import purge_uploads, reap_stale_batches
 from pfspilot.formatting import fr_figure
-from pfspilot.indicators.services import refresh_aggregates
+from pfspilot.indicators.services import rebuild_pending_sums, refresh_aggregates
 from pfspilot.mailbox.services import poll_job
 from pfspilot.planning.services import plan_coming_days
 
@@ -45,8 +45,18 @@ JOBS: tuple[PeriodicJob, ...] = (
     ),
     PeriodicJob(
         "stale_imports",
-        _("Imports interrompus marqués en échec : %(count)s."),
+        _("Imports interrompus relancés ou marqués en échec : %(count)s."),
         lambda now: reap_stale_batches(now=now),
+    ),
+    PeriodicJob(
+        "pending_sums",
+        _("Sommes d'imports restées à recalculer, recalculées : %(count)s import(s)."),
+        lambda now: rebuild_pending_sums(now),
+    ),
+    PeriodicJob(
+        "stale_uploads",
+        _("Fichiers reçus orphelins supprimés : %(count)s."),
+        lambda now: purge_uploads(now=now),
     ),
     PeriodicJob(
         "coming_plans",
