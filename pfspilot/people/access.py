@@ -67,6 +67,7 @@ CAPABILITIES: dict[str, Capability] = {
     "requests": page(_("Demandes de niveau 2 (rappels, RDV, PIRA)"), EXPERTS | SUPERVISION),
     "urgencies": page(_("Urgences"), AGENTS | SUPERVISION),
     "incivilities": page(_("Suivis d'incivilité"), SUPERVISION),
+    "emails": page(_("Courriels : files de niveau 1 et des réclamations"), AGENTS | SUPERVISION),
     # Actions of the existing pages
     "contacts.import": action(_("Importer un fichier"), MANAGEMENT),
     "indicators.export": action(_("Exporter un tableau (CSV, XLSX)"), STEERING | {Role.SUPERVISOR}),
@@ -128,6 +129,7 @@ NAVIGATION = [
     ("urgencies", "poste:urgencies", _("Urgences")),
     ("urgency.send", "poste:urgency_send", _("Envoyer une urgence")),
     ("incivilities", "poste:incivilities", _("Incivilités")),
+    ("emails", "courriels:queue", _("Courriels")),
     ("audit.view", "poste:consultations", _("Consultations")),
     ("guide", "desk:guide", _("Guide d'appel")),
     ("dashboard", "indicators:dashboard", _("Tableau de bord COG")),
