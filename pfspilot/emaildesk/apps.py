@@ -9,10 +9,9 @@ class EmailDeskConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_out
 
-        from .receivers import on_logout
-
         from pfspilot.contacts.signals import records_imported
 
+        from .receivers import on_logout
         from .services import on_records_imported
 
         user_logged_out.connect(on_logout, dispatch_uid="emaildesk_release_on_logout")

@@ -119,7 +119,8 @@ class EmailItem(WorkItem):
     kind = models.CharField(_("nature"), max_length=12, choices=EmailKind.choices)
     kind_rule = models.CharField(_("règle de nature"), max_length=300, blank=True)
     source = models.CharField(_("arrivé par"), max_length=6, choices=Source.choices)
-    message_id = models.CharField(_("Message-ID"), max_length=998, null=True, blank=True)
+    # NULL for imported emails (no Message-ID): unique among the known ones only.
+    message_id = models.CharField(_("Message-ID"), max_length=998, null=True, blank=True)  # noqa: DJ001
     in_reply_to = models.CharField(_("In-Reply-To"), max_length=998, blank=True)
     references = models.TextField(_("References"), blank=True)
     thread_root = models.ForeignKey(

@@ -6,8 +6,7 @@ import datetime as dt
 from django.db.models import Case, CharField, Count, Q, Value, When
 from django.utils import timezone
 
-from pfspilot.contacts.models import Email
-from pfspilot.contacts.models import EmailKind
+from pfspilot.contacts.models import Email, EmailKind
 
 from .models import EmailAnswer, EmailItem, ResponseTemplate
 

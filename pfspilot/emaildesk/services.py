@@ -11,7 +11,6 @@ import hashlib
 import logging
 import re
 import smtplib
-import socket
 import unicodedata
 from email.utils import make_msgid
 
@@ -499,7 +498,7 @@ def _send(answer: EmailAnswer) -> None:
     )
     try:
         message.send(fail_silently=False)
-    except (smtplib.SMTPException, OSError, socket.timeout) as error:
+    except (TimeoutError, smtplib.SMTPException, OSError) as error:
         logger.warning("envoi SMTP impossible (%s)", type(error).__name__)
         raise WorkItemError(
             _(

@@ -5,6 +5,9 @@ platform, editable (and historised) by supervisors and managers."""
 import datetime as dt
 
 from django.db import migrations
+from django.utils import timezone
+
+SOURCE = "Données initiales des courriels (choix de la plateforme)"
 
 RULES = [
     (10, "mailbox", "reclamation", "reclamation"),
@@ -91,6 +94,20 @@ def seed(apps, schema_editor):
             },
         )
     PromotionBlock.objects.get_or_create(valid_from=dt.date(2024, 1, 1), defaults={"text": PROMOTION})
+    # The first version of each row in its history (what an answer records as its version).
+    for name in ("KindRule", "ResponseTemplate", "PromotionBlock"):
+        model = apps.get_model("emaildesk", name)
+        historical = apps.get_model("emaildesk", f"Historical{name}")
+        fields = [f.attname for f in model._meta.concrete_fields]
+        for row in model.objects.all():
+            if historical.objects.filter(id=row.pk).exists():
+                continue
+            historical.objects.create(
+                **{f: getattr(row, f) for f in fields},
+                history_date=timezone.now(),
+                history_type="+",
+                history_change_reason=SOURCE,
+            )
 
 
 class Migration(migrations.Migration):
