@@ -72,6 +72,18 @@ def _follow_up(user):
     return {"pk": follow_up_for(user).pk}
 
 
+def _email(user):
+    from tests.emaildesk.factories import email_for
+
+    return {"pk": email_for(user).pk}
+
+
+def _email_template(user):
+    from pfspilot.emaildesk.models import ResponseTemplate
+
+    return {"pk": ResponseTemplate.objects.order_by("pk").first().pk}
+
+
 URL_ARGS = {
     "people:detail": lambda user: {"pk": user.pk},
     "poste:record": _record,
@@ -81,6 +93,13 @@ URL_ARGS = {
     "poste:follow_up": _follow_up,
     "api:callback_claim": _request,
     "api:urgency_claim": _urgency,
+    "courriels:email": _email,
+    "courriels:renew": _email,
+    "courriels:reassign": _email,
+    "courriels:requalify": _email,
+    "courriels:template": _email_template,
+    "api:email_release": _email,
+    "api:email_reply": _email,
 }
 
 

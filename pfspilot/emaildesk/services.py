@@ -12,6 +12,7 @@ import logging
 import re
 import smtplib
 import unicodedata
+import uuid
 from email.utils import make_msgid
 
 from django.conf import settings
@@ -111,9 +112,10 @@ def thread_root_of(in_reply_to: str, references: str) -> EmailItem | None:
     return earlier.thread_root or earlier
 
 
-def _source_id(message_id: str | None, pk: int) -> str:
+def _source_id(message_id: str | None) -> str:
+    """The COG record's identifier: a digest of the Message-ID (a random one without)."""
     if not message_id:
-        return f"courriel-{pk}"
+        return f"courriel-{uuid.uuid4().hex}"
     digest = hashlib.sha256(message_id.encode()).hexdigest()[:40]
     return f"msgid-{digest}"
 
@@ -154,6 +156,14 @@ def receive_email(
     number = CLAIMANT_NUMBER.search(f"{subject} {text or ''}")
     try:
         with transaction.atomic():
+            record = None
+            if not silent:
+                record = Email.objects.create(
+                    source=SOURCE,
+                    source_id=_source_id(message_id),
+                    received_at=received_at,
+                    kind=kind,
+                )
             item = EmailItem.objects.create(
                 status=EmailItem.NO_ANSWER if silent else EmailItem.NEW,
                 created_at=received_at,
@@ -177,15 +187,8 @@ def receive_email(
                 auto_submitted=bool(auto_submitted),
                 bounce=bool(bounce),
                 claimant_number=number.group(1) if number else "",
+                record=record,
             )
-            if not silent:
-                item.record = Email.objects.create(
-                    source=SOURCE,
-                    source_id=_source_id(message_id, item.pk),
-                    received_at=received_at,
-                    kind=kind,
-                )
-                item.save(update_fields=["record"])
     except IntegrityError:  # the same Message-ID stored meanwhile by another poll
         return None
     return item
@@ -474,7 +477,7 @@ def _answer_record(item, user, template, now) -> None:
     else:
         record = Email.objects.create(
             source=SOURCE,
-            source_id=_source_id(item.message_id, item.pk),
+            source_id=_source_id(item.message_id),
             received_at=item.received_at,
             kind=item.kind,
             **fields,
