@@ -114,7 +114,7 @@ def email(request, pk):
     countdown, due_status = item.countdown(now), item.countdown_status(now)
     context = {
         "item": item,
-        "bound": bound if action != "reply" else None,
+        "bound": bound,
         "reply_form": reply_form,
         "template": template,
         "template_error": template_error,
