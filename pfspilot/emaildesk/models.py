@@ -116,6 +116,7 @@ class EmailItem(WorkItem):
         MAILBOX = "boite", _("Boîte aux lettres")
         IMPORT = "import", _("Import")
 
+    status = models.CharField(_("statut"), max_length=20, db_index=True, choices=Status.choices)
     kind = models.CharField(_("nature"), max_length=12, choices=EmailKind.choices)
     kind_rule = models.CharField(_("règle de nature"), max_length=300, blank=True)
     source = models.CharField(_("arrivé par"), max_length=6, choices=Source.choices)
