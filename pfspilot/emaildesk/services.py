@@ -322,6 +322,28 @@ def release_all(user) -> int:
     return count
 
 
+def free_expired(*, now=None) -> int:
+    """Gives back to the queue the emails whose lease has expired (the agent left); how many.
+
+    They are already free for « Courriel suivant »; this only clears the stale holder shown in
+    the lists. A history line each, by nobody (the clock)."""
+    now = now or timezone.now()
+    stale = list(EmailItem.objects.open().filter(status=EmailItem.CLAIMED, lease_until__lt=now))
+    count = 0
+    for item in stale:
+        with transaction.atomic():
+            done = EmailItem.objects.filter(
+                pk=item.pk, status=EmailItem.CLAIMED, lease_until__lt=now
+            ).update(assignee=None, claimed_at=None, lease_until=None, status=EmailItem.NEW)
+            if done:
+                item.refresh_from_db()
+                EmailItem.history.bulk_history_create(
+                    [item], update=True, default_change_reason=_("Bail expiré : remis en file")
+                )
+                count += 1
+    return count
+
+
 def reassign(item, to_user, *, by, now=None):
     """A supervisor gives `item` to `to_user` (an agent), whoever holds it."""
     from pfspilot.people.access import can

@@ -266,3 +266,21 @@ def test_answering_moves_the_48h_indicator_and_emails_answered(
         services.reply(services.next_email(alice), alice, body="Bonjour")
     after = sums()
     assert after == {"received": 1, "within": 1, "answered": 1}
+
+
+def test_the_command_queues_imports_and_frees_expired_leases(db, personas, capsys):
+    import json
+
+    from django.core.management import call_command
+
+    Email.objects.create(source="x", source_id="9", received_at=timezone.now(), kind="niveau1")
+    call_command("emails_queue", "--json")
+    assert json.loads(capsys.readouterr().out) == {"queued": 1, "freed": 0}
+    item = services.next_email(personas["alice"])
+    EmailItem.objects.filter(pk=item.pk).update(
+        lease_until=timezone.now() - dt.timedelta(seconds=1)
+    )
+    call_command("emails_queue", "--json")
+    assert json.loads(capsys.readouterr().out) == {"queued": 0, "freed": 1}
+    item.refresh_from_db()
+    assert item.assignee is None and item.status == EmailItem.NEW
