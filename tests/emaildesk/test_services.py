@@ -2,10 +2,13 @@
 release at logout, reassignment, change of kind, templates, answers and the COG record."""
 
 import datetime as dt
+import io
+import json
 
 import pytest
 from django.contrib.auth.signals import user_logged_out
 from django.core import mail
+from django.core.management import call_command
 from django.db.models import Sum
 from django.utils import timezone
 
@@ -266,6 +269,12 @@ def test_answering_moves_the_48h_indicator_and_emails_answered(
         services.reply(services.next_email(alice), alice, body="Bonjour")
     after = sums()
     assert after == {"received": 1, "within": 1, "answered": 1}
+    # `pfspilot kpi` reads the same records and agrees with the dashboard's sums.
+    out = io.StringIO()
+    call_command("kpi", "--from", day.isoformat(), "--to", day.isoformat(), "--json", stdout=out)
+    emails = json.loads(out.getvalue())["emails"]
+    assert emails["level1_received"] == 1 and emails["level1_within"] == 1
+    assert emails["level1_within_deadline_rate"] == 1.0 and emails["answered"] == 1
 
 
 def test_the_command_queues_imports_and_frees_expired_leases(db, personas, capsys):
