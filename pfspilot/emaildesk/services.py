@@ -20,6 +20,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 from pfspilot.contacts.models import Email, EmailKind
@@ -153,6 +154,8 @@ def receive_email(
         kind, rule_text = root.kind, _("nature de l'échange en cours")
     due, due_text = deadline(received_at, kind)
     silent = bool(auto_submitted or bounce)
+    if not (text or "").strip() and html:
+        text = strip_tags(html).strip()  # an HTML-only mail: its words for the agent
     number = CLAIMANT_NUMBER.search(f"{subject} {text or ''}")
     try:
         with transaction.atomic():
@@ -448,7 +451,9 @@ def reply(item, user, *, body: str, template: str | None = None, now=None) -> Em
         current = EmailItem.objects.select_for_update().get(pk=item.pk)
         if current.is_closed:
             raise WorkItemError(_("Ce courriel a déjà reçu sa réponse."), status=409)
-        if current.assignee_id != user.pk or not current.is_held(now):
+        # Still its holder (an expired lease nobody has taken over still counts: the row is
+        # locked, no one can take it meanwhile).
+        if current.assignee_id != user.pk:
             raise AlreadyHeld(
                 _("Vous ne détenez pas ce courriel : prenez-le avec « Courriel suivant ».")
             )

@@ -293,3 +293,18 @@ def test_the_command_queues_imports_and_frees_expired_leases(db, personas, capsy
     assert json.loads(capsys.readouterr().out) == {"queued": 0, "freed": 1}
     item.refresh_from_db()
     assert item.assignee is None and item.status == EmailItem.NEW
+
+
+def test_an_expired_lease_nobody_took_still_lets_its_holder_answer(db, personas):
+    alice = personas["alice"]
+    now = timezone.now()
+    item = services.next_email(received() and alice, now=now)
+    later = now + EmailItem.LEASE + dt.timedelta(minutes=1)
+    answer = services.reply(item, alice, body="Bonjour", now=later)
+    assert answer.sent_at == later
+
+
+def test_an_html_only_mail_is_shown_as_text_never_as_markup(db):
+    item = received(text="", html="<p>Bonjour <b>madame</b></p><script>alert(1)</script>")
+    assert "Bonjour madame" in item.text and "<" not in item.text
+    assert "<script>" not in item.html_sanitised
