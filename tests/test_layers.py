@@ -36,7 +36,7 @@ ALLOWED: dict[str, set[str]] = {
     "desk": {"contacts", "engine", "lists", "people", "planning", "reference", "workitems"},
     "api": {"desk", "people", "workitems"},
     "indicators": {"contacts", "engine", "lists", "people", "reference"},
-    "planning": {"contacts", "engine", "indicators", "lists", "people", "reference"},
+    "planning": {"contacts", "emaildesk", "engine", "indicators", "lists", "people", "reference"},
     "emaildesk": {
         "api",
         "contacts",

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pfspilot.contacts.services import reap_stale_batches
+from pfspilot.emaildesk import services as emaildesk
 from pfspilot.formatting import fr_figure
 from pfspilot.indicators.services import refresh_aggregates
 from pfspilot.planning.services import plan_coming_days
@@ -51,6 +52,11 @@ JOBS: tuple[PeriodicJob, ...] = (
         "coming_plans",
         _("Plans des prochains jours ouvrés mis en calcul : %(count)s."),
         lambda now: plan_coming_days(now=now),
+    ),
+    PeriodicJob(
+        "email_queues",
+        _("Courriels importés mis en file et baux expirés libérés : %(count)s."),
+        lambda now: emaildesk.queue_imported(now=now) + emaildesk.free_expired(now=now),
     ),
 )
 
