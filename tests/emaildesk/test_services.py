@@ -308,3 +308,27 @@ def test_an_html_only_mail_is_shown_as_text_never_as_markup(db):
     item = received(text="", html="<p>Bonjour <b>madame</b></p><script>alert(1)</script>")
     assert "Bonjour madame" in item.text and "<" not in item.text
     assert "<script>" not in item.html_sanitised
+
+
+def test_the_intake_adapter_passes_the_stored_message(db):
+    from types import SimpleNamespace
+
+    from pfspilot.emaildesk.receivers import on_message_received
+
+    message = SimpleNamespace(
+        message_id="<adapt@exemple.fr>",
+        in_reply_to="",
+        references="",
+        from_address="paul@exemple.fr",
+        from_name="Paul",
+        subject="Réclamation",
+        sent_at=timezone.now(),
+        received_at=timezone.now(),
+        text="Bonjour",
+        html_sanitised="",
+        auto_submitted=False,
+        bounce=False,
+    )
+    on_message_received(sender=None, message=message)
+    item = EmailItem.objects.get(message_id="<adapt@exemple.fr>")
+    assert item.kind == "reclamation" and item.from_name == "Paul"
