@@ -84,6 +84,12 @@ def _email_template(user):
     return {"pk": ResponseTemplate.objects.order_by("pk").first().pk}
 
 
+def _attachment(user):
+    from tests.mailbox.factories import available_attachment
+
+    return {"pk": available_attachment(user).pk}
+
+
 URL_ARGS = {
     "people:detail": lambda user: {"pk": user.pk},
     "poste:record": _record,
@@ -100,6 +106,7 @@ URL_ARGS = {
     "courriels:template": _email_template,
     "api:email_release": _email,
     "api:email_reply": _email,
+    "mailbox:attachment": _attachment,
 }
 
 

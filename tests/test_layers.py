@@ -36,7 +36,17 @@ ALLOWED: dict[str, set[str]] = {
     "desk": {"contacts", "engine", "lists", "people", "planning", "reference", "workitems"},
     "api": {"desk", "people", "workitems"},
     "indicators": {"contacts", "engine", "lists", "people", "reference"},
-    "planning": {"contacts", "emaildesk", "engine", "indicators", "lists", "people", "reference"},
+    "planning": {
+        "contacts",
+        "emaildesk",
+        "engine",
+        "indicators",
+        "lists",
+        "mailbox",
+        "people",
+        "reference",
+    },
+    "mailbox": {"people"},
     "emaildesk": {
         "api",
         "contacts",

@@ -18,8 +18,11 @@ class EmailDeskConfig(AppConfig):
         records_imported.connect(on_records_imported, dispatch_uid="emaildesk_queue_imported")
         # The intake (app « mailbox ») sends `message_received` once a mail is stored.
         if apps.is_installed("pfspilot.mailbox"):
+            from pfspilot.mailbox.selectors import MESSAGE_ACCESS
             from pfspilot.mailbox.signals import message_received
 
-            from .receivers import on_message_received
+            from .receivers import may_read_message, on_message_received
 
             message_received.connect(on_message_received, dispatch_uid="emaildesk_received")
+            if may_read_message not in MESSAGE_ACCESS:
+                MESSAGE_ACCESS.append(may_read_message)

@@ -18,8 +18,16 @@ def on_message_received(sender, message, **kwargs):
         references=message.references,
         auto_submitted=message.auto_submitted,
         bounce=message.bounce,
-        mailbox_name=getattr(message, "mailbox_name", None),
+        mailbox_name=message.mailbox.name if getattr(message, "mailbox_id", None) else None,
     )
+
+
+def may_read_message(user, message) -> bool:
+    """Check registered with the intake (`mailbox.selectors.MESSAGE_ACCESS`): a received
+    message's attachments are for those who may see its email in the desk."""
+    from .models import EmailItem
+
+    return EmailItem.objects.visible_to(user).filter(message_id=message.message_id).exists()
 
 
 def on_logout(sender, request=None, user=None, **kwargs):

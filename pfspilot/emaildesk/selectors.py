@@ -65,6 +65,15 @@ def thread(item) -> list:
     return [{"kind": k, "at": at, "obj": obj} for k, at, obj in sorted(entries, key=lambda e: e[1])]
 
 
+def attachments(item) -> list:
+    """The attachments of the received message of `item` (none for an imported email)."""
+    from pfspilot.mailbox.models import Attachment
+
+    if not item.message_id:
+        return []
+    return list(Attachment.objects.filter(message__message_id=item.message_id).order_by("pk"))
+
+
 def templates_for(item=None):
     """Active templates, those of the email's kind (or of both kinds) first."""
     rows = ResponseTemplate.objects.filter(active=True)

@@ -120,6 +120,7 @@ def email(request, pk):
         "template_error": template_error,
         "templates": selectors.templates_for(item),
         "thread": selectors.thread(item),
+        "attachments": selectors.attachments(item),
         "holder": item.holder(now),
         "held_by_me": item.assignee_id == request.user.pk and item.is_held(now),
         "countdown": countdown,

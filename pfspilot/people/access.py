@@ -68,6 +68,9 @@ CAPABILITIES: dict[str, Capability] = {
     "urgencies": page(_("Urgences"), AGENTS | SUPERVISION),
     "incivilities": page(_("Suivis d'incivilité"), SUPERVISION),
     "emails": page(_("Courriels : files de niveau 1 et des réclamations"), AGENTS | SUPERVISION),
+    "email_attachments": page(
+        _("Pièces jointes des courriels reçus (téléchargement)"), AGENTS | SUPERVISION
+    ),
     # Actions of the existing pages
     "contacts.import": action(_("Importer un fichier"), MANAGEMENT),
     "indicators.export": action(_("Exporter un tableau (CSV, XLSX)"), STEERING | {Role.SUPERVISOR}),
