@@ -155,7 +155,7 @@ def _parallel_next(url: str, keys: list[str]) -> list[tuple[int, int | None]]:
     return results
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_parallel_next_gives_each_email_one_owner(live_server, reference_seed):
     if connection.vendor != "postgresql":
         pytest.skip(
