@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "pfspilot.contacts",
     "pfspilot.indicators",
     "pfspilot.planning",
+    "pfspilot.supervision",
     "pfspilot.mailbox",
     "pfspilot.api",
     "pfspilot.emaildesk",
@@ -80,6 +81,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "pfspilot.people.access.navigation",
                 "pfspilot.desk.context.urgencies_alert",
+                "pfspilot.supervision.context.reminders_alert",
             ],
             # French figures everywhere (`{{ value|fr:"rate" }}`) without a `{% load %}`.
             "builtins": ["pfspilot.templatetags.french"],

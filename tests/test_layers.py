@@ -58,6 +58,7 @@ ALLOWED: dict[str, set[str]] = {
         "reference",
         "workitems",
     },
+    "supervision": {"contacts", "desk", "engine", "lists", "people", "planning", "reference"},
 }
 
 # Third-party packages that are Django or need it: none of them under engine/.
