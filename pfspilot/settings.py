@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "pfspilot.supervision",
     "pfspilot.mailbox",
     "pfspilot.api",
+    "pfspilot.emaildesk",
 ]
 
 MIDDLEWARE = [
@@ -229,3 +230,17 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
 }
+
+# Answers of the email desk go out by SMTP (issue 10 §4); the server comes from the environment.
+EMAIL_BACKEND = os.environ.get(
+    "PFSPILOT_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"
+)
+EMAIL_HOST = os.environ.get("PFSPILOT_SMTP_HOST", "127.0.0.1")
+EMAIL_PORT = int(os.environ.get("PFSPILOT_SMTP_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("PFSPILOT_SMTP_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("PFSPILOT_SMTP_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("PFSPILOT_SMTP_STARTTLS", "0") == "1"
+EMAIL_USE_SSL = os.environ.get("PFSPILOT_SMTP_SSL", "0") == "1"
+EMAIL_TIMEOUT = int(os.environ.get("PFSPILOT_SMTP_TIMEOUT", "20"))
+DEFAULT_FROM_EMAIL = os.environ.get("PFSPILOT_SMTP_FROM", "Caf du Nord <ne-pas-repondre@localhost>")
+PFSPILOT_MAIL_DOMAIN = os.environ.get("PFSPILOT_MAIL_DOMAIN", "pfspilot.localhost")

@@ -81,6 +81,18 @@ def _follow_up(user):
     return {"pk": follow_up_for(user).pk}
 
 
+def _email(user):
+    from tests.emaildesk.factories import email_for
+
+    return {"pk": email_for(user).pk}
+
+
+def _email_template(user):
+    from pfspilot.emaildesk.models import ResponseTemplate
+
+    return {"pk": ResponseTemplate.objects.order_by("pk").first().pk}
+
+
 def _supervision(user):
     from tests.supervision.factories import supervision_for
 
@@ -134,6 +146,13 @@ URL_ARGS = {
     "supervision:reminder_read": _reminder,
     "api:callback_claim": _request,
     "api:urgency_claim": _urgency,
+    "courriels:email": _email,
+    "courriels:renew": _email,
+    "courriels:reassign": _email,
+    "courriels:requalify": _email,
+    "courriels:template": _email_template,
+    "api:email_release": _email,
+    "api:email_reply": _email,
     "mailbox:attachment": _attachment,
 }
 

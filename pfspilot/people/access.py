@@ -67,6 +67,7 @@ CAPABILITIES: dict[str, Capability] = {
     "requests": page(_("Demandes de niveau 2 (rappels, RDV, PIRA)"), EXPERTS | SUPERVISION),
     "urgencies": page(_("Urgences"), AGENTS | SUPERVISION),
     "incivilities": page(_("Suivis d'incivilité"), SUPERVISION),
+    "emails": page(_("Courriels : files de niveau 1 et des réclamations"), AGENTS | SUPERVISION),
     "supervisions": page(_("Supervisions (les siennes pour un agent)"), SUPERVISION | AGENTS),
     "supervision_board": page(
         _("Campagne de supervision et couverture annuelle"), SUPERVISION | {Role.DIRECTION}
@@ -170,6 +171,7 @@ NAVIGATION = [
     ("urgencies", "poste:urgencies", _("Urgences")),
     ("urgency.send", "poste:urgency_send", _("Envoyer une urgence")),
     ("incivilities", "poste:incivilities", _("Incivilités")),
+    ("emails", "courriels:queue", _("Courriels")),
     ("audit.view", "poste:consultations", _("Consultations")),
     ("guide", "desk:guide", _("Guide d'appel")),
     ("dashboard", "indicators:dashboard", _("Tableau de bord COG")),

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pfspilot.contacts.services import purge_uploads, reap_stale_batches
+from pfspilot.emaildesk import services as emaildesk
 from pfspilot.formatting import fr_figure
 from pfspilot.indicators.services import rebuild_pending_sums, refresh_aggregates
 from pfspilot.mailbox.services import poll_job
@@ -67,6 +68,11 @@ JOBS: tuple[PeriodicJob, ...] = (
         "mail_poll",
         _("Courriels relevés dans les boîtes IMAP : %(count)s."),
         poll_job,
+    ),
+    PeriodicJob(
+        "email_queues",
+        _("Courriels importés mis en file et baux expirés libérés : %(count)s."),
+        lambda now: emaildesk.queue_imported(now=now) + emaildesk.free_expired(now=now),
     ),
 )
 
