@@ -207,10 +207,15 @@ CSRF_TRUSTED_ORIGINS = [
 if os.environ.get("PFSPILOT_PROXY_SSL_HEADER", "0") == "1":
     # Only when the proxy sets X-Forwarded-Proto itself (and strips the client's).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_SSL_REDIRECT = os.environ.get("PFSPILOT_SSL_REDIRECT", "0" if DEBUG else "1") == "1"
-SECURE_HSTS_SECONDS = int(os.environ.get("PFSPILOT_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+# Off unless set: gunicorn also answers plain HTTP on loopback (tests, benchmarks, health
+# checks); deploy/pfspilot.env turns them on and `pfspilot check --deploy` warns when they are off.
+SECURE_SSL_REDIRECT = os.environ.get("PFSPILOT_SSL_REDIRECT", "0") == "1"
+SECURE_HSTS_SECONDS = int(os.environ.get("PFSPILOT_HSTS_SECONDS", "0"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("PFSPILOT_HSTS_SUBDOMAINS", "1") == "1"
 SECURE_HSTS_PRELOAD = os.environ.get("PFSPILOT_HSTS_PRELOAD", "0") == "1"
+# Submitting the domain to the browsers' preload list binds every subdomain of the organisation
+# for good: a decision of its IT department, not of this application (docs/deploy.md).
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
