@@ -1,9 +1,8 @@
 """Settings, all from environment variables with safe defaults (SQLite, French, Paris)."""
 
+import datetime as dt
 import os
 from pathlib import Path
-
-import datetime as dt
 
 import dj_database_url
 from csp.constants import NONE, SELF

@@ -76,10 +76,16 @@ def test_a_success_before_the_limit_resets_the_count(client, personas):
 @pytest.mark.parametrize(
     "password,message",
     [
-        ("court-42ab", "Ce mot de passe est trop court. Il doit contenir au minimum 12 caractères."),
+        (
+            "court-42ab",
+            "Ce mot de passe est trop court. Il doit contenir au minimum 12 caractères.",
+        ),
         ("123456789012345", "Ce mot de passe est entièrement numérique."),
         ("password1234", "Ce mot de passe est trop courant."),
-        ("camille.durand", "Le mot de passe est trop semblable au champ «\u00a0nom d’utilisateur\u00a0»."),
+        (
+            "camille.durand",
+            "Le mot de passe est trop semblable au champ «\u00a0nom d’utilisateur\u00a0».",
+        ),
     ],
 )
 def test_the_password_policy_refuses_weak_passwords_in_french(password, message):

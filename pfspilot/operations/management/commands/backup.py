@@ -32,7 +32,10 @@ class Command(JsonCommand):
         }
 
     def render_text(self, result) -> str:
-        return _(
-            "Sauvegarde écrite dans %(path)s (%(engine)s, %(rows)s lignes). Gardez avec elle "
-            "une copie de CALLER_HASH_KEY."
-        ) % result
+        return (
+            _(
+                "Sauvegarde écrite dans %(path)s (%(engine)s, %(rows)s lignes). Gardez avec elle "
+                "une copie de CALLER_HASH_KEY."
+            )
+            % result
+        )

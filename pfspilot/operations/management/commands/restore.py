@@ -17,7 +17,9 @@ class Command(JsonCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("source", help=_("Dossier de la sauvegarde (pfspilot-AAAAMMJJ-HHMMSS)."))
+        parser.add_argument(
+            "source", help=_("Dossier de la sauvegarde (pfspilot-AAAAMMJJ-HHMMSS).")
+        )
         parser.add_argument(
             "--yes",
             action="store_true",
@@ -49,7 +51,10 @@ class Command(JsonCommand):
         }
 
     def render_text(self, result) -> str:
-        return _(
-            "Sauvegarde %(path)s restaurée (%(engine)s, %(rows)s lignes, identiques à la "
-            "sauvegarde)."
-        ) % result
+        return (
+            _(
+                "Sauvegarde %(path)s restaurée (%(engine)s, %(rows)s lignes, identiques à la "
+                "sauvegarde)."
+            )
+            % result
+        )
