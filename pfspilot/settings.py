@@ -15,6 +15,8 @@ PROJECT_DIR = BASE_DIR.parent
 VAR_DIR = Path(os.environ.get("PFSPILOT_VAR_DIR", PROJECT_DIR / "var"))
 
 DEBUG = os.environ.get("PFSPILOT_DEBUG", "1") == "1"
+# Production mode as configured (the test runner forces DEBUG to False, not this).
+PRODUCTION = not DEBUG
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:

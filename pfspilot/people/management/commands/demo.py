@@ -26,7 +26,7 @@ class Command(ProjectCommand):
         )
 
     def handle(self, *args, accounts_only=False, **options):
-        if not settings.DEBUG:
+        if settings.PRODUCTION:
             # Demo accounts share one published password: never on a production platform.
             raise CliError(
                 _(
