@@ -17,11 +17,29 @@ VAR_DIR = Path(os.environ.get("PFSPILOT_VAR_DIR", PROJECT_DIR / "var"))
 DEBUG = os.environ.get("PFSPILOT_DEBUG", "1") == "1"
 # Production mode as configured (the test runner forces DEBUG to False, not this).
 PRODUCTION = not DEBUG
+DEV_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
+DEV_CALLER_HASH_KEY = "dev-only-caller-hash-key"
+MIN_KEY_LENGTH = 16
+
+
+def _check_production_key(name: str, value: str, default: str) -> None:
+    """A production key is neither a published default, nor the example's placeholder, nor short
+    enough to be guessed."""
+    if value in (default, "CHANGEME") or len(value) < MIN_KEY_LENGTH:
+        raise ImproperlyConfigured(
+            f"{name} invalide en production : ni la clé de développement, ni CHANGEME, au moins "
+            f"{MIN_KEY_LENGTH} caractères aléatoires (python3 -c 'import secrets; "
+            "print(secrets.token_urlsafe(50))')."
+        )
+
+
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY est obligatoire en production (PFSPILOT_DEBUG=0).")
-    SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
+    SECRET_KEY = DEV_SECRET_KEY
+elif not DEBUG:
+    _check_production_key("SECRET_KEY", SECRET_KEY, DEV_SECRET_KEY)
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 if DEBUG:
     ALLOWED_HOSTS += ["testserver"]
@@ -259,7 +277,9 @@ if not CALLER_HASH_KEY:
             "CALLER_HASH_KEY est obligatoire en production (PFSPILOT_DEBUG=0) : sans elle, "
             "les empreintes des appelants reposeraient sur une clé publique."
         )
-    CALLER_HASH_KEY = "dev-only-caller-hash-key"
+    CALLER_HASH_KEY = DEV_CALLER_HASH_KEY
+elif not DEBUG:
+    _check_production_key("CALLER_HASH_KEY", CALLER_HASH_KEY, DEV_CALLER_HASH_KEY)
 
 TASKS = {
     "default": {

@@ -65,3 +65,19 @@ def test_demo_refuses_to_run_in_production(tmp_path):
     assert result.returncode == 2
     assert "pfspilot demo est refusé en production (PFSPILOT_DEBUG=0)" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "name,value",
+    [
+        ("SECRET_KEY", "dev-only-insecure-key-do-not-use-in-production"),
+        ("CALLER_HASH_KEY", "dev-only-caller-hash-key"),  # published: fingerprints reversible
+        ("CALLER_HASH_KEY", "CHANGEME"),  # deploy/pfspilot.env.example left as it is
+        ("SECRET_KEY", "CHANGEME"),
+        ("CALLER_HASH_KEY", "caf59"),  # short enough to be tried
+    ],
+)
+def test_it_refuses_a_default_placeholder_or_short_key_in_production(name, value):
+    result = _load_settings(**{name: value})
+    assert result.returncode != 0
+    assert f"{name} invalide en production" in result.stderr
