@@ -153,3 +153,47 @@ def test_the_connection_pool_bounds_the_server_connections(tmp_path):
     done, peak = map(int, result.stdout.split())
     assert done == 30
     assert 1 <= peak <= 4
+
+
+UNITS = sorted((ROOT / "deploy").glob("pfspilot-*.service"))
+
+
+@pytest.mark.parametrize("unit", UNITS, ids=lambda p: p.name)
+def test_each_systemd_unit_runs_a_real_command_with_the_production_settings(unit):
+    from django.core.management import get_commands
+
+    text = unit.read_text()
+    assert "EnvironmentFile=/etc/pfspilot/pfspilot.env" in text
+    assert "User=pfspilot" in text and "NoNewPrivileges=true" in text
+    commands = re.findall(r"^Exec(?:Start|StartPre)=(\S+)\s*(\S*)", text, re.M)
+    assert commands
+    for program, argument in commands:
+        if program.endswith("/pfspilot"):
+            assert argument in get_commands(), f"commande inconnue : pfspilot {argument}"
+        else:
+            assert program.endswith("/gunicorn")
+            assert (ROOT / "deploy" / "gunicorn.conf.py").exists()
+
+
+def test_systemd_accepts_the_units(tmp_path):
+    """`systemd-analyze verify`: only the missing /opt/pfspilot executables may be reported."""
+    import shutil
+
+    if shutil.which("systemd-analyze") is None:
+        pytest.skip("systemd-analyze absent")
+    for unit in (ROOT / "deploy").glob("pfspilot-*.*"):
+        if unit.suffix in (".service", ".timer"):
+            shutil.copy(unit, tmp_path / unit.name)
+    names = sorted(str(p) for p in tmp_path.iterdir())
+    result = subprocess.run(
+        ["systemd-analyze", "verify", "--man=no", *names],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    other = [
+        line
+        for line in (result.stdout + result.stderr).splitlines()
+        if line.strip() and "is not executable: No such file or directory" not in line
+    ]
+    assert other == []
