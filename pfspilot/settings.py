@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "pfspilot.contacts",
     "pfspilot.indicators",
     "pfspilot.planning",
+    "pfspilot.supervision",
+    "pfspilot.mailbox",
     "pfspilot.api",
     "pfspilot.operations",
 ]
@@ -107,6 +109,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "pfspilot.people.access.navigation",
                 "pfspilot.desk.context.urgencies_alert",
+                "pfspilot.supervision.context.reminders_alert",
             ],
             # French figures everywhere (`{{ value|fr:"rate" }}`) without a `{% load %}`.
             "builtins": ["pfspilot.templatetags.french"],
@@ -280,6 +283,37 @@ if not CALLER_HASH_KEY:
     CALLER_HASH_KEY = DEV_CALLER_HASH_KEY
 elif not DEBUG:
     _check_production_key("CALLER_HASH_KEY", CALLER_HASH_KEY, DEV_CALLER_HASH_KEY)
+
+# Incoming email (pfspilot/mailbox): files under MAIL_DIR, never served inline.
+MAIL_DIR = Path(os.environ.get("PFSPILOT_MAIL_DIR", VAR_DIR / "mail"))
+# An attachment over this size, or of a type not listed, is kept aside (file kept, not offered
+# for download, the reason shown); the email itself is accepted.
+MAIL_ATTACHMENT_MAX_BYTES = int(os.environ.get("PFSPILOT_MAIL_ATTACHMENT_MAX_BYTES", 10 * 1024**2))
+MAIL_ATTACHMENT_TYPES = (
+    "application/pdf",
+    "image/jpeg",
+    "image/png",
+    "image/gif",
+    "image/heic",
+    "image/tiff",
+    "text/plain",
+    "text/csv",
+    "application/msword",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.ms-excel",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.oasis.opendocument.text",
+    "application/vnd.oasis.opendocument.spreadsheet",
+    "message/rfc822",
+)
+# A message larger than this is not parsed: quarantined whole (raw kept) with the reason.
+MAIL_MESSAGE_MAX_BYTES = int(os.environ.get("PFSPILOT_MAIL_MESSAGE_MAX_BYTES", 50 * 1024**2))
+# TLS: the system's authorities, or this file (a private CA, the tests' self-signed server).
+MAIL_IMAP_CAFILE = os.environ.get("PFSPILOT_MAIL_CAFILE") or None
+MAIL_IMAP_TIMEOUT = float(os.environ.get("PFSPILOT_MAIL_TIMEOUT", 30))
+# After a failed poll the next one waits BASE, then twice as long each time, up to CAP seconds.
+MAIL_BACKOFF_BASE_S = 60
+MAIL_BACKOFF_CAP_S = 3600
 
 TASKS = {
     "default": {

@@ -29,6 +29,8 @@ urlpatterns = [
     path("planification/", include("pfspilot.planning.urls")),
     path("personnes/", include("pfspilot.people.urls")),
     path("poste/", include("pfspilot.desk.urls_desk")),
+    path("supervision/", include("pfspilot.supervision.urls")),
+    path("messagerie/", include("pfspilot.mailbox.urls")),
     path("api/v1/", include("pfspilot.api.urls")),
     path("admin/", admin.site.urls),
 ]

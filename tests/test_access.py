@@ -73,6 +73,31 @@ def _follow_up(user):
     return {"pk": follow_up_for(user).pk}
 
 
+def _supervision(user):
+    from tests.supervision.factories import supervision_for
+
+    return {"pk": supervision_for(user).pk}
+
+
+def _sample_item(user):
+    from tests.supervision.factories import sample_item_for
+
+    item = sample_item_for(user)
+    return {"pk": item.supervision_id, "item": item.pk}
+
+
+def _reminder(user):
+    from tests.supervision.factories import reminder
+
+    return {"pk": reminder().pk}
+
+
+def _attachment(user):
+    from tests.mailbox.factories import available_attachment
+
+    return {"pk": available_attachment(user).pk}
+
+
 URL_ARGS = {
     "people:detail": lambda user: {"pk": user.pk},
     "poste:record": _record,
@@ -80,8 +105,18 @@ URL_ARGS = {
     "poste:request_reassign": _request,
     "poste:urgency": _urgency,
     "poste:follow_up": _follow_up,
+    "supervision:detail": _supervision,
+    "supervision:sample": _supervision,
+    "supervision:evaluate": _sample_item,
+    "supervision:debrief": _supervision,
+    "supervision:sign": _supervision,
+    "supervision:acknowledge": _supervision,
+    "supervision:report": _supervision,
+    "supervision:agent_file": lambda user: {"pk": user.pk},
+    "supervision:reminder_read": _reminder,
     "api:callback_claim": _request,
     "api:urgency_claim": _urgency,
+    "mailbox:attachment": _attachment,
 }
 
 

@@ -36,7 +36,9 @@ ALLOWED: dict[str, set[str]] = {
     "desk": {"contacts", "engine", "lists", "people", "planning", "reference", "workitems"},
     "api": {"desk", "people", "workitems"},
     "indicators": {"contacts", "engine", "lists", "people", "reference"},
-    "planning": {"contacts", "engine", "indicators", "lists", "people", "reference"},
+    "planning": {"contacts", "engine", "indicators", "lists", "mailbox", "people", "reference"},
+    "mailbox": {"people"},
+    "supervision": {"contacts", "desk", "engine", "lists", "people", "planning", "reference"},
     "operations": set(),
 }
 

@@ -67,6 +67,16 @@ CAPABILITIES: dict[str, Capability] = {
     "requests": page(_("Demandes de niveau 2 (rappels, RDV, PIRA)"), EXPERTS | SUPERVISION),
     "urgencies": page(_("Urgences"), AGENTS | SUPERVISION),
     "incivilities": page(_("Suivis d'incivilité"), SUPERVISION),
+    "supervisions": page(_("Supervisions (les siennes pour un agent)"), SUPERVISION | AGENTS),
+    "supervision_board": page(
+        _("Campagne de supervision et couverture annuelle"), SUPERVISION | {Role.DIRECTION}
+    ),
+    "agent_file": page(_("Dossier d'un agent (supervisions, accompagnements)"), SUPERVISION),
+    "reminders": page(_("Rappels de consigne"), AGENTS | SUPERVISION),
+    "skills": page(_("Formations et ateliers"), SUPERVISION | {Role.DIRECTION}),
+    "email_attachments": page(
+        _("Pièces jointes des courriels reçus (téléchargement)"), AGENTS | SUPERVISION
+    ),
     # Actions of the existing pages
     "contacts.import": action(_("Importer un fichier"), MANAGEMENT),
     "indicators.export": action(_("Exporter un tableau (CSV, XLSX)"), STEERING | {Role.SUPERVISOR}),
@@ -99,6 +109,7 @@ CAPABILITIES: dict[str, Capability] = {
     # Supervision and skills (note §E)
     "supervision.plan": action(_("Planifier la campagne de supervision"), SUPERVISORS),
     "supervision.evaluate": action(_("Évaluer un échantillon"), SUPERVISORS),
+    "supervision.grid": action(_("Créer une version de grille d'évaluation"), SUPERVISORS),
     "supervision.sign": action(_("Signer un débriefing"), SUPERVISORS),
     "supervision.acknowledge": action(_("Prendre connaissance de son débriefing"), {Role.AGENT}),
     "training.manage": action(_("Organiser formations, ateliers et rappels"), SUPERVISORS),
@@ -137,6 +148,11 @@ NAVIGATION = [
     ("planning", "planning:forecast", _("Prévisions")),
     ("planning", "planning:capacity", _("Capacité")),
     ("imports", "contacts:imports", _("Imports")),
+    ("supervision_board", "supervision:board", _("Campagne de supervision")),
+    ("supervisions", "supervision:supervisions", _("Supervisions")),
+    ("reminders", "supervision:reminders", _("Rappels de consigne")),
+    ("skills", "supervision:training", _("Formations")),
+    ("supervision_board", "supervision:grids", _("Grilles")),
     ("people", "people:list", _("Personnes")),
 ]
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from pfspilot.contacts.services import reap_stale_batches
 from pfspilot.formatting import fr_figure
 from pfspilot.indicators.services import refresh_aggregates
+from pfspilot.mailbox.services import poll_job
 from pfspilot.planning.services import plan_coming_days
 
 
@@ -51,6 +52,11 @@ JOBS: tuple[PeriodicJob, ...] = (
         "coming_plans",
         _("Plans des prochains jours ouvrés mis en calcul : %(count)s."),
         lambda now: plan_coming_days(now=now),
+    ),
+    PeriodicJob(
+        "mail_poll",
+        _("Courriels relevés dans les boîtes IMAP : %(count)s."),
+        poll_job,
     ),
 )
 
