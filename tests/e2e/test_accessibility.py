@@ -77,6 +77,12 @@ def _pages(user) -> list[str]:
 
 def _check(page, url: str, problems: list) -> bool:
     """axe and the keyboard on `url`; False for a fragment (htmx) checked within its page."""
+    head = page.request.get(url)  # the context's cookies: what the page would receive
+    kind = head.headers.get("content-type", "")
+    if not kind.startswith("text/html") or "attachment" in head.headers.get(
+        "content-disposition", ""
+    ):
+        return False  # a download (attachment, export, PDF), not a page
     response = page.goto(url)
     assert response is not None and response.status < 400, (url, response and response.status)
     if not page.evaluate("() => !!document.querySelector('main')"):
