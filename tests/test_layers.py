@@ -59,6 +59,7 @@ ALLOWED: dict[str, set[str]] = {
         "workitems",
     },
     "supervision": {"contacts", "desk", "engine", "lists", "people", "planning", "reference"},
+    "operations": set(),
 }
 
 # Third-party packages that are Django or need it: none of them under engine/.

@@ -82,8 +82,10 @@ CAPABILITIES: dict[str, Capability] = {
     "contacts.import": action(_("Importer un fichier"), MANAGEMENT),
     "contacts.undo": action(_("Annuler un import (retirer ses enregistrements)"), MANAGEMENT),
     "indicators.export": action(_("Exporter un tableau (CSV, XLSX)"), STEERING | {Role.SUPERVISOR}),
-    "plan.reoptimise": action(_("Ré-optimiser un plan de journée"), PLANNERS),
-    "forecast.override": action(_("Corriger une prévision"), PLANNERS),
+    # Least privilege (issue 12 §8): direction and assistants superviseurs read plans and
+    # forecasts; only managers and administrators change them.
+    "plan.reoptimise": action(_("Ré-optimiser un plan de journée"), MANAGEMENT),
+    "forecast.override": action(_("Corriger une prévision"), MANAGEMENT),
     # The agent's desk (note §B.1, §C, §D)
     "call.record": action(_("Renseigner une fiche d'appel"), AGENTS),
     "call.transfer": action(_("Transférer un appel (détresse seulement)"), AGENTS),

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from pfspilot.engine import calendar
 from pfspilot.engine.dayplan import template_lunches
 from pfspilot.engine.requirements import PlanningError
-from pfspilot.people.access import requires
+from pfspilot.people.access import can, requires
 
 from . import selectors, services
 
@@ -214,6 +214,7 @@ def day(request):
         "previous_day": day - dt.timedelta(days=1),
         "next_day": day + dt.timedelta(days=1),
         "computation": selectors.plan_computation(day),
+        "can_optimise": can(request.user, "plan.reoptimise"),
     }
     return render(request, "planning/day.html", context, status=400 if day_error else 200)
 
@@ -340,6 +341,7 @@ def week(request):
         "days": days,
         "rows": rows,
         "replications": services.VALIDATION_REPLICATIONS,
+        "can_optimise": can(request.user, "plan.reoptimise"),
         "previous_week": day - dt.timedelta(days=7),
         "next_week": day + dt.timedelta(days=7),
     }

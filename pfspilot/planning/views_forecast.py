@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from pfspilot.engine import calendar
 from pfspilot.engine.forecast import slot_starts
-from pfspilot.people.access import requires
+from pfspilot.people.access import can, requires
 from pfspilot.reference.selectors import platform_rules
 
 from . import forecasting, services
@@ -90,6 +90,7 @@ def forecast(request):
         "error": error,
         "form": form,
         "overrides": forecasting.overrides_for_day(day),
+        "can_override": can(request.user, "forecast.override"),
         "previous_day": day - dt.timedelta(days=1),
         "next_day": day + dt.timedelta(days=1),
     }

@@ -86,7 +86,8 @@ def test_anonymous_holds_nothing():
         ("email.reassign", {Role.SUPERVISOR, Role.MANAGER}),
         ("supervision.evaluate", {Role.SUPERVISOR, Role.MANAGER}),
         ("supervision.acknowledge", {Role.AGENT}),
-        ("plan.reoptimise", {Role.SUPERVISOR, Role.MANAGER, Role.ADMIN, Role.DIRECTION}),
+        ("plan.reoptimise", {Role.MANAGER, Role.ADMIN}),  # issue 12 §8: least privilege
+        ("forecast.override", {Role.MANAGER, Role.ADMIN}),
         ("contacts.import", {Role.MANAGER, Role.ADMIN}),
         ("indicators.export", {Role.DIRECTION, Role.MANAGER, Role.ADMIN, Role.SUPERVISOR}),
     ],

@@ -130,7 +130,7 @@ def test_it_reports_what_if_errors_in_french(client_for, platform):
 
 
 def test_it_shows_the_week_from_the_stored_plans_only(client_for, platform, run_tasks):
-    client = client_for("diane")
+    client = client_for("adam")
     response = client.get(reverse("planning:week"), {"jour": "2026-03-04"})
     html = response.content.decode()
     assert response.status_code == 200

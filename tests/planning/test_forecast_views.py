@@ -97,7 +97,7 @@ def test_it_refuses_a_negative_number_of_calls(client_for):
 
 def test_it_deletes_a_correction(client_for):
     override = ForecastOverride.objects.create(day=MARCH_2, calls=10)
-    client = client_for("sam")
+    client = client_for("maud")
     assert client.get(DELETE_URL).status_code == 405
     response = client.post(DELETE_URL, {"override": override.pk, "jour": "2026-03-02"})
     assert response.status_code == 302 and response.url == f"{URL}?jour=2026-03-02"

@@ -2,9 +2,10 @@
 
 from importlib import import_module
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
-from pfspilot.cli import ProjectCommand
+from pfspilot.cli import CliError, ProjectCommand
 
 # Each step is `module.load(stdout)`; later apps add theirs (contacts, planning…).
 STEPS = [
@@ -25,6 +26,15 @@ class Command(ProjectCommand):
         )
 
     def handle(self, *args, accounts_only=False, **options):
+        if settings.PRODUCTION:
+            # Demo accounts share one published password: never on a production platform.
+            raise CliError(
+                _(
+                    "pfspilot demo est refusé en production (PFSPILOT_DEBUG=0) : ses comptes "
+                    "ont un mot de passe public. Créez les comptes avec createsuperuser et "
+                    "l'administration."
+                )
+            )
         steps = STEPS[:1] if accounts_only else STEPS
         for step in steps:
             import_module(step).load(stdout=self.stdout)
