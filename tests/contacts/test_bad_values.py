@@ -176,3 +176,32 @@ def test_kpi_json_writes_non_finite_figures_as_null():
         "rows": [None, 1.5],
         "n": 3,
     }
+
+
+# Issue 12 item 5: a caller's number is personal data; an import error never quotes it, whatever
+# the fault on its line (bad cell beside it, NUL in it, over-long, duplicate id, mixed encoding).
+CALLER = "0612345678"
+
+
+def _with_caller(call_id, caller, **cells):
+    return _call(call_id, **cells).replace(f"{call_id},,", f"{call_id},{caller},", 1)
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        _with_caller("c9", CALLER, wait="abc"),
+        _with_caller("c9", CALLER, talk="1e400"),
+        _with_caller("c9", "06123\x0045678"),
+        _with_caller("c1", CALLER),
+        _with_caller("c1", CALLER, motif="m" * 300),
+        _with_caller("c9", CALLER, arrival="31/02/2026 25:00"),
+    ],
+)
+def test_an_import_error_never_shows_the_caller_number(tmp_path, row):
+    path = write(tmp_path, "appels.csv", calls_csv([*CALL_ROWS, row]))
+    result = read_file("calls", path, "canonical")
+    assert result.errors, "la ligne fautive doit être signalée"
+    for error in result.errors:
+        text = str(error.message_fr) + str(error.field or "")
+        assert "12345678" not in text and "45678" not in text, text
