@@ -197,3 +197,9 @@ def test_systemd_accepts_the_units(tmp_path):
         if line.strip() and "is not executable: No such file or directory" not in line
     ]
     assert other == []
+
+
+def test_the_worker_unit_runs_the_worker_that_reports_its_heartbeat():
+    # /sante/ reads the heartbeat written by `pfspilot worker`; plain `db_worker` never writes it.
+    text = (ROOT / "deploy" / "pfspilot-worker.service").read_text()
+    assert re.search(r"^ExecStart=\S+/pfspilot worker\s*$", text, re.M), text
