@@ -16,7 +16,7 @@ from pfspilot.engine.forecast import slot_starts
 from pfspilot.people.access import requires
 from pfspilot.reference.selectors import platform_rules
 
-from . import forecasting, services
+from . import selectors, services
 from .selectors import SHRINKAGE_DAYS, capacity_page, next_working_day
 from .views import parse_day
 
@@ -80,8 +80,8 @@ def forecast(request):
             return redirect(_forecast_url(day))
     report = error = None
     try:
-        report = forecasting.forecast_report(day)
-    except forecasting.ForecastUnavailable as exc:
+        report = selectors.forecast_report(day)
+    except selectors.ForecastUnavailable as exc:
         error = str(exc)
     context = {
         "day": day,
@@ -89,7 +89,7 @@ def forecast(request):
         "report": report,
         "error": error,
         "form": form,
-        "overrides": forecasting.overrides_for_day(day),
+        "overrides": selectors.overrides_for_day(day),
         "previous_day": day - dt.timedelta(days=1),
         "next_day": day + dt.timedelta(days=1),
     }
@@ -156,7 +156,7 @@ def capacity(request):
     try:
         page = capacity_page(year, today=today)
         report = page.report
-    except forecasting.ForecastUnavailable as exc:
+    except selectors.ForecastUnavailable as exc:
         error = str(exc)
     context = {
         "year": year,
