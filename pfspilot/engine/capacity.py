@@ -112,7 +112,6 @@ def capacity(
     )
 
 
-
 @dataclass(frozen=True)
 class CapacityColumn:
     targets: CogTargets
@@ -189,6 +188,7 @@ def staff_capacity(
         if begin <= as_of <= end:
             count += 1
     return count, employment.funded_fte(contracts, first, last), phone_days
+
 
 @dataclass(frozen=True)
 class NeedRow:

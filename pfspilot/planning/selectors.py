@@ -28,9 +28,9 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from pfspilot.contacts.models import AgentActivity, Email
 from pfspilot.engine import calendar, shrinkage
-from pfspilot.engine.capacity import CapacityColumn, CapacityReport, Staff, staff_capacity
 from pfspilot.engine import capacity as capacity_engine
 from pfspilot.engine import forecast as forecast_engine
+from pfspilot.engine.capacity import CapacityColumn, CapacityReport, Staff, staff_capacity
 from pfspilot.engine.dayplan import (
     AgentInput,
     DayPlanResult,
@@ -98,9 +98,7 @@ def _close_cache(**kwargs):
     _local.histories = None
 
 
-def call_history(
-    start: dt.date, end: dt.date, rules: PlatformRules
-) -> forecast_engine.SlotHistory:
+def call_history(start: dt.date, end: dt.date, rules: PlatformRules) -> forecast_engine.SlotHistory:
     """Call history of the working days in [start, end), aggregated per half-hour."""
     cached = getattr(_local, "histories", None)
     key = (rules.opening, rules.closing)
@@ -838,7 +836,9 @@ def _hourly_need(report: CapacityReport):
     slots = list(past.slots)
     offered = np.zeros((len(days), len(slots)))
     future = [i for i, day in enumerate(days) if day >= split]
-    predicted = predict_days(model, past.slots, [days[i] for i in future], _corrections(split, last))
+    predicted = predict_days(
+        model, past.slots, [days[i] for i in future], _corrections(split, last)
+    )
     for i, day in enumerate(days):
         if day < split:
             offered[i] = history.offered[history.day_index(day)]
