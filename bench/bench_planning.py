@@ -4,7 +4,8 @@
 
 Uses the project's database (SQLite in var/, or DATABASE_URL); run `pfspilot demo` first. The
 plans of the week are computed first as the worker would (`planning.tasks.compute_day_plan`,
-outside the timing): pages read stored plans and validations, they never solve or simulate.
+outside the timing): pages read stored plans and validations, they never solve or simulate;
+likewise the capacity of the year (`planning.tasks.compute_capacity`).
 Each page is timed server-side with Django's test client (p50 and p95 at the nearest rank, and
 max, of the requests after warm-up, logged in as the manager); the solve + simulation of one plan, which now runs in the
 worker, is timed once apart.
@@ -59,6 +60,16 @@ def main() -> None:
             started = time.perf_counter()
             services.plan_computation_run(day=current)
             solve_s = time.perf_counter() - started
+    # The capacity of the year, as the worker computes it (`pfspilot tick` queues it when its
+    # inputs change): the page reads the stored result.
+    version = selectors.capacity_version(today.year, today=today)
+    capacity_s = None
+    stored = selectors.capacity_result(today.year)
+    if stored is None or stored.computed_version != version:
+        started = time.perf_counter()
+        services.capacity_request(year=today.year, today=today, version=version)
+        services.capacity_computation_run(year=today.year, today=today, version=version)
+        capacity_s = time.perf_counter() - started
     client = Client()
     client.force_login(User.objects.get(username="manager"))
     pages = [
@@ -76,6 +87,8 @@ def main() -> None:
     )
     if solve_s is not None:
         print(f"Calcul d'un plan en tâche de fond (solveur + 20 simulations) : {solve_s:.2f} s")
+    if capacity_s is not None:
+        print(f"Calcul de la capacité de l'année en tâche de fond : {capacity_s:.2f} s")
     print("| page | p50 (ms) | p95 (ms) | max (ms) | < 300 ms (p95) |")
     print("|---|---|---|---|---|")
     for label, url in pages:

@@ -4,7 +4,7 @@ import datetime as dt
 
 import polars as pl
 from django.db import connection
-from django.db.models import Count, F, Max, Q, Sum
+from django.db.models import Count, F, Max, Min, Q, Sum
 from django.db.models.functions import Coalesce
 
 from pfspilot.engine import forecast, records
@@ -247,6 +247,17 @@ def half_hour_counts(start: dt.date, end: dt.date) -> pl.DataFrame:
         orient="row",
     )
     return records.as_instants(frame).sort("start")
+
+
+def half_hour_digest(start: dt.date, end: dt.date) -> tuple:
+    """A summary of the half-hour sums of the local days [start, end): rows, last day and the
+    total of every column of `half_hour_counts` (one query), which changes whenever they do;
+    readers keeping results computed from those sums compare it to know they are stale."""
+    names = forecast.COUNT_COLUMNS
+    totals = HalfHourStats.objects.filter(day__gte=start, day__lt=end).aggregate(
+        rows=Count("id"), first=Min("day"), last=Max("day"), **{n: Sum(n) for n in names}
+    )
+    return tuple(totals[key] for key in ("rows", "first", "last", *names))
 
 
 def half_hour_volumes(*, year: int, month: int | None = None, until: dt.date | None = None):

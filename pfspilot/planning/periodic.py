@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from pfspilot.contacts.services import reap_stale_batches
 from pfspilot.formatting import fr_figure
 from pfspilot.indicators.services import refresh_aggregates
-from pfspilot.planning.services import plan_coming_days
+from pfspilot.planning.services import plan_coming_days, refresh_capacity
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,11 @@ JOBS: tuple[PeriodicJob, ...] = (
         "coming_plans",
         _("Plans des prochains jours ouvrés mis en calcul : %(count)s."),
         lambda now: plan_coming_days(now=now),
+    ),
+    PeriodicJob(
+        "capacity",
+        _("Capacité de l'année mise en calcul (entrées modifiées) : %(count)s."),
+        lambda now: refresh_capacity(now=now),
     ),
 )
 

@@ -14,13 +14,15 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
+import pickle
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import numpy as np
 from django.core.signals import request_finished, request_started
-from django.db.models import Sum
+from django.db.models import Max, Sum
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -55,11 +57,11 @@ from pfspilot.engine.requirements import (
     interval_pickups,
     requirement,
 )
-from pfspilot.indicators.selectors import half_hour_counts
+from pfspilot.indicators.selectors import half_hour_counts, half_hour_digest
 from pfspilot.people import selectors as people_selectors
 from pfspilot.reference.selectors import cog_targets, platform_rules
 
-from .models import Absence, DayPlan, ForecastOverride, PlanComputation
+from .models import Absence, CapacityResult, DayPlan, ForecastOverride, PlanComputation
 
 ACTIVITY_LABELS = {
     "phone": _lazy("Téléphone"),
@@ -900,3 +902,58 @@ def _staff_in_post(
         if day < split and logged_h > 0 and planned_h > 0:
             staffed[i] *= logged_h / planned_h
     return staffed
+
+
+# --------------------------------------------------------------------------- stored capacity
+
+
+def capacity_version(year: int, *, today: dt.date) -> str:
+    """Digest of everything `capacity_page(year, today=today)` reads, in a few small queries.
+
+    The half-hour sums (rows and column totals of the history window), the agents' contracts,
+    the absences and corrections of the year, the last email and agent activity imported, and
+    the reference figures in force: a stored capacity page computed for the same digest is the page
+    that computing it again would give.
+    """
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    split = min(max(today, first), last + dt.timedelta(days=1))
+    as_of = min(max(today, first), last)
+    rules = platform_rules(as_of)
+    targets = [cog_targets(y) for y in sorted({*rules.note_target_years, year})]
+    agents = people_selectors.agents_employed(start=first, end=last).order_by("pk")
+    inputs = (
+        year,
+        today,
+        rules,
+        targets,
+        half_hour_digest(min(first, split - dt.timedelta(days=HISTORY_DAYS)), split),
+        list(agents.values_list("pk", "fte", "lunch_group", "start_date", "end_date")),
+        list(
+            Absence.objects.filter(start__lte=last, end__gte=first)
+            .order_by("pk")
+            .values_list("agent_id", "start", "end")
+        ),
+        list(
+            ForecastOverride.objects.filter(day__gte=split, day__lte=last)
+            .order_by("pk")
+            .values_list("day", "slot_start", "factor", "calls")
+        ),
+        # Emails and activity days are only ever added (imports skip known rows): the last
+        # identifier changes with each import (read from the primary key's index).
+        Email.objects.aggregate(last=Max("id")),
+        AgentActivity.objects.aggregate(last=Max("id")),
+    )
+    return hashlib.sha256(repr(inputs).encode()).hexdigest()
+
+
+def capacity_result(year: int) -> CapacityResult | None:
+    """The stored capacity of `year` (last computed page and current computation), if any."""
+    return CapacityResult.objects.filter(year=year).first()
+
+
+def stored_capacity_page(result: CapacityResult) -> CapacityPage | None:
+    """The page kept in `result` (None when none is stored, or the inputs had no history)."""
+    if result.payload is None:
+        return None
+    # Written only by the worker (`services.capacity_computation_run`), never from user input.
+    return pickle.loads(bytes(result.payload))  # noqa: S301

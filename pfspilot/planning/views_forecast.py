@@ -17,7 +17,7 @@ from pfspilot.people.access import requires
 from pfspilot.reference.selectors import platform_rules
 
 from . import selectors, services
-from .selectors import SHRINKAGE_DAYS, capacity_page, next_working_day
+from .selectors import SHRINKAGE_DAYS, next_working_day
 from .views import parse_day
 
 
@@ -152,16 +152,15 @@ def capacity(request):
                 "min": calendar.FIRST_YEAR,
                 "max": calendar.LAST_YEAR,
             }
-    page = report = error = None
-    try:
-        page = capacity_page(year, today=today)
-        report = page.report
-    except selectors.ForecastUnavailable as exc:
-        error = str(exc)
+    page, result, fresh = _stored_capacity(year, today)
+    report = page.report if page else None
+    error = result.error if result and not page and result.computed_version else None
     context = {
         "year": year,
         "year_error": year_error,
         "page": page,
+        "result": result,
+        "fresh": fresh,
         **(_hourly(page) if page and page.need else {}),
         "report": report,
         "error": error,
@@ -171,3 +170,34 @@ def capacity(request):
         "last_year": calendar.LAST_YEAR,
     }
     return render(request, "planning/capacity.html", context, status=400 if year_error else 200)
+
+
+def _stored_capacity(year: int, today: dt.date):
+    """(page, stored result, fresh): the capacity page of `year` computed by the worker.
+
+    When the stored page was computed from other inputs than today's (or none is stored), its
+    computation is queued (once) and the last page is shown meanwhile, marked as being
+    recomputed; `fresh` says whether the page shown is that of today's inputs."""
+    version = selectors.capacity_version(year, today=today)
+    result = selectors.capacity_result(year)
+    if result is None or result.computed_version != version:
+        result = services.capacity_request(year=year, today=today, version=version)[0]
+    page = selectors.stored_capacity_page(result) if result.computed_version else None
+    return page, result, result.computed_version == version
+
+
+@requires("planning")
+def capacity_status(request):
+    """The progress of the capacity's computation, polled by htmx; once it has ended, the page
+    reloads (`HX-Refresh`) to show the new figures."""
+    try:
+        year = int(request.GET.get("annee") or timezone.localdate().year)
+    except ValueError:
+        year = timezone.localdate().year
+    result = selectors.capacity_result(year)
+    response = render(
+        request, "planning/partials/capacity_status.html", {"year": year, "result": result}
+    )
+    if result is None or not result.in_progress:
+        response["HX-Refresh"] = "true"
+    return response

@@ -14,3 +14,9 @@ def run_tasks(settings, django_capture_on_commit_callbacks):
             return client.post(url, data)
 
     return post
+
+
+@pytest.fixture
+def immediate_tasks(settings):
+    """Background jobs queued outside a commit callback (the capacity's) run at once."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -11,7 +11,7 @@ from pfspilot.contacts.models import AgentActivity
 from pfspilot.planning import selectors
 from tests.planning.test_forecasting import FEBRUARY, make_history
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("immediate_tasks")]
 
 CAPACITY_URL = reverse("planning:capacity")
 AFTER_2026 = dt.datetime(2027, 1, 10, 10, 0, tzinfo=dt.UTC)

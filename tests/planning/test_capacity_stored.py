@@ -1,0 +1,94 @@
+"""The capacity page reads the page the worker stored; it never computes the year in the request.
+
+A page computed from other inputs than today's (new history, correction, absence…) is shown
+with « Calcul en cours… » while the worker recomputes it; the figures, once computed, are those
+of `selectors.capacity_page` (the same function, run in the worker).
+"""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
+
+from pfspilot.planning import periodic, selectors, services
+from pfspilot.planning.models import Absence, CapacityResult
+from tests.planning.test_forecasting import make_history
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("planning:capacity")
+STATUS_URL = reverse("planning:capacity_status")
+NOW = dt.datetime(2027, 1, 10, 10, 0, tzinfo=dt.UTC)
+TODAY = dt.date(2027, 1, 10)
+
+
+def _run_worker():
+    """What `pfspilot db_worker` does with the queued capacity: compute and store it."""
+    result = CapacityResult.objects.get(year=2026)
+    return services.capacity_computation_run(year=2026, today=TODAY, version=result.version)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_page_queues_the_computation_once_then_shows_the_stored_figures(client_for, personas):
+    make_history()
+    client = client_for("diane")
+    html = client.get(URL, {"annee": "2026"}).content.decode()
+    assert "Calcul en cours…" in html and "Capacité demandée à" in html
+    assert "Volumes de l'année" not in html  # no figure before the worker ran
+    assert 'hx-get="/planification/capacite/calcul/?annee=2026"' in html
+    client.get(URL, {"annee": "2026"})  # a second look does not queue it again
+    assert DBTaskResult.objects.count() == 1
+    status = client.get(STATUS_URL, {"annee": "2026"})
+    assert "HX-Refresh" not in status
+
+    _run_worker()
+    status = client.get(STATUS_URL, {"annee": "2026"})
+    assert status["HX-Refresh"] == "true"
+    html = client.get(URL, {"annee": "2026"}).content.decode()
+    assert "Calcul en cours…" not in html and "Calculée en arrière-plan le" in html
+    assert '<td class="num">483</td>' in html  # 87 % × 900 − 300 IVR, as computed inline
+    assert DBTaskResult.objects.count() == 1
+    stored = selectors.stored_capacity_page(CapacityResult.objects.get())
+    inline = selectors.capacity_page(2026, today=TODAY)
+    assert stored.report == inline.report
+    assert (stored.need.required == inline.need.required).all()
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_change_of_inputs_shows_the_last_figures_while_they_are_recomputed(client_for, personas):
+    make_history()
+    client = client_for("diane")
+    client.get(URL, {"annee": "2026"})
+    first = _run_worker()
+    Absence.objects.create(
+        agent=personas["alice"], start=dt.date(2026, 3, 2), end=dt.date(2026, 3, 6)
+    )
+    html = client.get(URL, {"annee": "2026"}).content.decode()
+    assert "Calcul en cours…" in html and "Les chiffres ci-dessous sont ceux du" in html
+    assert '<td class="num">483</td>' in html  # the last computed page, still shown
+    result = CapacityResult.objects.get()
+    assert result.version != first.computed_version and result.in_progress
+    assert DBTaskResult.objects.count() == 2
+    _run_worker()
+    html = client.get(URL, {"annee": "2026"}).content.decode()
+    assert "Calcul en cours…" not in html
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_tick_queues_the_current_year_when_its_inputs_changed(personas):
+    make_history()
+    outcomes = {o.name: o for o in periodic.tick(now=NOW)}
+    assert outcomes["capacity"].count == 1
+    assert CapacityResult.objects.get().year == 2027
+    assert {o.name: o for o in periodic.tick(now=NOW)}["capacity"].count == 0  # queued already
+    result = CapacityResult.objects.get()
+    services.capacity_computation_run(year=2027, today=TODAY, version=result.version)
+    assert {o.name: o for o in periodic.tick(now=NOW)}["capacity"].count == 0  # stored, same
+
+
+def test_the_page_of_a_year_without_history_says_so_once_computed(client_for, immediate_tasks):
+    html = client_for("maud").get(URL, {"annee": "2026"}).content.decode()
+    assert "aucun historique d&#x27;appels importé" in html
+    assert CapacityResult.objects.get().payload is None
