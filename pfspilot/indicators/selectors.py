@@ -4,10 +4,11 @@ import datetime as dt
 
 import polars as pl
 from django.db import connection
-from django.db.models import Count, F, Max, Min, Q, Sum
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce
 
 from pfspilot.engine import forecast, records
+from pfspilot.people.models import Team
 
 from .models import AggregateState, DailySatisfaction, DailyStats, Grain, HalfHourStats
 
@@ -120,20 +121,37 @@ def period_sums(
 
 
 def period_frame(*, year, month=None, team="", agent="", motif="", until=None, by=()):
-    """`period_sums` as a Polars frame, read with a plain cursor (no dict per row)."""
+    """`period_sums` as a Polars frame, read with a plain cursor (no dict per row).
+
+    Grouped in SQL by the team's key and stored name (a hash aggregate over the table's own
+    columns, no join), then named as the team is called now (`TEAM_NOW`) and regrouped in
+    memory: a team renamed within the period, stored under both names, is one row.
+    """
     queryset = _stats(
         year=year, grain=Grain.AGENT, month=month, team=team, agent=agent, motif=motif, until=until
     )
     annotations = {name: Sum(name) for name in SUM_FIELDS}
-    grouped, _names = _grouped(queryset, tuple(by))
-    sql, params = grouped.annotate(**annotations).order_by().query.sql_with_params()
+    keys = tuple(by)
+    raw = tuple(k for k in keys if k != "team") + (("team_key", "team") if "team" in keys else ())
+    grouped = queryset.values(*raw).annotate(**annotations).order_by()
+    sql, params = grouped.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         names = [column[0] for column in cursor.description]
         rows = cursor.fetchall()
     frame = pl.DataFrame(rows, schema=names, orient="row", infer_schema_length=None)
-    if "_team_now" in names:
-        frame = frame.rename({"_team_now": "team"})
+    if "team" in keys:
+        current = dict(Team.objects.values_list("pk", "name"))
+        key = next(n for n in names if n.startswith("team_key"))
+        frame = frame.with_columns(
+            pl.col(key)
+            .cast(pl.Int64)
+            .replace_strict(current, default=None, return_dtype=pl.String)
+            .fill_null(pl.col("team"))
+            .alias("team")
+        ).drop(key)
+        if frame.height and frame.select(keys).is_duplicated().any():
+            frame = frame.group_by(keys, maintain_order=True).agg(pl.col(SUM_FIELDS).sum())
     # SQLite hands dates back as text; PostgreSQL as dates.
     if "week" in names and frame.schema["week"] == pl.String:
         frame = frame.with_columns(pl.col("week").str.to_date())
@@ -159,7 +177,12 @@ def last_day(year: int) -> dt.date | None:
 
 
 def years() -> list[int]:
-    return sorted(DailyStats.objects.values_list("year", flat=True).distinct())
+    """Years of the sums, each found through the (year, day) index: no scan of the table."""
+    found, year = [], DailyStats.objects.aggregate(first=Min("year"))["first"]
+    while year is not None:
+        found.append(year)
+        year = DailyStats.objects.filter(year__gt=year).aggregate(next=Min("year"))["next"]
+    return found
 
 
 def _values_in_year(field: str, grain: str, year: int) -> list[str]:
@@ -208,14 +231,15 @@ def all_teams() -> list[str]:
 
 
 def _team_names(queryset) -> list[str]:
-    """Sorted non-empty TEAM_NOW values of `queryset`."""
-    return list(
-        queryset.annotate(_team_now=TEAM_NOW)
-        .exclude(_team_now="")
-        .values_list("_team_now", flat=True)
-        .distinct()
-        .order_by("_team_now")
+    """Sorted non-empty TEAM_NOW values of `queryset`: the current names of the teams whose
+    key it holds, and the stored names of its rows without a key (sorted by the database)."""
+    # One index probe per team (a handful) rather than a scan of the year's rows.
+    rows = queryset.filter(team_key=OuterRef("pk")).order_by()
+    named = Team.objects.filter(Exists(rows)).order_by().values_list("name", flat=True)
+    unkeyed = (
+        queryset.filter(team_key__isnull=True).order_by().values_list("team", flat=True).distinct()
     )
+    return [name for name in named.union(unkeyed).order_by("name") if name]
 
 
 def agent_profiles(usernames: list[str]) -> dict[str, str]:
