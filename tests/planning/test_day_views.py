@@ -52,6 +52,8 @@ def test_it_groups_the_timelines_by_team(client_for, platform):
     assert 'title="Déjeuner 11:45–12:45"' in html
     assert 'title="Téléphone 08:50–11:45"' in html
     assert 'title="Courriels 16:30–17:00"' in html
+    # Not colour only: each segment says what and when to screen readers.
+    assert '<span class="visually-hidden">Déjeuner 11:45–12:45</span>' in html
 
 
 def optimise(run_tasks, client, **data):
