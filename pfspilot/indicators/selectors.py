@@ -10,30 +10,17 @@ from django.db.models.functions import Coalesce
 from pfspilot.engine import forecast, records
 from pfspilot.people.models import Team
 
-from .models import AggregateState, DailySatisfaction, DailyStats, Grain, HalfHourStats
-
-SUM_FIELDS = (
-    "calls_offered",
-    "calls_answered",
-    "calls_ivr",
-    "calls_abandoned",
-    "calls_identified",
-    "calls_repeat",
-    "calls_within_sl",
-    "calls_wait_known",
-    "wait_answered_s",
-    "calls_handle_known",
-    "handle_s",
-    "phone_hours",
-    "email_hours",
-    "emails_answered",
-    "level1_received",
-    "level1_due",
-    "level1_within",
-    "complaints_received",
-    "complaints_due",
-    "complaints_within",
+from . import models
+from .models import (
+    AggregateState,
+    DailySatisfaction,
+    DailyStats,
+    Grain,
+    HalfHourStats,
+    MonthlyStats,
 )
+
+SUM_FIELDS = models.SUM_FIELDS
 
 
 # A row's team as it is called now: the current name of its key, else the name it was stored
@@ -125,13 +112,28 @@ def period_frame(*, year, month=None, team="", agent="", motif="", until=None, b
 
     Grouped in SQL by the team's key and stored name (a hash aggregate over the table's own
     columns, no join), then named as the team is called now (`TEAM_NOW`) and regrouped in
-    memory: a team renamed within the period, stored under both names, is one row.
+    memory: a team renamed within the period, stored under both names, is one row. Sums by
+    team, agent and month up to the year's last day read the monthly rows (`MonthlyStats`).
     """
-    queryset = _stats(
-        year=year, grain=Grain.AGENT, month=month, team=team, agent=agent, motif=motif, until=until
-    )
-    annotations = {name: Sum(name) for name in SUM_FIELDS}
     keys = tuple(by)
+    if _monthly_usable(year=year, motif=motif, until=until, keys=keys):
+        queryset = MonthlyStats.objects.filter(year=year)
+        if team:
+            queryset = queryset.filter(_team_is(team))
+        if agent:
+            queryset = queryset.filter(agent=agent)
+        queryset = _in_period(queryset, month=month)
+    else:
+        queryset = _stats(
+            year=year,
+            grain=Grain.AGENT,
+            month=month,
+            team=team,
+            agent=agent,
+            motif=motif,
+            until=until,
+        )
+    annotations = {name: Sum(name) for name in SUM_FIELDS}
     raw = tuple(k for k in keys if k != "team") + (("team_key", "team") if "team" in keys else ())
     grouped = queryset.values(*raw).annotate(**annotations).order_by()
     sql, params = grouped.query.sql_with_params()
@@ -156,6 +158,23 @@ def period_frame(*, year, month=None, team="", agent="", motif="", until=None, b
     if "week" in names and frame.schema["week"] == pl.String:
         frame = frame.with_columns(pl.col("week").str.to_date())
     return frame
+
+
+def _monthly_usable(*, year, motif, until, keys) -> bool:
+    """Whether the monthly rows give the sums asked for: team/agent rows by team, agent or month,
+    every day of the year so far (`until` not before the last one), and monthly rows that sum
+    exactly the year's daily rows (same count, same last day)."""
+    if motif or not set(keys) <= {"team", "agent", "month"}:
+        return False
+    daily = DailyStats.objects.filter(grain=Grain.AGENT, year=year).aggregate(
+        rows=Count("id"), last=Max("day")
+    )
+    if daily["last"] is None or (until is not None and until < daily["last"]):
+        return False
+    monthly = MonthlyStats.objects.filter(year=year).aggregate(
+        rows=Sum("rows"), last=Max("last_day")
+    )
+    return monthly["rows"] == daily["rows"] and monthly["last"] == daily["last"]
 
 
 def satisfaction_sums(*, year, month=None, since=None, until=None, by=()) -> list[dict]:
