@@ -109,13 +109,14 @@ SUM_FIELDS = (
 
 
 class MonthlyStats(models.Model):
-    """The team/agent rows of `DailyStats` summed per month: what the dashboard reads for a
-    year by month (a few rows per agent instead of one per day). Rebuilt from the daily rows in
-    the same transaction as them (`services.replace_aggregates`); `rows` and `last_day` say
-    which daily rows it sums, so that a read can check it matches them."""
+    """The rows of `DailyStats` summed per month (team, agent or motif): what the dashboard
+    reads for a year by month (a few rows per agent instead of one per day). Rebuilt from the
+    daily rows in the same transaction as them (`services.replace_aggregates`); `rows` and
+    `last_day` say which daily rows it sums, so that a read can check it matches them."""
 
     year = models.PositiveSmallIntegerField(_("année"))
     month = models.PositiveSmallIntegerField(_("mois"))
+    grain = models.CharField(_("grain"), max_length=8, choices=Grain.choices)
     team = models.CharField(_("équipe"), max_length=100, blank=True)
     team_key = models.ForeignKey(
         "people.Team",
@@ -126,16 +127,17 @@ class MonthlyStats(models.Model):
         related_name="+",
     )
     agent = models.CharField(_("téléconseiller"), max_length=150, blank=True)
+    motif = models.CharField(_("motif"), max_length=200, blank=True)
     rows = models.PositiveIntegerField(_("lignes quotidiennes"))
     last_day = models.DateField(_("dernier jour"))
 
     class Meta:
         verbose_name = _("agrégat mensuel")
         verbose_name_plural = _("agrégats mensuels")
-        indexes = [models.Index(fields=["year", "month"])]
+        indexes = [models.Index(fields=["grain", "year", "month"])]
 
     def __str__(self):
-        return f"{self.year}-{self.month:02d} {self.team}/{self.agent}"
+        return f"{self.year}-{self.month:02d} {self.team}/{self.agent}{self.motif}"
 
 
 for _name in SUM_FIELDS:  # the same columns as the daily rows, defined once

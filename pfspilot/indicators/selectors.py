@@ -42,9 +42,18 @@ def _grouped(queryset, keys: tuple[str, ...]):
     return queryset.annotate(_team_now=TEAM_NOW).values(*names), names
 
 
-def _stats(*, year, grain, month=None, team="", agent="", motif="", since=None, until=None):
-    """Rows of the period in scope: motif rows for a motif, team/agent rows otherwise."""
-    queryset = DailyStats.objects.filter(grain=Grain.MOTIF if motif else grain, year=year)
+def _stats(
+    *, year, grain, month=None, team="", agent="", motif="", since=None, until=None, keys=None
+):
+    """Rows of the period in scope: motif rows for a motif, team/agent rows otherwise.
+
+    With the `keys` the rows will be grouped by, the monthly rows when they give the same sums
+    (`_monthly_usable`), else the daily ones."""
+    grain = Grain.MOTIF if motif else grain
+    model = DailyStats
+    if keys is not None and not since and _monthly_usable(year, grain, until, keys):
+        model, until = MonthlyStats, None
+    queryset = model.objects.filter(grain=grain, year=year)
     if motif:
         queryset = queryset.filter(motif=motif)
     if team:
@@ -52,6 +61,23 @@ def _stats(*, year, grain, month=None, team="", agent="", motif="", since=None, 
     if agent:
         queryset = queryset.filter(agent=agent)
     return _in_period(queryset, month=month, since=since, until=until)
+
+
+def _monthly_usable(year, grain, until, keys) -> bool:
+    """Whether the monthly rows give the sums asked for: grouped by team, agent, motif or month
+    only, every day of the year so far (`until` not before the last one), and monthly rows that
+    sum exactly the year's daily rows of the grain (same count, same last day)."""
+    if not set(keys) <= {"team", "agent", "motif", "month"}:
+        return False
+    daily = DailyStats.objects.filter(grain=grain, year=year).aggregate(
+        rows=Count("id"), last=Max("day")
+    )
+    if daily["last"] is None or (until is not None and until < daily["last"]):
+        return False
+    monthly = MonthlyStats.objects.filter(grain=grain, year=year).aggregate(
+        rows=Sum("rows"), last=Max("last_day")
+    )
+    return monthly["rows"] == daily["rows"] and monthly["last"] == daily["last"]
 
 
 def _in_period(queryset, *, month=None, since=None, until=None):
@@ -103,6 +129,7 @@ def period_sums(
         motif=motif,
         since=since,
         until=until,
+        keys=tuple(by),
     )
     return _sums(queryset, tuple(by))
 
@@ -113,26 +140,19 @@ def period_frame(*, year, month=None, team="", agent="", motif="", until=None, b
     Grouped in SQL by the team's key and stored name (a hash aggregate over the table's own
     columns, no join), then named as the team is called now (`TEAM_NOW`) and regrouped in
     memory: a team renamed within the period, stored under both names, is one row. Sums by
-    team, agent and month up to the year's last day read the monthly rows (`MonthlyStats`).
+    team, agent, motif or month up to the year's last day read the monthly rows.
     """
     keys = tuple(by)
-    if _monthly_usable(year=year, motif=motif, until=until, keys=keys):
-        queryset = MonthlyStats.objects.filter(year=year)
-        if team:
-            queryset = queryset.filter(_team_is(team))
-        if agent:
-            queryset = queryset.filter(agent=agent)
-        queryset = _in_period(queryset, month=month)
-    else:
-        queryset = _stats(
-            year=year,
-            grain=Grain.AGENT,
-            month=month,
-            team=team,
-            agent=agent,
-            motif=motif,
-            until=until,
-        )
+    queryset = _stats(
+        year=year,
+        grain=Grain.AGENT,
+        month=month,
+        team=team,
+        agent=agent,
+        motif=motif,
+        until=until,
+        keys=keys,
+    )
     annotations = {name: Sum(name) for name in SUM_FIELDS}
     raw = tuple(k for k in keys if k != "team") + (("team_key", "team") if "team" in keys else ())
     grouped = queryset.values(*raw).annotate(**annotations).order_by()
@@ -158,23 +178,6 @@ def period_frame(*, year, month=None, team="", agent="", motif="", until=None, b
     if "week" in names and frame.schema["week"] == pl.String:
         frame = frame.with_columns(pl.col("week").str.to_date())
     return frame
-
-
-def _monthly_usable(*, year, motif, until, keys) -> bool:
-    """Whether the monthly rows give the sums asked for: team/agent rows by team, agent or month,
-    every day of the year so far (`until` not before the last one), and monthly rows that sum
-    exactly the year's daily rows (same count, same last day)."""
-    if motif or not set(keys) <= {"team", "agent", "month"}:
-        return False
-    daily = DailyStats.objects.filter(grain=Grain.AGENT, year=year).aggregate(
-        rows=Count("id"), last=Max("day")
-    )
-    if daily["last"] is None or (until is not None and until < daily["last"]):
-        return False
-    monthly = MonthlyStats.objects.filter(year=year).aggregate(
-        rows=Sum("rows"), last=Max("last_day")
-    )
-    return monthly["rows"] == daily["rows"] and monthly["last"] == daily["last"]
 
 
 def satisfaction_sums(*, year, month=None, since=None, until=None, by=()) -> list[dict]:

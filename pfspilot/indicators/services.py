@@ -132,23 +132,23 @@ def _months(start: dt.date, end: dt.date) -> list[tuple[int, int]]:
 
 def rebuild_monthly(start: dt.date, end: dt.date) -> None:
     """Rebuilds the monthly rows (`MonthlyStats`) of the months of [start, end] from the daily
-    team/agent rows, in SQL (one INSERT … SELECT per month)."""
+    rows, in SQL (one INSERT … SELECT per month)."""
     quote = connection.ops.quote_name
     monthly, daily = MonthlyStats._meta.db_table, DailyStats._meta.db_table
-    keys = ("year", "month", "team", "team_key_id", "agent")
+    keys = ("year", "month", "grain", "team", "team_key_id", "agent", "motif")
     columns = ", ".join(quote(c) for c in (*keys, "rows", "last_day", *SUM_FIELDS))
     grouped = ", ".join(quote(c) for c in keys)
     sums = ", ".join(f"SUM({quote(c)})" for c in SUM_FIELDS)
     sql = (
         f"INSERT INTO {quote(monthly)} ({columns}) "
         f"SELECT {grouped}, COUNT(*), MAX({quote('day')}), {sums} FROM {quote(daily)} "
-        f"WHERE {quote('grain')} = %s AND {quote('year')} = %s AND {quote('month')} = %s "
+        f"WHERE {quote('year')} = %s AND {quote('month')} = %s "
         f"GROUP BY {grouped}"
     )
     with connection.cursor() as cursor:
         for year, month in _months(start, end):
             MonthlyStats.objects.filter(year=year, month=month).delete()
-            cursor.execute(sql, [Grain.AGENT, year, month])
+            cursor.execute(sql, [year, month])
 
 
 def refresh_aggregates(

@@ -25,7 +25,8 @@ def _reads_monthly(**kwargs) -> tuple[pl.DataFrame, bool]:
 
 
 def _daily(**kwargs) -> pl.DataFrame:
-    rows = selectors.period_sums(year=2026, by=BY, **kwargs)
+    # From the first day: a period with a start reads the daily rows.
+    rows = selectors.period_sums(year=2026, by=BY, since=dt.date(2026, 1, 1), **kwargs)
     return pl.DataFrame(rows, infer_schema_length=None)
 
 
@@ -36,6 +37,17 @@ def test_the_monthly_rows_give_the_daily_rows_sums(year_loaded):
         frame, monthly = _reads_monthly(**kwargs)
         assert monthly, kwargs
         assert _sorted(frame).equals(_sorted(_daily(**kwargs))), kwargs
+
+
+def test_the_motifs_read_the_monthly_rows_too(year_loaded):
+    def motifs(**kwargs):
+        with CaptureQueriesContext(connection) as queries:
+            rows = selectors.period_sums(year=2026, grain=Grain.MOTIF, by=("motif",), **kwargs)
+        return rows, [q["sql"] for q in queries.captured_queries if "GROUP BY" in q["sql"]]
+
+    rows, grouped = motifs()
+    assert rows and grouped and all(MonthlyStats._meta.db_table in sql for sql in grouped)
+    assert rows == motifs(since=dt.date(2026, 1, 1))[0]
 
 
 def test_a_period_ending_before_the_last_day_reads_the_daily_rows(year_loaded):
