@@ -133,10 +133,13 @@ def _hourly(page) -> dict:
     }
 
 
-@requires("planning")
+@requires({"GET": "planning", "POST": "planning"})
 def capacity(request):
     today = timezone.localdate()
-    value, year_error = request.GET.get("annee"), None
+    value, year_error = (
+        (request.POST if request.method == "POST" else request.GET).get("annee"),
+        None,
+    )
     year = today.year
     if value:
         try:
@@ -152,6 +155,11 @@ def capacity(request):
                 "min": calendar.FIRST_YEAR,
                 "max": calendar.LAST_YEAR,
             }
+    if request.method == "POST" and not year_error:
+        # Queues the computation (nothing else is written), then back to the page.
+        version = selectors.capacity_version(year, today=today)
+        services.capacity_request(year=year, today=today, version=version)
+        return redirect(f"{reverse('planning:capacity')}?annee={year}")
     page, result, fresh = _stored_capacity(year, today)
     report = page.report if page else None
     error = result.error if result and not page and result.computed_version else None
@@ -169,19 +177,20 @@ def capacity(request):
         "first_year": calendar.FIRST_YEAR,
         "last_year": calendar.LAST_YEAR,
     }
-    return render(request, "planning/capacity.html", context, status=400 if year_error else 200)
+    status = 400 if year_error else 200
+    return render(request, "planning/capacity.html", context, status=status)
 
 
 def _stored_capacity(year: int, today: dt.date):
-    """(page, stored result, fresh): the capacity page of `year` computed by the worker.
+    """(page, stored result, fresh): the capacity page of `year` the worker computed and stored.
 
-    When the stored page was computed from other inputs than today's (or none is stored), its
-    computation is queued (once) and the last page is shown meanwhile, marked as being
-    recomputed; `fresh` says whether the page shown is that of today's inputs."""
+    `fresh` says whether it was computed from today's inputs; when not, the last page is shown
+    (a GET writes nothing) until the worker recomputes it: queued every minute by `pfspilot
+    tick` for the current year, or by « Calculer » (POST) for any year."""
     version = selectors.capacity_version(year, today=today)
     result = selectors.capacity_result(year)
-    if result is None or result.computed_version != version:
-        result = services.capacity_request(year=year, today=today, version=version)[0]
+    if result is None:
+        return None, None, False
     page = selectors.stored_capacity_page(result) if result.computed_version else None
     return page, result, result.computed_version == version
 
