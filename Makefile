@@ -21,7 +21,7 @@ setup: $(STAMP)
 run: setup
 	@echo "Serveur : http://$(HOST)  (Ctrl-C pour arrêter ; le worker des tâches et pfspilot tick tournent en arrière-plan)"
 	@$(BIN)/pfspilot reap_imports
-	@$(BIN)/pfspilot db_worker >var/worker.log 2>&1 & echo $$! > var/worker.pid; \
+	@$(BIN)/pfspilot worker >var/worker.log 2>&1 & echo $$! > var/worker.pid; \
 	$(TICK_LOOP) >var/tick.log 2>&1 & echo $$! > var/tick.pid; \
 	trap 'kill $$(cat var/worker.pid) $$(cat var/tick.pid) 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/pfspilot runserver $(HOST)
@@ -45,7 +45,7 @@ worker: $(STAMP)
 	$(BIN)/pfspilot reap_imports
 	@mkdir -p var; $(TICK_LOOP) >var/tick.log 2>&1 & echo $$! > var/tick.pid; \
 	trap 'kill $$(cat var/tick.pid) 2>/dev/null' EXIT INT TERM; \
-	$(BIN)/pfspilot db_worker
+	$(BIN)/pfspilot worker
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -103,7 +103,10 @@ class JsonCommand(ProjectCommand):
     def handle(self, *args, **options):
         result = self.run(**options)
         if options.get("json"):
-            self.stdout.write(json.dumps(result, ensure_ascii=False, default=str))
+            # Strict JSON: a non-finite number (NaN, ±Infinity) is unknown, written null.
+            self.stdout.write(
+                json.dumps(finite_json(result), ensure_ascii=False, default=str, allow_nan=False)
+            )
         else:
             self.stdout.write(self.render_text(result))
 
@@ -113,6 +116,17 @@ class JsonCommand(ProjectCommand):
     def render_text(self, result) -> str:
         """Human-readable output; the default is indented JSON."""
         return json.dumps(result, ensure_ascii=False, indent=2, default=str)
+
+
+def finite_json(value):
+    """`value` with every non-finite float (NaN, ±inf) replaced by None, at any depth."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: finite_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [finite_json(v) for v in value]
+    return value
 
 
 def parse_number(name: str, value) -> float:

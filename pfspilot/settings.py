@@ -44,7 +44,10 @@ INSTALLED_APPS = [
     "pfspilot.contacts",
     "pfspilot.indicators",
     "pfspilot.planning",
+    "pfspilot.supervision",
+    "pfspilot.mailbox",
     "pfspilot.api",
+    "pfspilot.emaildesk",
 ]
 
 MIDDLEWARE = [
@@ -78,6 +81,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "pfspilot.people.access.navigation",
                 "pfspilot.desk.context.urgencies_alert",
+                "pfspilot.supervision.context.reminders_alert",
             ],
             # French figures everywhere (`{{ value|fr:"rate" }}`) without a `{% load %}`.
             "builtins": ["pfspilot.templatetags.french"],
@@ -154,6 +158,37 @@ if not CALLER_HASH_KEY:
         )
     CALLER_HASH_KEY = "dev-only-caller-hash-key"
 
+# Incoming email (pfspilot/mailbox): files under MAIL_DIR, never served inline.
+MAIL_DIR = Path(os.environ.get("PFSPILOT_MAIL_DIR", VAR_DIR / "mail"))
+# An attachment over this size, or of a type not listed, is kept aside (file kept, not offered
+# for download, the reason shown); the email itself is accepted.
+MAIL_ATTACHMENT_MAX_BYTES = int(os.environ.get("PFSPILOT_MAIL_ATTACHMENT_MAX_BYTES", 10 * 1024**2))
+MAIL_ATTACHMENT_TYPES = (
+    "application/pdf",
+    "image/jpeg",
+    "image/png",
+    "image/gif",
+    "image/heic",
+    "image/tiff",
+    "text/plain",
+    "text/csv",
+    "application/msword",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.ms-excel",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.oasis.opendocument.text",
+    "application/vnd.oasis.opendocument.spreadsheet",
+    "message/rfc822",
+)
+# A message larger than this is not parsed: quarantined whole (raw kept) with the reason.
+MAIL_MESSAGE_MAX_BYTES = int(os.environ.get("PFSPILOT_MAIL_MESSAGE_MAX_BYTES", 50 * 1024**2))
+# TLS: the system's authorities, or this file (a private CA, the tests' self-signed server).
+MAIL_IMAP_CAFILE = os.environ.get("PFSPILOT_MAIL_CAFILE") or None
+MAIL_IMAP_TIMEOUT = float(os.environ.get("PFSPILOT_MAIL_TIMEOUT", 30))
+# After a failed poll the next one waits BASE, then twice as long each time, up to CAP seconds.
+MAIL_BACKOFF_BASE_S = 60
+MAIL_BACKOFF_CAP_S = 3600
+
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("PFSPILOT_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")
@@ -195,3 +230,17 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
 }
+
+# Answers of the email desk go out by SMTP (issue 10 §4); the server comes from the environment.
+EMAIL_BACKEND = os.environ.get(
+    "PFSPILOT_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"
+)
+EMAIL_HOST = os.environ.get("PFSPILOT_SMTP_HOST", "127.0.0.1")
+EMAIL_PORT = int(os.environ.get("PFSPILOT_SMTP_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("PFSPILOT_SMTP_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("PFSPILOT_SMTP_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("PFSPILOT_SMTP_STARTTLS", "0") == "1"
+EMAIL_USE_SSL = os.environ.get("PFSPILOT_SMTP_SSL", "0") == "1"
+EMAIL_TIMEOUT = int(os.environ.get("PFSPILOT_SMTP_TIMEOUT", "20"))
+DEFAULT_FROM_EMAIL = os.environ.get("PFSPILOT_SMTP_FROM", "Caf du Nord <ne-pas-repondre@localhost>")
+PFSPILOT_MAIL_DOMAIN = os.environ.get("PFSPILOT_MAIL_DOMAIN", "pfspilot.localhost")

@@ -15,6 +15,7 @@ admin.site.login = auth_views.LoginView.as_view(
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("sante/", views.health, name="health"),
     path(
         "connexion/",
         auth_views.LoginView.as_view(
@@ -29,6 +30,9 @@ urlpatterns = [
     path("planification/", include("pfspilot.planning.urls")),
     path("personnes/", include("pfspilot.people.urls")),
     path("poste/", include("pfspilot.desk.urls_desk")),
+    path("courriels/", include("pfspilot.emaildesk.urls")),
+    path("supervision/", include("pfspilot.supervision.urls")),
+    path("messagerie/", include("pfspilot.mailbox.urls")),
     path("api/v1/", include("pfspilot.api.urls")),
     path("admin/", admin.site.urls),
 ]

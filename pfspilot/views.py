@@ -1,6 +1,9 @@
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
 
-from pfspilot.people.access import can, requires
+from pfspilot.contacts.selectors import health as platform_health
+from pfspilot.people.access import can, public, requires
 
 
 @requires("home")
@@ -9,3 +12,11 @@ def home(request):
     if can(request.user, "desk"):
         return redirect("poste:poste")
     return render(request, "home.html")
+
+
+@never_cache
+@public("health")
+def health(request):
+    """`/sante/`: JSON for the monitoring, 200 when healthy, 503 otherwise (no login)."""
+    healthy, report = platform_health()
+    return JsonResponse(report, status=200 if healthy else 503)

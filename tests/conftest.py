@@ -101,6 +101,8 @@ SEEDS = (
     "pfspilot.reference.migrations.0002_seed_note",
     "pfspilot.reference.migrations.0004_guide_catalogue_seed",
     "pfspilot.desk.migrations.0002_desk_seed",
+    "pfspilot.emaildesk.migrations.0002_emaildesk_seed",
+    "pfspilot.supervision.migrations.0002_supervision_seed",
 )
 
 

@@ -16,6 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.crypto import get_random_string
 
 from pfspilot.people.access import CAPABILITIES
+from pfspilot.people.access import PUBLIC as ACCESS_PUBLIC
 from pfspilot.people.models import Role
 from tests.conftest import PERSONAS, make_user
 
@@ -35,6 +36,14 @@ PUBLIC = {
         ("anonymous", "POST"): 302,
         ("user", "GET"): 405,  # logging out is a POST (CSRF-protected)
         ("user", "POST"): 302,
+    },
+    # The health endpoint is public (monitoring has no account): counts and times only, declared
+    # in access.PUBLIC. An empty queue without worker is healthy (tests/contacts/test_jobs.py).
+    "health": {
+        ("anonymous", "GET"): 200,
+        ("anonymous", "POST"): 405,
+        ("user", "GET"): 200,
+        ("user", "POST"): 405,
     },
     # The API's schema is public: it describes the API, it holds no data.
     "api:schema": {
@@ -72,15 +81,79 @@ def _follow_up(user):
     return {"pk": follow_up_for(user).pk}
 
 
+def _email(user):
+    from tests.emaildesk.factories import email_for
+
+    return {"pk": email_for(user).pk}
+
+
+def _email_template(user):
+    from pfspilot.emaildesk.models import ResponseTemplate
+
+    return {"pk": ResponseTemplate.objects.order_by("pk").first().pk}
+
+
+def _supervision(user):
+    from tests.supervision.factories import supervision_for
+
+    return {"pk": supervision_for(user).pk}
+
+
+def _sample_item(user):
+    from tests.supervision.factories import sample_item_for
+
+    item = sample_item_for(user)
+    return {"pk": item.supervision_id, "item": item.pk}
+
+
+def _reminder(user):
+    from tests.supervision.factories import reminder
+
+    return {"pk": reminder().pk}
+
+
+def _import_batch(user):
+    from pfspilot.contacts.models import ImportBatch
+
+    batch = ImportBatch.objects.create(
+        kind="calls", file_name="appels.csv", mapping="canonical", status="done"
+    )
+    return {"pk": batch.pk}
+
+
+def _attachment(user):
+    from tests.mailbox.factories import available_attachment
+
+    return {"pk": available_attachment(user).pk}
+
+
 URL_ARGS = {
+    "contacts:undo_import": _import_batch,
     "people:detail": lambda user: {"pk": user.pk},
     "poste:record": _record,
     "poste:request": _request,
     "poste:request_reassign": _request,
     "poste:urgency": _urgency,
     "poste:follow_up": _follow_up,
+    "supervision:detail": _supervision,
+    "supervision:sample": _supervision,
+    "supervision:evaluate": _sample_item,
+    "supervision:debrief": _supervision,
+    "supervision:sign": _supervision,
+    "supervision:acknowledge": _supervision,
+    "supervision:report": _supervision,
+    "supervision:agent_file": lambda user: {"pk": user.pk},
+    "supervision:reminder_read": _reminder,
     "api:callback_claim": _request,
     "api:urgency_claim": _urgency,
+    "courriels:email": _email,
+    "courriels:renew": _email,
+    "courriels:reassign": _email,
+    "courriels:requalify": _email,
+    "courriels:template": _email_template,
+    "api:email_release": _email,
+    "api:email_reply": _email,
+    "mailbox:attachment": _attachment,
 }
 
 
@@ -151,6 +224,10 @@ def test_every_url_has_a_decision():
     assert unnamed == [], f"URL sans nom, donc non testée : {unnamed}"
     assert set(PUBLIC) <= {name for name, _p in URLS}, "PUBLIC nomme une URL disparue"
     undecided = [name for name, cb in PAGES.items() if not hasattr(cb, "capabilities")]
+    # A view open without login is declared in the access table with its reason.
+    opened = {n: p.callback for n, p in URLS if n in PUBLIC and hasattr(p.callback, "public")}
+    assert "health" in opened
+    assert {cb.public for cb in opened.values()} <= set(ACCESS_PUBLIC), opened
     assert undecided == [], f"vues sans décision d'accès (@requires) : {undecided}"
     for name, callback in PAGES.items():
         assert set(callback.capabilities) <= {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"}

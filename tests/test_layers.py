@@ -36,7 +36,29 @@ ALLOWED: dict[str, set[str]] = {
     "desk": {"contacts", "engine", "lists", "people", "planning", "reference", "workitems"},
     "api": {"desk", "people", "workitems"},
     "indicators": {"contacts", "engine", "lists", "people", "reference"},
-    "planning": {"contacts", "engine", "indicators", "lists", "people", "reference"},
+    "planning": {
+        "contacts",
+        "emaildesk",
+        "engine",
+        "indicators",
+        "lists",
+        "mailbox",
+        "people",
+        "reference",
+    },
+    "mailbox": {"people"},
+    "emaildesk": {
+        "api",
+        "contacts",
+        "engine",
+        "indicators",
+        "lists",
+        "mailbox",
+        "people",
+        "reference",
+        "workitems",
+    },
+    "supervision": {"contacts", "desk", "engine", "lists", "people", "planning", "reference"},
 }
 
 # Third-party packages that are Django or need it: none of them under engine/.

@@ -1,5 +1,5 @@
 from django.contrib.auth.decorators import login_not_required
-from django.urls import path
+from django.urls import include, path
 from django.views.decorators.http import require_safe
 from drf_spectacular.views import SpectacularAPIView
 
@@ -14,4 +14,6 @@ urlpatterns = [
     path("callbacks/<int:pk>/claim", views.endpoint(views.CallbackClaim), name="callback_claim"),
     path("urgencies", views.endpoint(views.Urgencies), name="urgencies"),
     path("urgencies/<int:pk>/claim", views.endpoint(views.UrgencyClaim), name="urgency_claim"),
+    # The email desk's endpoints (names in this namespace: email_next, email_release…).
+    path("emails/", include("pfspilot.emaildesk.api_urls")),
 ]

@@ -51,3 +51,12 @@ class UploadForm(forms.Form):
 
     def canonical_format(self) -> list[dict]:
         return canonical_format()
+
+
+class UndoForm(forms.Form):
+    """The confirmation of an import's undoing."""
+
+    confirm = forms.BooleanField(
+        label=_("Je confirme l'annulation de cet import."),
+        error_messages={"required": _("Cochez la case de confirmation pour annuler cet import.")},
+    )

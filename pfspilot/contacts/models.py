@@ -10,9 +10,24 @@ aware (UTC in the database) and the selectors hand them back as naive Europe/Par
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from pfspilot.engine import records
 from pfspilot.people.access import ScopedQuerySet
+
+
+def _batch(related_name: str) -> models.ForeignKey:
+    """The import that added a record (None: loaded by the demo or a test, not from a file).
+
+    PROTECT: an import with records is undone (`services.undo_batch`), never deleted."""
+    return models.ForeignKey(
+        "ImportBatch",
+        verbose_name=_("import"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name=related_name,
+    )
 
 
 class Outcome(models.TextChoices):
@@ -87,6 +102,10 @@ class Call(models.Model):
 
     objects = CallQuerySet.as_manager()
 
+    batch = _batch("calls")
+    # Corrections by a later import (`import --update`) keep the previous version here.
+    history = HistoricalRecords(excluded_fields=["batch"])
+
     class Meta:
         verbose_name = _("appel")
         verbose_name_plural = _("appels")
@@ -125,6 +144,10 @@ class Email(models.Model):
 
     objects = RecordQuerySet.as_manager()
 
+    batch = _batch("emails")
+    # Corrections by a later import (`import --update`) keep the previous version here.
+    history = HistoricalRecords(excluded_fields=["batch"])
+
     class Meta:
         verbose_name = _("courriel")
         verbose_name_plural = _("courriels")
@@ -145,6 +168,10 @@ class SurveyAnswer(models.Model):
     score = models.FloatField(_("réponse"), null=True)
     scale = models.CharField(_("échelle"), max_length=50, null=True)
     satisfied = models.BooleanField(_("satisfait"))
+
+    batch = _batch("surveys")
+    # Corrections by a later import (`import --update`) keep the previous version here.
+    history = HistoricalRecords(excluded_fields=["batch"])
 
     class Meta:
         verbose_name = _("réponse de satisfaction")
@@ -177,6 +204,10 @@ class AgentActivity(models.Model):
 
     objects = RecordQuerySet.as_manager()
 
+    batch = _batch("activities")
+    # Corrections by a later import (`import --update`) keep the previous version here.
+    history = HistoricalRecords(excluded_fields=["batch"])
+
     class Meta:
         verbose_name = _("activité d'agent")
         verbose_name_plural = _("activités d'agents")
@@ -202,6 +233,7 @@ class ImportBatch(models.Model):
         DONE = "done", _("Terminé")
         DUPLICATE = "duplicate", _("Déjà importé")
         FAILED = "failed", _("Refusé")
+        UNDONE = "undone", _("Annulé")
 
     kind = models.CharField(_("type"), max_length=10, choices=Kind.choices)
     file_name = models.CharField(_("fichier"), max_length=255)
@@ -229,6 +261,26 @@ class ImportBatch(models.Model):
     finished_at = models.DateTimeField(_("terminé le"), null=True)
     # Last sign of life of the worker running it: a batch silent too long is reaped.
     heartbeat_at = models.DateTimeField(_("dernier signe de vie"), null=True)
+    # Runs started: a batch whose worker died is queued once more, then failed (issue 12).
+    attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
+    # Known records whose values differ in the file; updated only with `update` (--update).
+    rows_changed = models.PositiveIntegerField(_("lignes modifiées"), default=0)
+    update = models.BooleanField(_("mettre à jour les lignes modifiées"), default=False)
+    # Days whose daily sums are still to be rebuilt after this batch's commit (or its undoing):
+    # written in the same transaction as the records, cleared by the rebuild job once done.
+    rebuild_start = models.DateField(_("sommes à recalculer du"), null=True, blank=True)
+    rebuild_end = models.DateField(_("sommes à recalculer au"), null=True, blank=True)
+    undone_at = models.DateTimeField(_("annulé le"), null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("annulé par"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # The audit trail of the batch: who undid it and when, every change of state.
+    history = HistoricalRecords(excluded_fields=["progress", "step", "heartbeat_at", "errors"])
 
     class Meta:
         verbose_name = _("import")
@@ -240,4 +292,28 @@ class ImportBatch(models.Model):
 
     @property
     def is_finished(self) -> bool:
-        return self.status in (self.Status.DONE, self.Status.DUPLICATE, self.Status.FAILED)
+        return self.status in (
+            self.Status.DONE,
+            self.Status.DUPLICATE,
+            self.Status.FAILED,
+            self.Status.UNDONE,
+        )
+
+
+class WorkerHeartbeat(models.Model):
+    """The last sign of life of each background worker (`pfspilot worker`), every 30 s.
+
+    Read by the health endpoint `/sante/`: jobs waiting and no recent heartbeat means the
+    worker is down. One row per worker; a worker that stops cleanly removes its own row.
+    """
+
+    worker_id = models.CharField(_("processus"), max_length=64, unique=True)
+    started_at = models.DateTimeField(_("démarré le"))
+    beat_at = models.DateTimeField(_("dernier signe de vie"))
+
+    class Meta:
+        verbose_name = _("signe de vie du traitement en arrière-plan")
+        verbose_name_plural = _("signes de vie du traitement en arrière-plan")
+
+    def __str__(self):
+        return self.worker_id

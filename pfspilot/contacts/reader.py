@@ -79,14 +79,17 @@ class ReadResult:
     errors: list[RowError] = field(default_factory=list)
     ignored: int = 0
     sha256: str = ""
+    # The file line of each row of `frame` (same order), for checks made after reading.
+    lines: pl.Series | None = None
 
 
 class FileRefused(Exception):
     """The whole file is unusable (size, encoding, delimiter, columns): one error, no rows."""
 
-    def __init__(self, error: RowError):
+    def __init__(self, error: RowError, *more: RowError):
         super().__init__(str(error))
         self.error = error
+        self.errors = [error, *more]
 
 
 def _setting(name: str, default):
@@ -139,7 +142,7 @@ def canonical_schema(kind: str) -> dict[str, pl.DataType]:
 
 
 def read_records(
-    kind: str, paths: Iterable[str | Path], mapping, *, progress: Progress = None
+    kind: str, paths: Iterable[str | Path], mapping, *, progress: Progress = None, now=None
 ) -> ReadResult:
     """Reads one or more files of the same kind; errors of every file are collected."""
     if kind not in FIELD_TYPES:
@@ -147,7 +150,7 @@ def read_records(
     mapping = load_mapping(mapping)
     frames, errors, ignored = [], [], 0
     for path in paths:
-        result = read_file(kind, path, mapping, progress=progress)
+        result = read_file(kind, path, mapping, progress=progress, now=now)
         frames.append(result.frame)
         errors.extend(result.errors)
         ignored += result.ignored
@@ -155,7 +158,8 @@ def read_records(
     return ReadResult(frame=frame, errors=errors, ignored=ignored)
 
 
-def read_file(kind: str, path, mapping, *, progress: Progress = None) -> ReadResult:
+def read_file(kind: str, path, mapping, *, progress: Progress = None, now=None) -> ReadResult:
+    """One file; `now` (aware, default the current instant) places the plausible dates window."""
     mapping = load_mapping(mapping)
     spec = mapping.for_kind(kind)
     path = Path(path)
@@ -166,12 +170,11 @@ def read_file(kind: str, path, mapping, *, progress: Progress = None) -> ReadRes
             progress(
                 0.3, f"{name} : {fr_figure(raw.height, 'count')} lignes lues, contrôle en cours"
             )
-        frame, errors, ignored = _to_canonical(kind, raw, spec)
+        frame, errors, ignored, lines = _to_canonical(kind, raw, spec, now)
     except FileRefused as refused:
-        error = refused.error
         return ReadResult(
             frame=empty_frame(kind),
-            errors=[RowError(error.line, error.field, error.message_fr, name)],
+            errors=[RowError(e.line, e.field, e.message_fr, name) for e in refused.errors],
         )
     errors = [RowError(e.line, e.field, e.message_fr, name) for e in errors]
     if progress:
@@ -180,7 +183,7 @@ def read_file(kind: str, path, mapping, *, progress: Progress = None) -> ReadRes
             f"{name} : {fr_figure(frame.height, 'count')} enregistrements valides, "
             f"{fr_figure(len(errors), 'count')} erreur(s)",
         )
-    return ReadResult(frame=frame, errors=errors, ignored=ignored, sha256=digest)
+    return ReadResult(frame=frame, errors=errors, ignored=ignored, sha256=digest, lines=lines)
 
 
 # --- Loading the raw table (all values as text) -------------------------------------------------
@@ -253,8 +256,18 @@ def french_size(size: int) -> str:
     return f"{digits.replace('.', ',')}{BEFORE_UNIT}{unit}"
 
 
+# A text file with more NUL bytes than this share of its start is UTF-16 or binary, not a
+# CSV with a stray NUL (that one is a bad cell, reported at its line and column).
+NUL_SHARE = 0.01
+# A multi-byte UTF-8 character: in a file otherwise in Latin-1, the mark of a mixed file.
+UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+
+
 def _decode(data: bytes, spec: KindMapping) -> str:
-    if b"\x00" in data[:65536]:
+    head = data[:65536]
+    if head.count(b"\x00") > max(1, len(head) * NUL_SHARE):
         raise _refuse(
             "encodage non reconnu (octets nuls : UTF-16 ou fichier binaire ?). "
             "Enregistrez le fichier en CSV UTF-8 ou Latin-1."
@@ -266,18 +279,35 @@ def _decode(data: bytes, spec: KindMapping) -> str:
         try:
             return data.decode("utf-8")
         except UnicodeDecodeError as exc:
+            line = data.count(b"\n", 0, exc.start) + 1
             if wanted != "auto":
-                line = data.count(b"\n", 0, exc.start) + 1
                 raise _refuse(
                     "le fichier n'est pas en UTF-8 comme le profil l'indique "
                     "(essayez l'encodage Latin-1).",
                     line=line,
                 ) from None
+            _refuse_mixed(data, exc.start, line)
     # Latin-1 never fails; cp1252 is its Windows superset where the two differ (€, œ, quotes).
     try:
         return data.decode("cp1252")
     except UnicodeDecodeError:
         return data.decode("latin-1")
+
+
+def _refuse_mixed(data: bytes, bad_at: int, bad_line: int) -> None:
+    """A file that is neither all UTF-8 nor all Latin-1 is refused: read either way, some of
+    its lines would be stored garbled. The first line in the other encoding is named."""
+    utf8 = UTF8_SEQUENCE.search(data)
+    message = (
+        "encodage mélangé : des lignes en UTF-8 et d'autres en Latin-1 (Windows) ; "
+        "cette ligne est la première dans l'autre encodage. Réenregistrez tout le fichier "
+        "dans un seul encodage (CSV UTF-8 de préférence)."
+    )
+    if utf8 is not None and utf8.start() < bad_at:
+        raise _refuse(message, line=bad_line)
+    later = UTF8_SEQUENCE.search(data, bad_at)
+    if later is not None:
+        raise _refuse(message, line=data.count(b"\n", 0, later.start()) + 1)
 
 
 def _read_text(data: bytes, spec: KindMapping) -> pl.DataFrame:
@@ -392,22 +422,57 @@ def _ragged(text: str, delimiter: str) -> FileRefused:
     return _refuse("structure CSV illisible (guillemets non fermés ?).")
 
 
+# Decompressed size of an XLSX's parts above which it is refused unopened: its XML expands
+# in memory several times over (a 6.5 MB file expanding to 373 MB of XML took 4 GB).
+DEFAULT_MAX_XLSX_BYTES = 256 * 1024**2
+
+
+def _check_xlsx_size(data: bytes) -> None:
+    """Refuses a workbook whose parts decompress beyond the limit, from the zip's directory."""
+    import zipfile
+
+    limit = int(_setting("IMPORT_MAX_XLSX_BYTES", DEFAULT_MAX_XLSX_BYTES))
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            expanded = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        raise _refuse("classeur XLSX illisible.", line=0) from None
+    if expanded > limit:
+        raise _refuse(
+            f"classeur XLSX trop volumineux une fois décompressé ({french_size(expanded)}, "
+            f"maximum {french_size(limit)}) : refusé sans lecture. Exportez-le en CSV ou "
+            "découpez-le.",
+            line=0,
+        )
+
+
 def _read_xlsx(data: bytes, spec: KindMapping) -> pl.DataFrame:
+    """The first sheet (or the profile's) as text columns, every row of it.
+
+    The sheet's declared dimension is not trusted (a sheet declaring 3 rows may hold 5). A
+    formula cell is read from its cached value; one without (a file written by a program that
+    never computed it) is refused with its line and column rather than read as empty: the
+    workbook is parsed a second time without `data_only`, where formula cells keep their type.
+    """
     from openpyxl import load_workbook
 
+    _check_xlsx_size(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        formulas = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception:
         raise _refuse("classeur XLSX illisible.", line=0) from None
     try:
         if spec.sheet:
             if spec.sheet not in workbook.sheetnames:
                 raise _refuse(f"onglet « {spec.sheet} » absent du classeur.", line=0)
-            sheet = workbook[spec.sheet]
+            sheet, raw_sheet = workbook[spec.sheet], formulas[spec.sheet]
         else:
-            sheet = workbook.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        header = next(rows, None)
+            sheet, raw_sheet = workbook.worksheets[0], formulas.worksheets[0]
+        sheet.reset_dimensions()
+        raw_sheet.reset_dimensions()
+        rows = zip(sheet.iter_rows(values_only=True), raw_sheet.iter_rows(), strict=False)
+        header, _raw_header = next(rows, (None, None))
         if header is None or all(v is None for v in header):
             raise _refuse("le fichier est vide.", line=1)
         names = [
@@ -416,20 +481,40 @@ def _read_xlsx(data: bytes, spec: KindMapping) -> pl.DataFrame:
         _check_columns(names, spec, ",")
         formats = _cell_formats(spec)
         columns: list[list[str]] = [[] for _ in names]
-        for row in rows:
+        lines: list[int] = []
+        uncomputed: list[RowError] = []
+        for number, (row, raw) in enumerate(rows, start=2):
+            for i, cell in enumerate(raw[: len(names)]):
+                if getattr(cell, "data_type", None) == "f" and (i >= len(row) or row[i] is None):
+                    if len(uncomputed) < MAX_REPORTED_ERRORS:
+                        uncomputed.append(_uncomputed(number, names[i], cell))
             if row is None or all(v is None for v in row):
                 continue
+            lines.append(number)
             for i in range(len(names)):
                 value = row[i] if i < len(row) else None
                 columns[i].append(_cell_text(value, formats.get(names[i])))
     finally:
         workbook.close()
+        formulas.close()
+    if uncomputed:
+        raise FileRefused(*uncomputed)
     if not columns[0]:
         raise _refuse("le fichier ne contient aucune ligne de données (en-tête seul).", line=1)
     frame = pl.DataFrame(
         {n: pl.Series(n, c, dtype=pl.String) for n, c in zip(names, columns, strict=True)}
     )
-    return frame.with_row_index(LINE, offset=2).with_columns(pl.col(LINE).cast(pl.Int64))
+    return frame.with_columns(pl.Series(LINE, lines, dtype=pl.Int64))
+
+
+def _uncomputed(line: int, column: str, cell) -> RowError:
+    where = getattr(cell, "coordinate", "")
+    return RowError(
+        line,
+        column,
+        f"formule sans valeur calculée (cellule {where}) : ouvrez le classeur dans le tableur, "
+        "laissez-le recalculer et enregistrez-le, ou exportez-le en CSV.",
+    )
 
 
 def _cell_formats(spec: KindMapping) -> dict[str, str]:
@@ -462,8 +547,8 @@ def _cell_text(value, fmt: str | None) -> str:
 
 
 def _to_canonical(
-    kind: str, raw: pl.DataFrame, spec: KindMapping
-) -> tuple[pl.DataFrame, list[RowError], int]:
+    kind: str, raw: pl.DataFrame, spec: KindMapping, now=None
+) -> tuple[pl.DataFrame, list[RowError], int, pl.Series]:
     raw = raw.with_columns(pl.col(c).str.strip_chars() for c in raw.columns if c != LINE)
     ignored = 0
     for column, values in spec.ignore.items():
@@ -498,11 +583,12 @@ def _to_canonical(
     if kind == "surveys" and "satisfied" not in spec.columns and "satisfied" not in spec.constants:
         frame = frame.with_columns(satisfied=pl.col("score") >= float(spec.satisfied_min_score))
     _check_required(kind, frame, spec, errors)
+    _check_values(kind, frame, spec, errors, now)
     _check_duplicates(kind, frame, spec, errors)
     if kind == "calls":
         frame = frame.with_columns(caller_id=hash_callers(frame["caller_id"]))
     errors.sort(key=lambda e: (e.line, e.field))
-    return frame.drop(LINE), errors[:MAX_REPORTED_ERRORS], ignored
+    return frame.drop(LINE), errors[:MAX_REPORTED_ERRORS], ignored, frame[LINE]
 
 
 def _label(spec: KindMapping, name: str) -> str:
@@ -557,10 +643,10 @@ def _field_expr(kind: str, name: str, value_type: str, spec: KindMapping):
     if value_type in ("duration", "float"):
         number = text.str.replace(",", ".", literal=True).cast(pl.Float64, strict=False)
         check = pl.when(text.is_not_null() & number.is_null()).then(
-            pl.format("nombre illisible « {} »", text)
+            pl.format("nombre illisible « {} »", quoted(text))
         )
         if value_type == "duration":
-            check = check.when(number < 0).then(pl.format("durée négative ({} s)", text))
+            check = check.when(number < 0).then(pl.format("durée négative ({} s)", quoted(text)))
         return number, check.alias(bad)
     if value_type == "bool":
         lowered = text.str.to_lowercase()
@@ -572,13 +658,13 @@ def _field_expr(kind: str, name: str, value_type: str, spec: KindMapping):
             .otherwise(None)
         )
         check = pl.when(text.is_not_null() & value.is_null()).then(
-            pl.format("valeur « {} » ni oui ni non", text)
+            pl.format("valeur « {} » ni oui ni non", quoted(text))
         )
         return value, check.alias(bad)
     allowed = ALLOWED_VALUES.get((kind, name))
     if allowed:
         check = pl.when(text.is_not_null() & ~text.is_in(list(allowed))).then(
-            pl.format("valeur inconnue « {} » (attendu : " + ", ".join(allowed) + ")", text)
+            pl.format("valeur inconnue « {} » (attendu : " + ", ".join(allowed) + ")", quoted(text))
         )
         return text, check.alias(bad)
     return text, None
@@ -626,7 +712,7 @@ def _parsed(text: pl.Expr, fmt: str, dtype, bad: str, column: ColumnSpec, what: 
         )
         value = pl.coalesce(wall, explicit.dt.replace_time_zone(None))
     check = pl.when(text.is_not_null() & value.is_null()).then(
-        pl.format(f"{what} illisible « {{}} » (format attendu {fmt})", text)
+        pl.format(f"{what} illisible « {{}} » (format attendu {fmt})", quoted(text))
     )
     return (value if explicit is None else (value, explicit)), check.alias(bad)
 
@@ -944,3 +1030,113 @@ def _check_duplicates(kind: str, frame: pl.DataFrame, spec: KindMapping, errors:
                 f"identifiant « {shown} » en double (déjà ligne {first_line})",
             )
         )
+
+
+# --- Plausible values (records.SCHEMA: ranges, lengths, dates window, forbidden characters) -----
+
+QUOTED_CHARS = 40
+
+
+def quoted(text: pl.Expr) -> pl.Expr:
+    """A cell's text as an error message quotes it: at most QUOTED_CHARS characters, no NUL."""
+    clean = text.str.replace_all("\x00", "\\0", literal=True)
+    return (
+        pl.when(clean.str.len_chars() > QUOTED_CHARS)
+        .then(pl.concat_str([clean.str.slice(0, QUOTED_CHARS), pl.lit("…")]))
+        .otherwise(clean)
+    )
+
+
+def _number_text(value: float) -> str:
+    """A float as a message shows it: « inf », « nan », « 1e+308 » (decimal comma)."""
+    return f"{value:g}".replace(".", ",")
+
+
+def plausible_window(now=None) -> tuple[datetime, datetime]:
+    """The (earliest, latest) instant a record may carry, around `now` (aware; default: now)."""
+    now = (now or datetime.now(records.PARIS)).astimezone(records.PARIS)
+    return now - records.RECORD_PAST, now + records.RECORD_FUTURE
+
+
+Check = tuple[pl.Expr, Callable[[object], str]]
+
+
+def value_checks(kind: str, now=None) -> dict[str, list[Check]]:
+    """Per field of `kind`, its checks: (condition true on a value that is not plausible,
+    French reason given that value). Finite numbers within their range, texts within their
+    column and without a forbidden character, dates within `plausible_window(now)`. The
+    conditions run on whole columns; reasons are only written for the few bad rows."""
+    earliest, latest = plausible_window(now)
+    window = f"du {earliest:%d/%m/%Y} au {latest:%d/%m/%Y}"
+    checks: dict[str, list[Check]] = {}
+    for spec in records.SCHEMA[kind].fields:
+        column = pl.col(spec.name)
+        found: list[Check] = []
+        if spec.type in ("duration", "float"):
+            found.append(
+                (
+                    column.is_nan() | column.is_infinite(),
+                    lambda v: f"nombre non fini « {_number_text(v)} » refusé",
+                )
+            )
+            if spec.range:
+                low, high = spec.range
+                unit = " s" if spec.unit == "s" else ""
+                bounds = f"{fr_figure(low, 'count')}{unit} à {fr_figure(high, 'count')}{unit}"
+                what = "durée" if spec.type == "duration" else "valeur"
+                found.append(
+                    (
+                        (column < low) | (column > high),
+                        lambda v, what=what, unit=unit, bounds=bounds: (
+                            f"{what} hors limites ({_number_text(v)}{unit}, attendu de {bounds})"
+                        ),
+                    )
+                )
+        elif spec.type == "str":
+            forbidden = pl.any_horizontal(
+                column.str.contains(c, literal=True) for c in records.FORBIDDEN_CHARACTERS
+            )
+            found.append((forbidden, lambda v: "caractère nul (octet 0) interdit dans un texte"))
+            if not spec.stored_hashed:
+                found.append(
+                    (
+                        column.str.len_chars() > spec.max_length,
+                        lambda v, limit=spec.max_length: (
+                            f"texte trop long ({fr_figure(len(v), 'count')} caractères, "
+                            f"maximum {limit})"
+                        ),
+                    )
+                )
+        elif spec.type in ("datetime", "date"):
+            if spec.type == "datetime":
+                low, high = (
+                    pl.lit(t).dt.convert_time_zone(records.TIMEZONE) for t in (earliest, latest)
+                )
+                shown = "%d/%m/%Y %H:%M"
+            else:
+                low, high, shown = pl.lit(earliest.date()), pl.lit(latest.date()), "%d/%m/%Y"
+            found.append(
+                (
+                    (column < low) | (column > high),
+                    lambda v, shown=shown: (
+                        f"date « {v:{shown}} » hors de la période plausible ({window})"
+                    ),
+                )
+            )
+        if found:
+            checks[spec.name] = found
+    return checks
+
+
+def _check_values(kind, frame: pl.DataFrame, spec: KindMapping, errors: list[RowError], now):
+    """Values out of their schema bounds are bad rows; a line already refused is not checked
+    again (a duration derived from inverted timestamps is not a second reason)."""
+    already, reported = {e.line for e in errors}, set()
+    for name, checks in value_checks(kind, now).items():
+        label = _label(spec, name)
+        for condition, reason in checks:
+            bad = frame.filter(condition.fill_null(False)).select(LINE, name)
+            for line, value in bad.head(MAX_REPORTED_ERRORS).iter_rows():
+                if line not in already and (line, name) not in reported:
+                    reported.add((line, name))
+                    errors.append(RowError(int(line), label, reason(value)))

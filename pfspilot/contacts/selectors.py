@@ -42,7 +42,15 @@ def activity_frame(start: date, end: date) -> pl.DataFrame:
     return _frame("activity", start, end, 0)
 
 
-def _frame(kind: str, start: date, end: date, lookback_days: float) -> pl.DataFrame:
+def stored_records(kind: str, start: date, end: date, *, source: str | None) -> pl.DataFrame:
+    """Records of `kind` dated [start, end] (local days), of one source when the kind has one:
+    what a new file of that source is compared with (`services.changed_rows`)."""
+    return _frame(kind, start, end, 0, source=source)
+
+
+def _frame(
+    kind: str, start: date, end: date, lookback_days: float, *, source: str | None = None
+) -> pl.DataFrame:
     layout = LAYOUTS[kind]
     types = FIELD_TYPES[kind]
     table = layout.model._meta.db_table
@@ -65,6 +73,9 @@ def _frame(kind: str, start: date, end: date, lookback_days: float) -> pl.DataFr
             connection.ops.adapt_datetimefield_value(low),
             connection.ops.adapt_datetimefield_value(high),
         ]
+    if source is not None and "source" in layout.conflict:
+        condition += " AND r.source = %s"
+        params.append(source)
     people = "agent_id" in dict(layout.columns)
     selected = []
     for db_column, canonical in layout.columns:
@@ -92,7 +103,21 @@ def _frame(kind: str, start: date, end: date, lookback_days: float) -> pl.DataFr
     schema = canonical_schema(kind)
     # Sorted here rather than in SQL: Polars sorts a year of calls in milliseconds.
     order = [period, *(f for f in ID_FIELDS[kind] if f != period)]
-    return raw.select(pl.col(name).cast(dtype) for name, dtype in schema.items()).sort(order)
+    return raw.select(
+        _plausible(kind, name, pl.col(name).cast(dtype)) for name, dtype in schema.items()
+    ).sort(order)
+
+
+def _plausible(kind: str, name: str, value: pl.Expr) -> pl.Expr:
+    """A stored number that is not finite or out of its schema range (rows imported before the
+    checks of issue 12) is read as unknown, so no indicator or plan divides by it."""
+    spec = records.SCHEMA[kind].field(name)
+    if spec.type not in ("duration", "float"):
+        return value
+    keep = value.is_finite()
+    if spec.range:
+        keep &= value.is_between(*spec.range)
+    return pl.when(keep).then(value).alias(name)
 
 
 def _with_people_names(raw: pl.DataFrame) -> pl.DataFrame:
@@ -124,7 +149,7 @@ def _mostly_whole_table(table: str, condition: str, params: list) -> bool:
         cursor.close()
     if first is None:
         return False
-    low, high = (str(p) for p in params)
+    low, high = (str(p) for p in params[:2])
     return _span_share(first, last, low, high) >= 0.25
 
 
@@ -168,7 +193,11 @@ def _sqlite_frame(selected, table, condition, params) -> pl.DataFrame | None:
 def _json_value(expr: str, value_type: str) -> str:
     if value_type in ("duration", "float"):
         # SQLite writes a whole number as an integer far faster than as a 15-digit real.
-        return f"IIF({expr} = CAST({expr} AS INTEGER), CAST({expr} AS INTEGER), {expr})"
+        # ±Inf (stored before the checks of issue 12) would make the JSON unreadable: NULL.
+        return (
+            f"IIF(ABS({expr}) > 1.7e308, NULL, "
+            f"IIF({expr} = CAST({expr} AS INTEGER), CAST({expr} AS INTEGER), {expr}))"
+        )
     return f"+{expr}"
 
 
@@ -237,6 +266,73 @@ def _typed_column(values: pl.Series, value_type: str) -> pl.Series:
 STALE_AFTER = timedelta(minutes=15)
 
 
+def batches_with_people():
+    """Import batches with who imported and who undid them (one query)."""
+    from .models import ImportBatch
+
+    return ImportBatch.objects.select_related("created_by", "undone_by")
+
+
+def pending_rebuilds():
+    """Batches whose daily sums are still to be rebuilt (their commit or undoing was not
+    followed by a rebuild: a worker killed just after the commit, a failed rebuild)."""
+    from .models import ImportBatch
+
+    return list(ImportBatch.objects.filter(rebuild_start__isnull=False).order_by("pk"))
+
+
+def queue_length() -> int:
+    """Imports waiting for the worker or running."""
+    from .models import ImportBatch
+
+    return ImportBatch.objects.filter(
+        status__in=[ImportBatch.Status.PENDING, ImportBatch.Status.RUNNING]
+    ).count()
+
+
+HEARTBEAT_EVERY = timedelta(seconds=30)
+# A worker silent this long is presumed down (a few missed heartbeats).
+WORKER_SILENT_AFTER = timedelta(minutes=2)
+
+
+def health(now=None) -> tuple[bool, dict]:
+    """(healthy, report) of the platform for `/sante/`: no personal data, only counts and times.
+
+    Unhealthy: the database does not answer, or jobs wait while no worker gave a sign of life
+    for WORKER_SILENT_AFTER (imports and plans would never run)."""
+    from django.db import DatabaseError
+    from django_tasks_db.models import DBTaskResult
+
+    from .models import WorkerHeartbeat
+
+    now = now or timezone.now()
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        last = (
+            WorkerHeartbeat.objects.order_by("-beat_at").values_list("beat_at", flat=True).first()
+        )
+        waiting = DBTaskResult.objects.ready().count()
+        imports = queue_length()
+    except DatabaseError:
+        return False, {"status": "erreur", "database": {"ok": False}}
+    age = (now - last).total_seconds() if last else None
+    worker_ok = last is not None and now - last <= WORKER_SILENT_AFTER
+    healthy = worker_ok or (waiting == 0 and imports == 0)
+    report = {
+        "status": "ok" if healthy else "erreur",
+        "database": {"ok": True},
+        "worker": {
+            "ok": worker_ok,
+            "last_heartbeat": last.isoformat() if last else None,
+            "age_s": round(age, 1) if age is not None else None,
+        },
+        "queue": {"tasks_waiting": waiting, "imports_waiting_or_running": imports},
+    }
+    return healthy, report
+
+
 def silent_batches(now):
     """Q of the batches « en cours » whose worker fell silent for STALE_AFTER at `now`."""
     from django.db.models import Q
@@ -251,12 +347,18 @@ def silent_batches(now):
     return silent & Q(status=ImportBatch.Status.RUNNING)
 
 
-def interrupted_fields() -> dict:
+def interrupted_fields(attempts: int = 1) -> dict:
     """What an interrupted batch records: its step and its French reason."""
     reason = _(
         "Traitement interrompu (processus arrêté ou machine redémarrée) : rien n'est enregistré. "
         "Relancez l'import."
     )
+    if attempts > 1:
+        reason = _(
+            "Traitement interrompu %(count)s fois (processus arrêté ou machine redémarrée) : "
+            "rien n'est enregistré et le fichier reçu est supprimé. Vérifiez sa taille et "
+            "relancez l'import."
+        ) % {"count": attempts}
     return {
         "step": _("Échec : traitement interrompu."),
         "errors": [RowError(0, "", reason).as_dict()],

@@ -7,6 +7,7 @@ A load much bigger than the table (first import, demo year) rebuilds the indexes
 and on PostgreSQL a source with no stored rows is copied straight into the table.
 """
 
+import datetime as dt
 import logging
 import sqlite3
 from collections.abc import Callable
@@ -18,7 +19,7 @@ from pathlib import Path
 
 import polars as pl
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,8 +30,8 @@ from pfspilot.people.selectors import accounts_frame, teams_frame
 
 from .mapping import FIELD_TYPES, MappingError, load_mapping
 from .models import ImportBatch
-from .reader import RowError, canonical_schema, file_sha256, read_file
-from .selectors import interrupted_fields, silent_batches
+from .reader import LINE, RowError, canonical_schema, file_sha256, read_file
+from .selectors import interrupted_fields, silent_batches, stored_records
 from .signals import records_imported
 from .storage import LAYOUTS
 
@@ -57,6 +58,9 @@ class FileReport:
     ignored: int = 0
     errors: list[RowError] = field(default_factory=list)
     batch_id: int | None = None
+    # Known records whose values differ in the file: (line, identifier), updated or not.
+    changed: list[tuple[int, str]] = field(default_factory=list)
+    updated: int = 0
 
     def as_dict(self) -> dict:
         return {
@@ -65,6 +69,8 @@ class FileReport:
             "rows_read": self.rows_read,
             "added": self.inserted,
             "ignored": self.ignored,
+            "changed": [{"line": line, "id": key} for line, key in self.changed],
+            "updated": self.updated,
             "errors": [e.as_dict() for e in self.errors],
         }
 
@@ -95,8 +101,13 @@ class ImportReport:
         }
 
 
-def import_files(*, kind, paths, mapping, user=None, progress: Progress = None) -> ImportReport:
-    """Imports each file in its own transaction; a file with any bad row writes nothing."""
+def import_files(
+    *, kind, paths, mapping, user=None, progress: Progress = None, update: bool = False
+) -> ImportReport:
+    """Imports each file in its own transaction; a file with any bad row writes nothing.
+
+    Rows of known records (same source and identifier) whose values differ are reported;
+    with `update` they replace the stored values (the previous ones stay in the history)."""
     profile = load_mapping(mapping)
     profile.for_kind(kind)
     reap_stale_batches()
@@ -109,6 +120,7 @@ def import_files(*, kind, paths, mapping, user=None, progress: Progress = None) 
             stored_path=str(path),
             mapping=profile.name,
             created_by=user,
+            update=update,
         )
         report.files.append(run_batch(batch=batch, mapping=profile, progress=progress))
     return report
@@ -152,7 +164,8 @@ def _run_batch(batch: ImportBatch, mapping, progress: Progress, stage: list[str]
     path = Path(batch.stored_path)
     batch.status, batch.started_at = ImportBatch.Status.RUNNING, timezone.now()
     batch.step, batch.heartbeat_at = _("Lecture du fichier"), batch.started_at
-    batch.save(update_fields=["status", "started_at", "step", "heartbeat_at"])
+    batch.attempts += 1
+    batch.save(update_fields=["status", "started_at", "step", "heartbeat_at", "attempts"])
     profile = load_mapping(mapping or batch.mapping)
     report_progress = _BatchProgress(batch.pk, progress)
 
@@ -177,6 +190,8 @@ def _run_batch(batch: ImportBatch, mapping, progress: Progress, stage: list[str]
             return FileReport(path.name, ImportBatch.Status.DUPLICATE, batch_id=batch.pk)
 
     result = read_file(batch.kind, path, profile, progress=report_progress)
+    if not result.errors:
+        result.errors = unknown_teams(batch.kind, result, profile, path.name)
     file_report = FileReport(
         path.name,
         ImportBatch.Status.FAILED,
@@ -202,28 +217,190 @@ def _run_batch(batch: ImportBatch, mapping, progress: Progress, stage: list[str]
         batch.pk, 0.5 if _progress_inside_transaction() else None, _("Écriture en base")
     )
     scale = profile.for_kind(batch.kind).scale
-    inserted = import_frame(
-        kind=batch.kind,
-        frame=result.frame,
-        source=profile.source,
-        scale=scale,
-        progress=lambda f, m: report_progress(0.5 + f / 2, f"{path.name} : {m}"),
-    )
-    file_report.status, file_report.inserted = ImportBatch.Status.DONE, inserted
-    _finish(
-        batch,
-        ImportBatch.Status.DONE,
-        sha256=result.sha256,
-        rows_read=result.frame.height,
-        rows=inserted,
-        step=_("%(inserted)s ajoutée(s) sur %(read)s lue(s), %(ignored)s ignorée(s).")
-        % {
-            "inserted": fr_figure(inserted, "count"),
-            "read": fr_figure(result.frame.height, "count"),
-            "ignored": fr_figure(result.ignored, "count"),
-        },
-    )
+    changed = changed_rows(batch.kind, result.frame, result.lines, source=profile.source)
+    file_report.changed = [
+        (int(line), str(key)) for line, key in changed.select(LINE, "__key").iter_rows()
+    ]
+    # The records, the batch's « done » and the days left to rebuild commit together: a worker
+    # killed before the commit leaves nothing (the batch is reaped), one killed after it leaves
+    # a done batch whose sums the periodic job rebuilds (`pending_rebuilds`).
+    with transaction.atomic():
+        inserted = import_frame(
+            kind=batch.kind,
+            frame=result.frame,
+            source=profile.source,
+            scale=scale,
+            batch=batch,
+            progress=lambda f, m: report_progress(0.5 + f / 2, f"{path.name} : {m}"),
+        )
+        updated = 0
+        if batch.update and changed.height:
+            updated = update_rows(
+                batch.kind,
+                changed.drop(LINE, "__key"),
+                source=profile.source,
+                scale=scale,
+                batch=batch,
+            )
+        rebuild = _period(batch.kind, result.frame) if (inserted or updated) else None
+        if rebuild and updated:
+            # A correction may move a record to another day: the days around are summed again.
+            rebuild = (rebuild[0] - dt.timedelta(days=1), rebuild[1] + dt.timedelta(days=1))
+        file_report.status, file_report.inserted = ImportBatch.Status.DONE, inserted
+        file_report.updated = updated
+        _finish(
+            batch,
+            ImportBatch.Status.DONE,
+            sha256=result.sha256,
+            rows_read=result.frame.height,
+            rows=inserted,
+            rows_changed=changed.height,
+            rebuild_start=rebuild[0] if rebuild else None,
+            rebuild_end=rebuild[1] if rebuild else None,
+            step=_done_step(inserted, result, changed.height, updated, batch.update),
+        )
+        if rebuild:
+            transaction.on_commit(
+                lambda: records_imported.send_robust(
+                    sender=LAYOUTS[batch.kind].model,
+                    kind=batch.kind,
+                    start=rebuild[0],
+                    end=rebuild[1],
+                    batch_id=batch.pk,
+                )
+            )
     return file_report
+
+
+def _done_step(inserted, result, changed: int, updated: int, update: bool) -> str:
+    step = _("%(inserted)s ajoutée(s) sur %(read)s lue(s), %(ignored)s ignorée(s).") % {
+        "inserted": fr_figure(inserted, "count"),
+        "read": fr_figure(result.frame.height, "count"),
+        "ignored": fr_figure(result.ignored, "count"),
+    }
+    if changed and update:
+        step += " " + _("%(count)s modifiée(s).") % {"count": fr_figure(updated, "count")}
+    elif changed:
+        step += " " + _(
+            "%(count)s déjà importée(s) avec d'autres valeurs, non modifiée(s) "
+            "(option --update pour les mettre à jour)."
+        ) % {"count": fr_figure(changed, "count")}
+    return step
+
+
+def _period(kind: str, frame: pl.DataFrame) -> tuple[dt.date, dt.date] | None:
+    """First and last local day of the records of `frame` (None when empty)."""
+    if frame.is_empty():
+        return None
+    period = frame[LAYOUTS[kind].period_field]
+    if period.dtype != pl.Date:
+        period = period.dt.date()
+    return period.min(), period.max()
+
+
+# Canonical fields a stored record is compared on: the team only where the file gives one
+# (without it the loader fills the agent's team).
+def changed_rows(kind: str, frame: pl.DataFrame, lines, *, source: str) -> pl.DataFrame:
+    """Rows of `frame` whose record is stored already (same source and identifier) with other
+    values; columns: the canonical ones, LINE (the file's line) and "__key" (the identifier)."""
+    schema = records.SCHEMA[kind]
+    layout = LAYOUTS[kind]
+    empty = frame.clear().with_columns(
+        pl.lit(None, pl.Int64).alias(LINE), pl.lit(None, pl.String).alias("__key")
+    )
+    period = _period(kind, frame)
+    if period is None or not _has_rows(layout, source):
+        return empty
+    stored = stored_records(
+        kind, period[0] - dt.timedelta(days=1), period[1] + dt.timedelta(days=1), source=source
+    )
+    if stored.is_empty():
+        return empty
+    keys = list(schema.identifiers)
+    lines = lines if lines is not None else pl.int_range(2, frame.height + 2, eager=True)
+    numbered = frame.with_columns(pl.Series(LINE, lines, dtype=pl.Int64))
+    joined = numbered.join(stored, on=keys, how="inner", suffix="__stored")
+    differs = []
+    for spec in schema.fields:
+        if spec.identifier:
+            continue
+        new, old = pl.col(spec.name), pl.col(f"{spec.name}__stored")
+        change = new.ne_missing(old)
+        if spec.name == "team":
+            change = new.is_not_null() & change
+        differs.append(change)
+    if not differs:
+        return empty
+    found = joined.filter(pl.any_horizontal(differs)).sort(LINE)
+    key = pl.concat_str([pl.col(k).cast(pl.String) for k in keys], separator=" / ")
+    return found.select(*frame.columns, LINE, key.alias("__key"))
+
+
+def update_rows(kind: str, frame: pl.DataFrame, *, source: str, scale, batch) -> int:
+    """Replaces the stored values of the known records of `frame` (canonical), one save each:
+    the history keeps the previous version with the batch as its reason. Returns rows updated."""
+    layout = LAYOUTS[kind]
+    prepared = _prepare(kind, frame, source=source, scale=scale, chronological=False)
+    canonical = records.as_instants(frame).select(records.SCHEMA[kind].names)
+    reason = _("Mise à jour par l'import n° %(id)s") % {"id": batch.pk}
+    updated = 0
+    for values, linked in zip(
+        canonical.iter_rows(named=True), prepared.iter_rows(named=True), strict=True
+    ):
+        record = layout.model.objects.get(**{c: linked[c] for c in layout.conflict})
+        if not record.history.exists():
+            # Bulk-loaded records have no history yet: their imported version is kept first.
+            record._change_reason = _("Version importée (avant mise à jour)")
+            record.save()
+        for column, name in layout.columns:
+            if column in ("source", "batch_id"):
+                continue
+            value = linked[column] if name is None else values[name]
+            if isinstance(value, str) and not value.strip():
+                value = None
+            setattr(record, column, value)
+        record._change_reason = reason
+        record.save()
+        updated += 1
+    return updated
+
+
+def unknown_teams(kind: str, result, profile, file_name: str = "") -> list[RowError]:
+    """Team names of a read file that name no team of the platform, each at its first line.
+
+    Teams are created by an administrator, never by an import: a misspelt name would otherwise
+    start a team of its own in the sums, silently."""
+    if "team" not in records.SCHEMA[kind].names or result.frame.is_empty():
+        return []
+    known = teams_frame()["team_name"].to_list()
+    lines = (
+        result.lines
+        if result.lines is not None
+        else pl.int_range(2, result.frame.height + 2, eager=True)
+    )
+    found = (
+        result.frame.select("team")
+        .with_columns(lines.alias("__line"))
+        .filter(pl.col("team").is_not_null() & ~pl.col("team").is_in(known))
+        .group_by("team")
+        .agg(pl.col("__line").min(), pl.len().alias("__count"))
+        .sort("__line")
+    )
+    column = profile.for_kind(kind).columns.get("team")
+    label = column.label if column else "team"
+    return [
+        RowError(
+            int(line),
+            label,
+            _(
+                "équipe inconnue « %(team)s » (%(count)s ligne(s)) : créez-la dans "
+                "l'administration ou corrigez le fichier ; un import ne crée pas d'équipe."
+            )
+            % {"team": team[:40], "count": fr_figure(count, "count")},
+            file_name,
+        )
+        for team, line, count in found.head(STORED_ERRORS).iter_rows()
+    ]
 
 
 def _rows_message(done: int, total: int, what: str) -> str:
@@ -297,21 +474,222 @@ def record_progress(batch_id: int, fraction: float | None, step: str) -> None:
 
 
 def reap_stale_batches(*, now=None) -> int:
-    """Marks failed the batches « en cours » whose worker fell silent; returns how many.
+    """Closes the batches « en cours » whose worker fell silent; returns how many.
 
     A running batch records a heartbeat at each progress step (every 5 % at most); one silent
     for STALE_AFTER lost its worker (killed, machine restarted): nothing of it was committed,
-    since a file is loaded in one transaction. Called by the worker's task, `pfspilot import`
-    and `pfspilot reap_imports` (run before the worker starts); pages only read, and show such
-    a batch as failed already (`selectors.recent_batches`).
+    since a file is loaded in one transaction with its « done ». An uploaded file still on disk
+    is queued once more (MAX_ATTEMPTS runs in all); otherwise, or after its last attempt, the
+    batch is failed with a French reason and the upload deleted. Called by the worker's task,
+    `pfspilot import`, `pfspilot tick` and `pfspilot reap_imports`; pages only read, and show
+    such a batch as failed already (`selectors.recent_batches`).
     """
+    from .tasks import run_import
+
     now = now or timezone.now()
-    return ImportBatch.objects.filter(silent_batches(now)).update(
-        status=ImportBatch.Status.FAILED,
-        progress=1.0,
+    reaped = 0
+    for batch in ImportBatch.objects.filter(silent_batches(now)):
+        path = Path(batch.stored_path)
+        retry = batch.attempts < MAX_ATTEMPTS and is_upload(path) and path.is_file()
+        with transaction.atomic():
+            # Compare-and-set: another reaper (tick and worker) may have closed it meanwhile.
+            values = (
+                {
+                    "status": ImportBatch.Status.PENDING,
+                    "heartbeat_at": None,
+                    "started_at": None,
+                    "progress": 0.0,
+                    "step": _("Relancé après une interruption du traitement"),
+                }
+                if retry
+                else {
+                    "status": ImportBatch.Status.FAILED,
+                    "progress": 1.0,
+                    "finished_at": now,
+                    **interrupted_fields(batch.attempts),
+                }
+            )
+            claimed = ImportBatch.objects.filter(
+                pk=batch.pk, status=ImportBatch.Status.RUNNING
+            ).update(**values)
+            if not claimed:
+                continue
+            reaped += 1
+            _close_lost_tasks(batch.pk, now)
+            if retry:
+                transaction.on_commit(lambda pk=batch.pk: run_import.enqueue(pk))
+        if not retry:
+            discard_upload(path)
+    return reaped
+
+
+MAX_ATTEMPTS = 2
+LOST_TASK = "pfspilot.contacts.services.WorkerLost"
+
+
+def _close_lost_tasks(batch_id: int, now) -> None:
+    """The queue's record of a job whose worker died stays « en cours » forever: it is closed
+    as failed (the batch carries the French reason; the retry is a job of its own)."""
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    DBTaskResult.objects.filter(
+        status=TaskResultStatus.RUNNING,
+        task_path__endswith=".run_import",
+        args_kwargs__args=[batch_id],
+    ).update(
+        status=TaskResultStatus.FAILED,
         finished_at=now,
-        **interrupted_fields(),
+        exception_class_path=LOST_TASK,
+        traceback="Processus du worker arrêté pendant la tâche (import repris ou en échec).",
     )
+
+
+def is_upload(path: Path) -> bool:
+    """Whether `path` is a copy received by the upload page (deleted once processed), not a
+    file given to `pfspilot import` (the user's own, never deleted)."""
+    directory = Path(settings.IMPORT_UPLOAD_DIR).resolve()
+    return path.resolve().parent == directory
+
+
+def discard_upload(path: Path) -> None:
+    """Deletes an upload: it holds raw caller identifiers, only fingerprints are kept."""
+    if is_upload(path):
+        path.unlink(missing_ok=True)
+
+
+def purge_uploads(*, now=None) -> int:
+    """Deletes the uploads no waiting or running batch needs (a worker killed before its
+    `finally`, a batch reaped elsewhere); returns how many. Run by `pfspilot tick`."""
+    from .selectors import STALE_AFTER
+
+    now = now or timezone.now()
+    directory = Path(settings.IMPORT_UPLOAD_DIR)
+    if not directory.is_dir():
+        return 0
+    needed = {
+        Path(p).name
+        for p in ImportBatch.objects.filter(
+            status__in=[ImportBatch.Status.PENDING, ImportBatch.Status.RUNNING]
+        ).values_list("stored_path", flat=True)
+    }
+    removed = 0
+    for path in directory.iterdir():
+        if not path.is_file() or path.name in needed:
+            continue
+        # An upload being written has no batch yet: only files older than STALE_AFTER go.
+        modified = dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.UTC)
+        if now - modified > STALE_AFTER:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
+def mark_rebuilt(batch_id: int, start: dt.date, end: dt.date) -> None:
+    """Clears a batch's pending rebuild once its sums cover [start, end]."""
+    ImportBatch.objects.filter(pk=batch_id, rebuild_start__gte=start, rebuild_end__lte=end).update(
+        rebuild_start=None, rebuild_end=None
+    )
+
+
+def beat(worker_id: str, *, started_at=None) -> None:
+    """Records a worker's sign of life (`pfspilot worker`, every HEARTBEAT_EVERY)."""
+    from .models import WorkerHeartbeat
+
+    now = timezone.now()
+    WorkerHeartbeat.objects.update_or_create(
+        worker_id=worker_id,
+        defaults={"beat_at": now},
+        create_defaults={"beat_at": now, "started_at": started_at or now},
+    )
+
+
+def worker_stopped(worker_id: str) -> None:
+    from .models import WorkerHeartbeat
+
+    WorkerHeartbeat.objects.filter(worker_id=worker_id).delete()
+
+
+class UndoRefused(Exception):
+    """The batch cannot be undone; the message is French."""
+
+
+def undo_batch(*, batch: ImportBatch, user) -> int:
+    """Removes the records a batch added and restores the ones it updated; returns how many.
+
+    The batch stays, « annulé », with who undid it and when (its history is the audit trail);
+    its days are marked for a rebuild in the same transaction, rebuilt after the commit
+    (`records_imported`) or by the periodic job if that fails.
+    """
+    with transaction.atomic():
+        locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if locked.status != ImportBatch.Status.DONE:
+            raise UndoRefused(
+                _("Seul un import terminé peut être annulé (état : %(status)s).")
+                % {"status": locked.get_status_display()}
+            )
+        layout = LAYOUTS[locked.kind]
+        model = layout.model
+        stored = model.objects.filter(batch=locked)
+        period = stored.aggregate(
+            first=models.Min(layout.period_field), last=models.Max(layout.period_field)
+        )
+        _detach(model, stored)
+        # One DELETE, not an object per record (nor a history row each): the batch's history
+        # records the undoing.
+        removed = stored._raw_delete(stored.db)
+        restored = _restore_updates(model, locked)
+        days = [period["first"], period["last"], locked.rebuild_start, locked.rebuild_end]
+        days = [timezone.localtime(d).date() if isinstance(d, dt.datetime) else d for d in days]
+        days = [d for d in days if d is not None]
+        locked.status = ImportBatch.Status.UNDONE
+        locked.undone_at, locked.undone_by = timezone.now(), user
+        locked.step = _("Annulé : %(count)s enregistrement(s) retiré(s).") % {
+            "count": fr_figure(removed + restored, "count")
+        }
+        if days:
+            locked.rebuild_start, locked.rebuild_end = min(days), max(days)
+        locked._change_reason = _("Import annulé")
+        locked._history_user = user
+        locked.save()
+        if days:
+            start, end = min(days), max(days)
+            transaction.on_commit(
+                lambda: records_imported.send_robust(
+                    sender=model, kind=locked.kind, start=start, end=end, batch_id=locked.pk
+                )
+            )
+    return removed + restored
+
+
+def _detach(model, records_qs) -> None:
+    """Empties the links other apps hold to `records_qs` (their foreign keys are SET_NULL,
+    e.g. the agent's call record to its telephony record) before the records go."""
+    for relation in model._meta.related_objects:
+        if relation.on_delete is not models.SET_NULL or relation.related_model._meta.auto_created:
+            continue
+        name = relation.field.name
+        relation.related_model._base_manager.filter(**{f"{name}__in": records_qs}).update(
+            **{name: None}
+        )
+
+
+def _restore_updates(model, batch: ImportBatch) -> int:
+    """Puts back the version before each update made by `batch` (its history reason)."""
+    reason = _("Mise à jour par l'import n° %(id)s") % {"id": batch.pk}
+    restored = 0
+    for version in model.history.filter(history_change_reason=reason).order_by("-history_id"):
+        previous = version.prev_record
+        record = model.objects.filter(pk=version.id).first()
+        if previous is None or record is None:
+            continue
+        for column in model._meta.concrete_fields:
+            if column.name not in ("id", "batch"):
+                setattr(record, column.attname, getattr(previous, column.attname))
+        record._change_reason = _("Annulation de l'import n° %(id)s") % {"id": batch.pk}
+        record.save()
+        restored += 1
+    return restored
 
 
 @transaction.atomic
@@ -322,11 +700,13 @@ def import_frame(
     source: str,
     scale: str | None = None,
     progress: Progress = None,
+    batch: ImportBatch | None = None,
 ) -> int:
     """Loads a canonical frame (columns of `pfspilot.engine.records`); returns rows added.
 
     Caller identifiers must already be fingerprints (`reader.hash_caller`); records whose
-    natural key exists are skipped. Sends `records_imported` after the commit.
+    natural key exists are skipped. Without a `batch` (the demo, tests) sends
+    `records_imported` after the commit; a batch's run sends it itself (`_run_batch`).
     """
     if frame.is_empty():
         return 0
@@ -334,7 +714,14 @@ def import_frame(
     bulk = _is_bulk(layout.model, frame.height)
     # A bulk SQLite load is fed in key order below: ordering it by time first is wasted work.
     by_key = bulk and connection.vendor == "sqlite"
-    prepared = _prepare(kind, frame, source=source, scale=scale, chronological=not by_key)
+    prepared = _prepare(
+        kind,
+        frame,
+        source=source,
+        scale=scale,
+        chronological=not by_key,
+        batch_id=batch.pk if batch else None,
+    )
     table = layout.model._meta.db_table
     columns = [c for c, _ in layout.columns]
     fresh = not _has_rows(layout, source)
@@ -351,7 +738,7 @@ def import_frame(
             )
         else:
             inserted = _insert_sqlite(table, columns, layout.conflict, prepared, progress)
-    if inserted:
+    if inserted and batch is None:
         period = frame[layout.period_field]
         if period.dtype != pl.Date:
             period = period.dt.date()
@@ -404,7 +791,13 @@ def _bulk_indexes(model, *, bulk: bool, fresh: bool):
 
 
 def _prepare(
-    kind: str, frame: pl.DataFrame, *, source: str, scale: str | None, chronological: bool = True
+    kind: str,
+    frame: pl.DataFrame,
+    *,
+    source: str,
+    scale: str | None,
+    chronological: bool = True,
+    batch_id: int | None = None,
 ) -> pl.DataFrame:
     """Canonical frame → database columns (text for timestamps, UTC; ids of known people)."""
     layout = LAYOUTS[kind]
@@ -438,6 +831,7 @@ def _prepare(
         prepared = prepared.with_columns(source=pl.lit(source, dtype=pl.String))
     if kind == "surveys":
         prepared = prepared.with_columns(scale=pl.lit(scale, dtype=pl.String))
+    prepared = prepared.with_columns(batch_id=pl.lit(batch_id, dtype=pl.Int64))
     if "agent_id" in dict(layout.columns):
         prepared = _resolve_people(prepared)
     return prepared.select(c for c, _ in layout.columns)

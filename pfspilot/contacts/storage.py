@@ -21,12 +21,13 @@ STORED_AS = {
     "agent": "agent_code",
     "team": "team_code",
 }
-# Columns the loader computes: the file's source, the linked agent and team, the survey's scale.
+# Columns the loader computes: the file's source, the linked agent and team, the survey's scale,
+# the import batch that added the record.
 COMPUTED = {
-    "calls": ("source", "agent_id", "team_id"),
-    "emails": ("source", "agent_id", "team_id"),
-    "surveys": ("source", "scale"),
-    "activity": ("agent_id", "team_id"),
+    "calls": ("source", "agent_id", "team_id", "batch_id"),
+    "emails": ("source", "agent_id", "team_id", "batch_id"),
+    "surveys": ("source", "scale", "batch_id"),
+    "activity": ("agent_id", "team_id", "batch_id"),
 }
 
 

@@ -1,14 +1,17 @@
 from django.conf import settings
-from django.shortcuts import redirect, render
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
-from pfspilot.people.access import requires
+from pfspilot.formatting import fr_figure
+from pfspilot.people.access import can, requires
 
-from .forms import UploadForm, french_size
+from .forms import UndoForm, UploadForm, french_size
 from .mapping import MappingError
-from .selectors import recent_batches
-from .services import start_upload
+from .models import ImportBatch
+from .selectors import batches_with_people, recent_batches
+from .services import UndoRefused, start_upload, undo_batch
 from .uploads import SizeLimitHandler
 
 # Multipart overhead allowed on top of the file itself before refusing on Content-Length.
@@ -77,7 +80,13 @@ def _page(request, form, *, error=None, status=200):
     return render(
         request,
         "contacts/imports.html",
-        {"form": form, "error": error, "batches": batches, "polling": _polling(batches)},
+        {
+            "form": form,
+            "error": error,
+            "batches": batches,
+            "polling": _polling(batches),
+            "can_undo": can(request.user, "contacts.undo"),
+        },
         status=status,
     )
 
@@ -92,5 +101,39 @@ def import_progress(request):
     # A batch whose worker died shows as failed, so the polling stops.
     batches = recent_batches()
     return render(
-        request, "contacts/_batches.html", {"batches": batches, "polling": _polling(batches)}
+        request,
+        "contacts/_batches.html",
+        {
+            "batches": batches,
+            "polling": _polling(batches),
+            "can_undo": can(request.user, "contacts.undo"),
+        },
+    )
+
+
+@requires({"GET": "contacts.undo", "POST": "contacts.undo"})
+def undo_import(request, pk):
+    """Confirmation page of an import's undoing (GET), then the undoing itself (POST)."""
+    batch = get_object_or_404(batches_with_people(), pk=pk)
+    form, status = UndoForm(), 200
+    if request.method == "POST":
+        form = UndoForm(request.POST)
+        if form.is_valid():
+            try:
+                removed = undo_batch(batch=batch, user=request.user)
+            except UndoRefused as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(
+                    request,
+                    _("Import « %(file)s » annulé : %(count)s enregistrement(s) retiré(s).")
+                    % {"file": batch.file_name, "count": fr_figure(removed, "count")},
+                )
+                return redirect("contacts:imports")
+        status = 400
+    return render(
+        request,
+        "contacts/undo.html",
+        {"batch": batch, "form": form, "undoable": batch.status == ImportBatch.Status.DONE},
+        status=status,
     )

@@ -189,6 +189,7 @@ def my_desk(user, now: dt.datetime | None = None) -> dict:
     open_records = CallRecord.objects.filter(agent=user, status=CallRecord.Status.OPEN)
     return {
         "blocks": blocks,
+        "email_blocks": [b for b in blocks if b.activity == "email"],
         "timetable_source": source,
         "calls": Rate(calls, phone_h, rules.calls_per_hour),
         "emails": Rate(emails, email_h, rules.emails_per_hour),

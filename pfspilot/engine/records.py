@@ -104,6 +104,15 @@ DTYPES: dict[str, pl.DataType] = {
 UNITS = {"duration": "s"}
 # A duration of a call, an email or a day's activity: at least 0, under a day (issue 12's checks).
 DURATION_RANGE = (0.0, DAY_S)
+# A satisfaction score on its own scale (1-5, 0-10, a percentage): a plausible magnitude only.
+SCORE_RANGE = (-1000.0, 1000.0)
+# The dates of a record lie in this window around the import: the oldest real export we read
+# (Anonymous Bank, 1999) is inside it; a year 1900 or 2999 is an export or typing error. A year
+# ahead: a synthetic year (benchmarks) or a test's clock behind its data still pass.
+RECORD_PAST = timedelta(days=366 * 30)
+RECORD_FUTURE = timedelta(days=366)
+# Characters no text of a record may hold (PostgreSQL refuses NUL in text; nothing types it).
+FORBIDDEN_CHARACTERS = ("\x00",)
 
 
 @dataclass(frozen=True)
@@ -115,7 +124,9 @@ class Field:
     `identifier`: part of the key unique inside a file and per source in the database;
     `vocabulary`: the closed set of allowed values (empty: free);
     `max_length`: longest text stored (characters); `range`: plausible (low, high) of a number,
-    bounds included (None: any value); every number is finite.
+    bounds included (None: any value); every number is finite, every date and instant within
+    [import - RECORD_PAST, import + RECORD_FUTURE], no text holds FORBIDDEN_CHARACTERS.
+    `stored_hashed`: the text is stored as its fingerprint (`max_length` is the fingerprint's).
     """
 
     name: str
@@ -127,6 +138,7 @@ class Field:
     vocabulary: tuple[str, ...] = ()
     max_length: int | None = None
     range: tuple[float, float] | None = None
+    stored_hashed: bool = False
 
     def __post_init__(self):
         if self.type not in DTYPES:
@@ -189,6 +201,7 @@ CALLS = RecordKind(
             "caller_id",
             "hashed caller identifier (HMAC-SHA256 hex of the allocataire number or phone)",
             length=64,
+            stored_hashed=True,
         ),
         _instant("arrival", "call reached the platform", required=True),
         _instant("ivr_exit"),
@@ -234,7 +247,7 @@ SURVEYS = RecordKind(
         _text("survey_id", required=True, identifier=True),
         _text("channel", "telephone | courriel", length=10, required=True, vocabulary=CHANNELS),
         Field("answered_on", "date", required=True),
-        Field("score", "float", "the answer on its own scale (any finite number)"),
+        Field("score", "float", "the answer on its own scale (finite)", range=SCORE_RANGE),
         Field("satisfied", "bool", required=True),
     ),
     period="answered_on",

@@ -182,13 +182,37 @@ def refresh_aggregates(
     return rows
 
 
-def on_records_imported(sender, *, kind=None, start=None, end=None, **kwargs):
-    """Receiver of `records_imported`: the imported days (and the ones they affect) again."""
+def on_records_imported(sender, *, kind=None, start=None, end=None, batch_id=None, **kwargs):
+    """Receiver of `records_imported`: the imported days (and the ones they affect) again.
+
+    An import batch's days stay marked until rebuilt (`contacts.services.mark_rebuilt`): a
+    rebuild that fails here, or never runs (worker killed after the commit), is done by the
+    periodic job `rebuild_pending_sums`."""
     if start is None or end is None or getattr(_state, "paused", False):
         return
     try:
         refresh_aggregates(start, end, kind=kind)
     except Exception:
         # The import is committed already: it must not be reported as failed; the page shows
-        # when the sums were last computed.
+        # when the sums were last computed, and the periodic job tries again.
         logger.exception("agrégats du tableau de bord non recalculés du %s au %s", start, end)
+        return
+    if batch_id is not None:
+        from pfspilot.contacts.services import mark_rebuilt
+
+        mark_rebuilt(batch_id, start, end)
+
+
+def rebuild_pending_sums(now=None) -> int:
+    """Rebuilds the sums of every import batch still marked (idempotent: a batch is cleared
+    once its days are rebuilt, running it again finds nothing); returns batches rebuilt."""
+    from pfspilot.contacts.selectors import pending_rebuilds
+    from pfspilot.contacts.services import mark_rebuilt
+
+    done = 0
+    for batch in pending_rebuilds():
+        start, end = batch.rebuild_start, batch.rebuild_end
+        refresh_aggregates(start, end, kind=batch.kind)
+        mark_rebuilt(batch.pk, start, end)
+        done += 1
+    return done

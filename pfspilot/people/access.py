@@ -67,8 +67,20 @@ CAPABILITIES: dict[str, Capability] = {
     "requests": page(_("Demandes de niveau 2 (rappels, RDV, PIRA)"), EXPERTS | SUPERVISION),
     "urgencies": page(_("Urgences"), AGENTS | SUPERVISION),
     "incivilities": page(_("Suivis d'incivilité"), SUPERVISION),
+    "emails": page(_("Courriels : files de niveau 1 et des réclamations"), AGENTS | SUPERVISION),
+    "supervisions": page(_("Supervisions (les siennes pour un agent)"), SUPERVISION | AGENTS),
+    "supervision_board": page(
+        _("Campagne de supervision et couverture annuelle"), SUPERVISION | {Role.DIRECTION}
+    ),
+    "agent_file": page(_("Dossier d'un agent (supervisions, accompagnements)"), SUPERVISION),
+    "reminders": page(_("Rappels de consigne"), AGENTS | SUPERVISION),
+    "skills": page(_("Formations et ateliers"), SUPERVISION | {Role.DIRECTION}),
+    "email_attachments": page(
+        _("Pièces jointes des courriels reçus (téléchargement)"), AGENTS | SUPERVISION
+    ),
     # Actions of the existing pages
     "contacts.import": action(_("Importer un fichier"), MANAGEMENT),
+    "contacts.undo": action(_("Annuler un import (retirer ses enregistrements)"), MANAGEMENT),
     "indicators.export": action(_("Exporter un tableau (CSV, XLSX)"), STEERING | {Role.SUPERVISOR}),
     "plan.reoptimise": action(_("Ré-optimiser un plan de journée"), PLANNERS),
     "forecast.override": action(_("Corriger une prévision"), PLANNERS),
@@ -97,11 +109,42 @@ CAPABILITIES: dict[str, Capability] = {
     # Supervision and skills (note §E)
     "supervision.plan": action(_("Planifier la campagne de supervision"), SUPERVISORS),
     "supervision.evaluate": action(_("Évaluer un échantillon"), SUPERVISORS),
+    "supervision.grid": action(_("Créer une version de grille d'évaluation"), SUPERVISORS),
     "supervision.sign": action(_("Signer un débriefing"), SUPERVISORS),
     "supervision.acknowledge": action(_("Prendre connaissance de son débriefing"), {Role.AGENT}),
     "training.manage": action(_("Organiser formations, ateliers et rappels"), SUPERVISORS),
     "reminder.acknowledge": action(_("Accuser lecture d'un rappel de consigne"), AGENTS),
 }
+
+
+# Views open without login, each with why it holds no personal data (the access test checks
+# that every view without a capability is listed here or is the login itself).
+PUBLIC: dict[str, str | Promise] = {
+    "health": _(
+        "Santé de la plateforme pour la supervision (base, dernier signe de vie du worker, "
+        "longueur de la file) : des nombres et des heures, aucune donnée personnelle."
+    ),
+}
+
+
+def public(name: str):
+    """View decorator: the view named `name` in PUBLIC answers without login (GET only)."""
+    from django.contrib.auth.decorators import login_not_required
+
+    if name not in PUBLIC:
+        raise KeyError(f"vue publique non déclarée : {name}")
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if request.method not in ("GET", "HEAD"):
+                return HttpResponseNotAllowed(["GET", "HEAD"])
+            return view(request, *args, **kwargs)
+
+        wrapper.public = name
+        return login_not_required(wrapper)
+
+    return decorator
 
 
 class Scope(StrEnum):
@@ -128,6 +171,7 @@ NAVIGATION = [
     ("urgencies", "poste:urgencies", _("Urgences")),
     ("urgency.send", "poste:urgency_send", _("Envoyer une urgence")),
     ("incivilities", "poste:incivilities", _("Incivilités")),
+    ("emails", "courriels:queue", _("Courriels")),
     ("audit.view", "poste:consultations", _("Consultations")),
     ("guide", "desk:guide", _("Guide d'appel")),
     ("dashboard", "indicators:dashboard", _("Tableau de bord COG")),
@@ -135,6 +179,11 @@ NAVIGATION = [
     ("planning", "planning:forecast", _("Prévisions")),
     ("planning", "planning:capacity", _("Capacité")),
     ("imports", "contacts:imports", _("Imports")),
+    ("supervision_board", "supervision:board", _("Campagne de supervision")),
+    ("supervisions", "supervision:supervisions", _("Supervisions")),
+    ("reminders", "supervision:reminders", _("Rappels de consigne")),
+    ("skills", "supervision:training", _("Formations")),
+    ("supervision_board", "supervision:grids", _("Grilles")),
     ("people", "people:list", _("Personnes")),
 ]
 

@@ -14,9 +14,11 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pfspilot.contacts.services import reap_stale_batches
+from pfspilot.contacts.services import purge_uploads, reap_stale_batches
+from pfspilot.emaildesk import services as emaildesk
 from pfspilot.formatting import fr_figure
-from pfspilot.indicators.services import refresh_aggregates
+from pfspilot.indicators.services import rebuild_pending_sums, refresh_aggregates
+from pfspilot.mailbox.services import poll_job
 from pfspilot.planning.services import plan_coming_days, refresh_capacity
 
 
@@ -44,13 +46,33 @@ JOBS: tuple[PeriodicJob, ...] = (
     ),
     PeriodicJob(
         "stale_imports",
-        _("Imports interrompus marqués en échec : %(count)s."),
+        _("Imports interrompus relancés ou marqués en échec : %(count)s."),
         lambda now: reap_stale_batches(now=now),
+    ),
+    PeriodicJob(
+        "pending_sums",
+        _("Sommes d'imports restées à recalculer, recalculées : %(count)s import(s)."),
+        lambda now: rebuild_pending_sums(now),
+    ),
+    PeriodicJob(
+        "stale_uploads",
+        _("Fichiers reçus orphelins supprimés : %(count)s."),
+        lambda now: purge_uploads(now=now),
     ),
     PeriodicJob(
         "coming_plans",
         _("Plans des prochains jours ouvrés mis en calcul : %(count)s."),
         lambda now: plan_coming_days(now=now),
+    ),
+    PeriodicJob(
+        "mail_poll",
+        _("Courriels relevés dans les boîtes IMAP : %(count)s."),
+        poll_job,
+    ),
+    PeriodicJob(
+        "email_queues",
+        _("Courriels importés mis en file et baux expirés libérés : %(count)s."),
+        lambda now: emaildesk.queue_imported(now=now) + emaildesk.free_expired(now=now),
     ),
     PeriodicJob(
         "capacity",

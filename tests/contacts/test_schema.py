@@ -19,12 +19,12 @@ from pfspilot.engine import indicators, records
 MODELS = {"calls": Call, "emails": Email, "surveys": SurveyAnswer, "activity": AgentActivity}
 # Database columns with no canonical field, declared one by one: Django's key, the source of the
 # file (records are unique per source), the accounts linked to the source's agent and team codes,
-# and the survey's scale (given by the mapping profile, not by the file's rows).
+# the survey's scale (given by the mapping profile, not by the file's rows) and the import batch.
 BOOKKEEPING = {
-    "calls": {"id", "source", "agent_id", "team_id"},
-    "emails": {"id", "source", "agent_id", "team_id"},
-    "surveys": {"id", "source", "scale"},
-    "activity": {"id", "agent_id", "team_id"},
+    "calls": {"id", "source", "agent_id", "team_id", "batch_id"},
+    "emails": {"id", "source", "agent_id", "team_id", "batch_id"},
+    "surveys": {"id", "source", "scale", "batch_id"},
+    "activity": {"id", "agent_id", "team_id", "batch_id"},
 }
 # Schema type → Django field type (get_internal_type) that stores it.
 STORED_TYPES = {

@@ -55,12 +55,13 @@ def test_it_queues_the_coming_working_days_once(personas):
     make_agents()
     text = tick()
     assert "Plans des prochains jours ouvrés mis en calcul : 5." in text
-    assert "Imports interrompus marqués en échec : 0." in text
+    assert "Imports interrompus relancés ou marqués en échec : 0." in text
     days = sorted(PlanComputation.objects.values_list("day", flat=True))
     assert days == [dt.date(2026, 11, 30) + dt.timedelta(days=n) for n in range(5)]
     assert set(PlanComputation.objects.values_list("status", flat=True)) == {"en_attente"}
     # Idempotent: the second minute finds them queued.
-    assert json.loads(tick("--json"))["jobs"][2] == {
+    jobs = {job["name"]: job for job in json.loads(tick("--json"))["jobs"]}
+    assert jobs["coming_plans"] == {
         "name": "coming_plans",
         "count": 0,
         "message": "Plans des prochains jours ouvrés mis en calcul : 0.",

@@ -34,14 +34,24 @@ class Command(JsonCommand):
             required=True,
             help=_("Profil intégré (canonical, anonymous-bank) ou chemin d'un fichier TOML."),
         )
+        parser.add_argument(
+            "--update",
+            action="store_true",
+            help=_(
+                "Met à jour les enregistrements déjà importés dont le fichier donne d'autres "
+                "valeurs (l'historique garde les précédentes). Sans elle, ils sont signalés."
+            ),
+        )
 
-    def run(self, *, kind, files, mapping, **options):
+    def run(self, *, kind, files, mapping, update=False, **options):
         try:
             profile = load_mapping(mapping)
             profile.for_kind(kind)
         except MappingError as exc:
             raise CliError(_("Erreur : %(message)s") % {"message": exc}) from None
-        report = import_files(kind=kind, paths=files, mapping=profile, progress=_Progress())
+        report = import_files(
+            kind=kind, paths=files, mapping=profile, progress=_Progress(), update=update
+        )
         if not report.ok:
             lines = []
             for file in report.files:
@@ -84,11 +94,47 @@ class Command(JsonCommand):
                         "ignored": fr_figure(file["ignored"], "count"),
                     }
                 )
+            lines += _changed_lines(file)
         lines.append(
             _("Total : %(added)s %(label)s ajouté(e)s.")
             % {"added": fr_figure(result["added"], "count"), "label": label}
         )
         return "\n".join(lines)
+
+
+SHOWN_CHANGES = 20
+
+
+def _changed_lines(file: dict) -> list[str]:
+    """The rows of known records with other values: updated (--update) or only reported."""
+    changed = file.get("changed") or []
+    if not changed:
+        return []
+    shown = ", ".join(
+        _("ligne %(line)s (%(id)s)") % {"line": c["line"], "id": c["id"][:40]}
+        for c in changed[:SHOWN_CHANGES]
+    )
+    more = len(changed) - SHOWN_CHANGES
+    if more > 0:
+        shown += " " + _("et %(count)s autre(s)") % {"count": fr_figure(more, "count")}
+    if file.get("updated"):
+        return [
+            "  "
+            + _("%(count)s enregistrement(s) mis à jour (valeurs précédentes dans l'historique) : ")
+            % {"count": fr_figure(file["updated"], "count")}
+            + shown
+            + "."
+        ]
+    return [
+        "  "
+        + _(
+            "%(count)s ligne(s) déjà importée(s) avec d'autres valeurs, non modifiée(s) "
+            "(relancez avec --update pour les mettre à jour) : "
+        )
+        % {"count": fr_figure(len(changed), "count")}
+        + shown
+        + "."
+    ]
 
 
 class _Progress:

@@ -15,8 +15,9 @@ from django.utils.translation import gettext_lazy
 
 from pfspilot.cli import CliError, JsonCommand, parse_date, positive_float
 from pfspilot.contacts.mapping import MappingError, load_mapping
+from pfspilot.contacts.models import Email
 from pfspilot.contacts.reader import read_records
-from pfspilot.contacts.selectors import calls_frame
+from pfspilot.contacts.selectors import calls_frame, emails_frame
 from pfspilot.engine import indicators
 from pfspilot.engine.parameters import IndicatorParams
 from pfspilot.formatting import fr_figure
@@ -75,6 +76,52 @@ def default_params(day: dt.date) -> IndicatorParams:
         return indicator_params(day)
     except DatabaseError:
         return IndicatorParams()
+
+
+EMAIL_COUNTS = (
+    "level1_received",
+    "level1_answered",
+    "level1_due",
+    "level1_within",
+    "complaint_received",
+    "complaint_answered",
+    "complaint_due",
+    "complaint_within",
+)
+
+
+def email_cohorts(first: dt.date, last: dt.date, at: dt.datetime | None = None) -> dict:
+    """Email cohorts received on [first, last] as the dashboard sums them: each day with the
+    parameters in force that day, evaluated now; plus the emails answered on those days."""
+    from pfspilot.reference.selectors import parameters_in_force
+
+    at = at or timezone.localtime()
+    frame = emails_frame(first, last)
+    sums = dict.fromkeys(EMAIL_COUNTS, 0)
+    for stretch in parameters_in_force(first, last):
+        row = indicators.email_indicators(
+            frame,
+            at=at,
+            start=stretch.start,
+            end=stretch.end + dt.timedelta(days=1),
+            params=stretch.params,
+            rules=stretch.rules,
+        ).row(0, named=True)
+        for key in EMAIL_COUNTS:
+            sums[key] += row[key] or 0
+
+    def rate(within, due):
+        return sums[within] / sums[due] if sums[due] else None
+
+    start = timezone.make_aware(dt.datetime.combine(first, dt.time()))
+    end = timezone.make_aware(dt.datetime.combine(last + dt.timedelta(days=1), dt.time()))
+    answered = Email.objects.filter(answered_at__gte=start, answered_at__lt=end).count()
+    return {
+        **sums,
+        "level1_within_deadline_rate": rate("level1_within", "level1_due"),
+        "complaint_within_deadline_rate": rate("complaint_within", "complaint_due"),
+        "answered": answered,
+    }
 
 
 class Command(JsonCommand):
@@ -138,7 +185,10 @@ class Command(JsonCommand):
         params = default_params((end - dt.timedelta(days=1)) if end else timezone.localdate())
         if window is not None:
             params = replace(params, repeat_window_days=window)
-        return self._indicators(calls, start, end, params, options.get("by"), source)
+        result = self._indicators(calls, start, end, params, options.get("by"), source)
+        if not files:
+            result["emails"] = email_cohorts(start, end - dt.timedelta(days=1))
+        return result
 
     def _from_files(self, files: list[str], mapping: str):
         try:
