@@ -907,6 +907,11 @@ def _staff_in_post(
 # --------------------------------------------------------------------------- stored capacity
 
 
+# Bumped when `CapacityPage` or the engine classes it holds change: every stored page is then
+# computed again rather than unpickled into the wrong shape.
+CAPACITY_FORMAT = 1
+
+
 def capacity_version(year: int, *, today: dt.date) -> str:
     """Digest of everything `capacity_page(year, today=today)` reads, in a few small queries.
 
@@ -922,6 +927,7 @@ def capacity_version(year: int, *, today: dt.date) -> str:
     targets = [cog_targets(y) for y in sorted({*rules.note_target_years, year})]
     agents = people_selectors.agents_employed(start=first, end=last).order_by("pk")
     inputs = (
+        CAPACITY_FORMAT,
         year,
         today,
         rules,
@@ -956,4 +962,7 @@ def stored_capacity_page(result: CapacityResult) -> CapacityPage | None:
     if result.payload is None:
         return None
     # Written only by the worker (`services.capacity_computation_run`), never from user input.
-    return pickle.loads(bytes(result.payload))  # noqa: S301
+    try:
+        return pickle.loads(bytes(result.payload))  # noqa: S301
+    except (pickle.UnpicklingError, AttributeError, ImportError, TypeError, EOFError):
+        return None  # stored by an older version of the code: shown as not computed

@@ -163,7 +163,9 @@ def capacity_request(*, year: int, today: dt.date, version: str) -> tuple[Capaci
     with transaction.atomic():
         result = CapacityResult.objects.select_for_update().filter(year=year).first()
         if result is not None and result.version == version:
-            fresh = result.computed_version == version
+            fresh = result.computed_version == version and (
+                bool(result.error) or selectors.stored_capacity_page(result) is not None
+            )
             running = result.in_progress and now - result.requested_at < STALE_AFTER
             if fresh or running:
                 return result, False

@@ -192,7 +192,8 @@ def _stored_capacity(year: int, today: dt.date):
     if result is None:
         return None, None, False
     page = selectors.stored_capacity_page(result) if result.computed_version else None
-    return page, result, result.computed_version == version
+    readable = page is not None or bool(result.error)
+    return page, result, readable and result.computed_version == version
 
 
 @requires("planning")

@@ -107,3 +107,16 @@ def test_the_page_of_a_year_without_history_says_so_once_computed(client_for, co
     html = computed_capacity(client_for("maud"), {"annee": "2026"}).content.decode()
     assert "aucun historique d&#x27;appels importé" in html
     assert CapacityResult.objects.get().payload is None
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_page_stored_by_older_code_is_computed_again(client_for, personas):
+    make_history()
+    client = client_for("diane")
+    client.post(URL, {"annee": "2026"})
+    _run_worker()
+    CapacityResult.objects.update(payload=b"not a pickle")
+    html = _get(client)
+    assert "Calculer la capacité" in html and "Volumes de l'année" not in html
+    client.post(URL, {"annee": "2026"})
+    assert CapacityResult.objects.get().in_progress
