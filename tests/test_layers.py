@@ -65,8 +65,8 @@ ALLOWED: dict[str, set[str]] = {
 # Third-party packages that are Django or need it: none of them under engine/.
 DJANGO_PACKAGES = ("django", "simple_history", "django_tasks", "django_tasks_db")
 
-# Private names still reached inside the planning app: the "background" helper of issue 8
-# (item 2: forecasting split into reads, writes and computation) removes them; each entry is
+# Private names still reached inside the planning app (none since issue 8 item 2 split
+# forecasting into selectors and the engine; kept for the next ones); each entry is
 # (importing module, imported module, name). Remove an entry when its import goes; the test
 # also fails on an entry that no longer occurs, so this list can only shrink.
 KNOWN_PLANNING_EDGES: set[tuple[str, str, str]] = set()

@@ -28,6 +28,8 @@ from datetime import date, time
 
 import numpy as np
 
+from pfspilot.engine import employment
+from pfspilot.engine.parameters import CogTargets, PlatformRules
 from pfspilot.engine.requirements import SLOT_HOURS, pickups_batch, requirement_batch
 
 
@@ -108,6 +110,84 @@ def capacity(
         fte_available=fte_available,
         fte_gap=fte_available - fte_needed,
     )
+
+
+@dataclass(frozen=True)
+class CapacityColumn:
+    targets: CogTargets
+    result: Capacity
+
+
+@dataclass(frozen=True)
+class CapacityReport:
+    """Volumes of a year (actual before `split`, forecast from it) and the ETP they need."""
+
+    year: int
+    as_of: date  # agents counted on this day
+    split: date  # first day forecast (actual before)
+    calls_actual: float
+    calls_forecast: float
+    ivr_actual: float
+    ivr_forecast: float
+    emails_actual: float
+    emails_forecast: float
+    agents: int
+    fte_available: float
+    phone_days: float  # Σ ETP × working days present
+    rules: PlatformRules
+    columns: list[CapacityColumn]
+    warnings: list[str]
+
+    @property
+    def calls_offered(self) -> float:
+        return self.calls_actual + self.calls_forecast
+
+    @property
+    def ivr_calls(self) -> float:
+        return self.ivr_actual + self.ivr_forecast
+
+    @property
+    def emails(self) -> float:
+        return self.emails_actual + self.emails_forecast
+
+
+@dataclass(frozen=True)
+class Staff:
+    """An agent's contract as the capacity counts it: quotité and contract days (None: open)."""
+
+    id: int
+    fte: float
+    start: date | None
+    end: date | None
+
+
+def staff_capacity(
+    staff: list[Staff],
+    absences: dict[int, list[tuple[date, date]]],
+    open_days: list[date],
+    first: date,
+    last: date,
+    as_of: date,
+) -> tuple[int, float, float]:
+    """(agents under contract on `as_of`, funded ETP of [first, last], Σ ETP × days present).
+
+    Funded ETP is `employment.funded_fte` (each agent pro-rated by working days under contract
+    in the period). Days present are the `open_days` of each contract in the period, the
+    agent's `absences` (first and last day included) taken out.
+    """
+    count, phone_days, contracts = 0, 0.0, []
+    for agent in staff:
+        contracts.append(employment.Contract(agent.fte, agent.start, agent.end))
+        begin = max(first, agent.start or first)
+        end = min(last, agent.end or last)
+        off = absences.get(agent.id, [])
+        present = sum(
+            1 for d in open_days if begin <= d <= end and not any(s <= d <= e for s, e in off)
+        )
+        phone_days += agent.fte * present
+        if begin <= as_of <= end:
+            count += 1
+    return count, employment.funded_fte(contracts, first, last), phone_days
 
 
 @dataclass(frozen=True)

@@ -573,3 +573,136 @@ def apply_overrides(
             else:
                 result[free] = remaining / free.sum()
     return result
+
+
+def predict_days(
+    model: ArrivalModel,
+    slots: Iterable[time],
+    days: Iterable[date],
+    corrections: dict[date, list[Override]],
+) -> list[np.ndarray]:
+    """Arrivals per slot of each of `days`: the model's forecast, the day's corrections applied."""
+    slots = list(slots)
+    predicted = []
+    for day in days:
+        arrivals = model.predict(day)
+        if day in corrections:
+            arrivals = apply_overrides(slots, arrivals, corrections[day])
+        predicted.append(arrivals)
+    return predicted
+
+
+# --------------------------------------------------------------------------- day forecast
+
+
+@dataclass(frozen=True)
+class DayForecast:
+    """What the day plan needs: expected calls per half-hour and the queue's parameters."""
+
+    slots: list[time]
+    arrivals: list[float]  # calls offered per half-hour (agents + IVR + abandons)
+    aht_s: float
+    patience_s: float
+    ivr_share: float
+
+
+def day_forecast_of(
+    day: date, slots: Iterable[time], arrivals, handling: HandlingEstimates
+) -> DayForecast:
+    """The day's forecast: arrivals per slot, the AHT of its weekday and mix, patience, IVR."""
+    return DayForecast(
+        slots=list(slots),
+        arrivals=[float(x) for x in arrivals],
+        aht_s=handling.day_aht(day.weekday(), arrivals),
+        patience_s=handling.patience_s,
+        ivr_share=handling.ivr_share,
+    )
+
+
+def as_percent(value: float) -> float | None:
+    """A fraction as a percentage for display; None when undefined (NaN: no actual calls)."""
+    return None if value != value else 100 * value
+
+
+@dataclass(frozen=True)
+class ForecastReport:
+    """Everything the forecast page shows for one day."""
+
+    day: date
+    open: bool
+    forecast: DayForecast
+    base_arrivals: list[float]  # before the managers' corrections
+    actual: list[float] | None  # calls received that day, when the history has it
+    handling: HandlingEstimates
+    backtest: Backtest | None
+    model: ArrivalModel
+    history_days: int
+    aht_by_slot: list[float]
+
+    @property
+    def total(self) -> float:
+        return float(sum(self.forecast.arrivals))
+
+    @property
+    def base_total(self) -> float:
+        return float(sum(self.base_arrivals))
+
+    @property
+    def actual_total(self) -> float | None:
+        return None if self.actual is None else float(sum(self.actual))
+
+    @property
+    def rows(self) -> list[dict]:
+        """One row per half-hour for the page's table."""
+        actual = self.actual or [None] * len(self.base_arrivals)
+        return [
+            {"slot": slot, "base": base, "forecast": fc, "actual": act, "aht_s": aht}
+            for slot, base, fc, act, aht in zip(
+                self.forecast.slots,
+                self.base_arrivals,
+                self.forecast.arrivals,
+                actual,
+                self.aht_by_slot,
+                strict=True,
+            )
+        ]
+
+    @property
+    def chart(self) -> dict:
+        """Series of the chart (labels and calls per half-hour), for `json_script`."""
+        return {
+            "labels": [f"{s:%H:%M}" for s in self.forecast.slots],
+            "forecast": [round(x, 1) for x in self.forecast.arrivals],
+            "base": [round(x, 1) for x in self.base_arrivals],
+            "actual": self.actual,
+        }
+
+    @property
+    def backtest_rows(self) -> list[dict]:
+        if self.backtest is None:
+            return []
+        return [
+            {"day": d.day, "actual": d.actual, "forecast": d.forecast, "wape": as_percent(d.wape)}
+            for d in self.backtest.days
+        ]
+
+    @property
+    def backtest_slots(self) -> list[dict]:
+        if self.backtest is None:
+            return []
+        return [
+            {"slot": slot, "wape": as_percent(w)}
+            for slot, w in zip(self.backtest.slots, self.backtest.wape_by_slot, strict=True)
+        ]
+
+    @property
+    def wape(self) -> float | None:
+        return as_percent(self.backtest.wape) if self.backtest else None
+
+    @property
+    def wape_daily(self) -> float | None:
+        return as_percent(self.backtest.wape_daily) if self.backtest else None
+
+    @property
+    def ivr_percent(self) -> float:
+        return 100 * self.forecast.ivr_share

@@ -83,6 +83,67 @@ class DailyStats(models.Model):
         return f"{self.day} {self.team}/{self.agent}{self.motif}"
 
 
+# The summed columns of `DailyStats` (every figure of the dashboard is a ratio of their sums).
+SUM_FIELDS = (
+    "calls_offered",
+    "calls_answered",
+    "calls_ivr",
+    "calls_abandoned",
+    "calls_identified",
+    "calls_repeat",
+    "calls_within_sl",
+    "calls_wait_known",
+    "wait_answered_s",
+    "calls_handle_known",
+    "handle_s",
+    "phone_hours",
+    "email_hours",
+    "emails_answered",
+    "level1_received",
+    "level1_due",
+    "level1_within",
+    "complaints_received",
+    "complaints_due",
+    "complaints_within",
+)
+
+
+class MonthlyStats(models.Model):
+    """The rows of `DailyStats` summed per month (team, agent or motif): what the dashboard
+    reads for a year by month (a few rows per agent instead of one per day). Rebuilt from the
+    daily rows in the same transaction as them (`services.replace_aggregates`); `rows` and
+    `last_day` say which daily rows it sums, so that a read can check it matches them."""
+
+    year = models.PositiveSmallIntegerField(_("année"))
+    month = models.PositiveSmallIntegerField(_("mois"))
+    grain = models.CharField(_("grain"), max_length=8, choices=Grain.choices)
+    team = models.CharField(_("équipe"), max_length=100, blank=True)
+    team_key = models.ForeignKey(
+        "people.Team",
+        verbose_name=_("équipe (clé)"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    agent = models.CharField(_("téléconseiller"), max_length=150, blank=True)
+    motif = models.CharField(_("motif"), max_length=200, blank=True)
+    rows = models.PositiveIntegerField(_("lignes quotidiennes"))
+    last_day = models.DateField(_("dernier jour"))
+
+    class Meta:
+        verbose_name = _("agrégat mensuel")
+        verbose_name_plural = _("agrégats mensuels")
+        indexes = [models.Index(fields=["grain", "year", "month"])]
+
+    def __str__(self):
+        return f"{self.year}-{self.month:02d} {self.team}/{self.agent}{self.motif}"
+
+
+for _name in SUM_FIELDS:  # the same columns as the daily rows, defined once
+    MonthlyStats.add_to_class(_name, DailyStats._meta.get_field(_name).clone())
+
+
 class DailySatisfaction(models.Model):
     """Satisfaction answers of one day and channel: answers and satisfied ones."""
 

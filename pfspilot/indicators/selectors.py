@@ -4,35 +4,23 @@ import datetime as dt
 
 import polars as pl
 from django.db import connection
-from django.db.models import Count, F, Max, Q, Sum
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce
 
 from pfspilot.engine import forecast, records
+from pfspilot.people.models import Team
 
-from .models import AggregateState, DailySatisfaction, DailyStats, Grain, HalfHourStats
-
-SUM_FIELDS = (
-    "calls_offered",
-    "calls_answered",
-    "calls_ivr",
-    "calls_abandoned",
-    "calls_identified",
-    "calls_repeat",
-    "calls_within_sl",
-    "calls_wait_known",
-    "wait_answered_s",
-    "calls_handle_known",
-    "handle_s",
-    "phone_hours",
-    "email_hours",
-    "emails_answered",
-    "level1_received",
-    "level1_due",
-    "level1_within",
-    "complaints_received",
-    "complaints_due",
-    "complaints_within",
+from . import models
+from .models import (
+    AggregateState,
+    DailySatisfaction,
+    DailyStats,
+    Grain,
+    HalfHourStats,
+    MonthlyStats,
 )
+
+SUM_FIELDS = models.SUM_FIELDS
 
 
 # A row's team as it is called now: the current name of its key, else the name it was stored
@@ -54,9 +42,18 @@ def _grouped(queryset, keys: tuple[str, ...]):
     return queryset.annotate(_team_now=TEAM_NOW).values(*names), names
 
 
-def _stats(*, year, grain, month=None, team="", agent="", motif="", since=None, until=None):
-    """Rows of the period in scope: motif rows for a motif, team/agent rows otherwise."""
-    queryset = DailyStats.objects.filter(grain=Grain.MOTIF if motif else grain, year=year)
+def _stats(
+    *, year, grain, month=None, team="", agent="", motif="", since=None, until=None, keys=None
+):
+    """Rows of the period in scope: motif rows for a motif, team/agent rows otherwise.
+
+    With the `keys` the rows will be grouped by, the monthly rows when they give the same sums
+    (`_monthly_usable`), else the daily ones."""
+    grain = Grain.MOTIF if motif else grain
+    model = DailyStats
+    if keys is not None and not since and _monthly_usable(year, grain, until, keys):
+        model, until = MonthlyStats, None
+    queryset = model.objects.filter(grain=grain, year=year)
     if motif:
         queryset = queryset.filter(motif=motif)
     if team:
@@ -64,6 +61,23 @@ def _stats(*, year, grain, month=None, team="", agent="", motif="", since=None, 
     if agent:
         queryset = queryset.filter(agent=agent)
     return _in_period(queryset, month=month, since=since, until=until)
+
+
+def _monthly_usable(year, grain, until, keys) -> bool:
+    """Whether the monthly rows give the sums asked for: grouped by team, agent, motif or month
+    only, every day of the year so far (`until` not before the last one), and monthly rows that
+    sum exactly the year's daily rows of the grain (same count, same last day)."""
+    if not set(keys) <= {"team", "agent", "motif", "month"}:
+        return False
+    daily = DailyStats.objects.filter(grain=grain, year=year).aggregate(
+        rows=Count("id"), last=Max("day")
+    )
+    if daily["last"] is None or (until is not None and until < daily["last"]):
+        return False
+    monthly = MonthlyStats.objects.filter(grain=grain, year=year).aggregate(
+        rows=Sum("rows"), last=Max("last_day")
+    )
+    return monthly["rows"] == daily["rows"] and monthly["last"] == daily["last"]
 
 
 def _in_period(queryset, *, month=None, since=None, until=None):
@@ -115,25 +129,51 @@ def period_sums(
         motif=motif,
         since=since,
         until=until,
+        keys=tuple(by),
     )
     return _sums(queryset, tuple(by))
 
 
 def period_frame(*, year, month=None, team="", agent="", motif="", until=None, by=()):
-    """`period_sums` as a Polars frame, read with a plain cursor (no dict per row)."""
+    """`period_sums` as a Polars frame, read with a plain cursor (no dict per row).
+
+    Grouped in SQL by the team's key and stored name (a hash aggregate over the table's own
+    columns, no join), then named as the team is called now (`TEAM_NOW`) and regrouped in
+    memory: a team renamed within the period, stored under both names, is one row. Sums by
+    team, agent, motif or month up to the year's last day read the monthly rows.
+    """
+    keys = tuple(by)
     queryset = _stats(
-        year=year, grain=Grain.AGENT, month=month, team=team, agent=agent, motif=motif, until=until
+        year=year,
+        grain=Grain.AGENT,
+        month=month,
+        team=team,
+        agent=agent,
+        motif=motif,
+        until=until,
+        keys=keys,
     )
     annotations = {name: Sum(name) for name in SUM_FIELDS}
-    grouped, _names = _grouped(queryset, tuple(by))
-    sql, params = grouped.annotate(**annotations).order_by().query.sql_with_params()
+    raw = tuple(k for k in keys if k != "team") + (("team_key", "team") if "team" in keys else ())
+    grouped = queryset.values(*raw).annotate(**annotations).order_by()
+    sql, params = grouped.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         names = [column[0] for column in cursor.description]
         rows = cursor.fetchall()
     frame = pl.DataFrame(rows, schema=names, orient="row", infer_schema_length=None)
-    if "_team_now" in names:
-        frame = frame.rename({"_team_now": "team"})
+    if "team" in keys:
+        current = dict(Team.objects.values_list("pk", "name"))
+        key = next(n for n in names if n.startswith("team_key"))
+        frame = frame.with_columns(
+            pl.col(key)
+            .cast(pl.Int64)
+            .replace_strict(current, default=None, return_dtype=pl.String)
+            .fill_null(pl.col("team"))
+            .alias("team")
+        ).drop(key)
+        if frame.height and frame.select(keys).is_duplicated().any():
+            frame = frame.group_by(keys, maintain_order=True).agg(pl.col(SUM_FIELDS).sum())
     # SQLite hands dates back as text; PostgreSQL as dates.
     if "week" in names and frame.schema["week"] == pl.String:
         frame = frame.with_columns(pl.col("week").str.to_date())
@@ -159,7 +199,12 @@ def last_day(year: int) -> dt.date | None:
 
 
 def years() -> list[int]:
-    return sorted(DailyStats.objects.values_list("year", flat=True).distinct())
+    """Years of the sums, each found through the (year, day) index: no scan of the table."""
+    found, year = [], DailyStats.objects.aggregate(first=Min("year"))["first"]
+    while year is not None:
+        found.append(year)
+        year = DailyStats.objects.filter(year__gt=year).aggregate(next=Min("year"))["next"]
+    return found
 
 
 def _values_in_year(field: str, grain: str, year: int) -> list[str]:
@@ -208,14 +253,15 @@ def all_teams() -> list[str]:
 
 
 def _team_names(queryset) -> list[str]:
-    """Sorted non-empty TEAM_NOW values of `queryset`."""
-    return list(
-        queryset.annotate(_team_now=TEAM_NOW)
-        .exclude(_team_now="")
-        .values_list("_team_now", flat=True)
-        .distinct()
-        .order_by("_team_now")
+    """Sorted non-empty TEAM_NOW values of `queryset`: the current names of the teams whose
+    key it holds, and the stored names of its rows without a key (sorted by the database)."""
+    # One index probe per team (a handful) rather than a scan of the year's rows.
+    rows = queryset.filter(team_key=OuterRef("pk")).order_by()
+    named = Team.objects.filter(Exists(rows)).order_by().values_list("name", flat=True)
+    unkeyed = (
+        queryset.filter(team_key__isnull=True).order_by().values_list("team", flat=True).distinct()
     )
+    return [name for name in named.union(unkeyed).order_by("name") if name]
 
 
 def agent_profiles(usernames: list[str]) -> dict[str, str]:
@@ -247,6 +293,17 @@ def half_hour_counts(start: dt.date, end: dt.date) -> pl.DataFrame:
         orient="row",
     )
     return records.as_instants(frame).sort("start")
+
+
+def half_hour_digest(start: dt.date, end: dt.date) -> tuple:
+    """A summary of the half-hour sums of the local days [start, end): rows, last day and the
+    total of every column of `half_hour_counts` (one query), which changes whenever they do;
+    readers keeping results computed from those sums compare it to know they are stale."""
+    names = forecast.COUNT_COLUMNS
+    totals = HalfHourStats.objects.filter(day__gte=start, day__lt=end).aggregate(
+        rows=Count("id"), first=Min("day"), last=Max("day"), **{n: Sum(n) for n in names}
+    )
+    return tuple(totals[key] for key in ("rows", "first", "last", *names))
 
 
 def half_hour_volumes(*, year: int, month: int | None = None, until: dt.date | None = None):

@@ -17,7 +17,15 @@ from pfspilot.engine.parameters import (
 from pfspilot.people import selectors as people_selectors
 
 from . import aggregation
-from .models import AggregateState, DailySatisfaction, DailyStats, Grain, HalfHourStats
+from .models import (
+    SUM_FIELDS,
+    AggregateState,
+    DailySatisfaction,
+    DailyStats,
+    Grain,
+    HalfHourStats,
+    MonthlyStats,
+)
 
 logger = logging.getLogger(__name__)
 EMAIL_ANSWER_DAYS = 92  # an email's answer is looked for up to a quarter after its receipt
@@ -94,6 +102,7 @@ def replace_aggregates(
     _insert(DailyStats._meta.db_table, aggregation.STAT_COLUMNS, values)
     DailySatisfaction.objects.bulk_create(satisfaction, batch_size=2000)
     HalfHourStats.objects.bulk_create(half_hours, batch_size=2000)
+    rebuild_monthly(start, end)
     # The instant the email cohorts were evaluated at, i.e. what the figures are "as of".
     refreshed_at = (
         at if timezone.is_aware(at) else timezone.make_aware(at, timezone.get_default_timezone())
@@ -111,6 +120,35 @@ def _insert(table: str, columns: tuple[str, ...], values: list[tuple]) -> None:
     with connection.cursor() as cursor:
         for offset in range(0, len(values), 5000):
             cursor.executemany(sql, values[offset : offset + 5000])
+
+
+def _months(start: dt.date, end: dt.date) -> list[tuple[int, int]]:
+    months, current = [], start.replace(day=1)
+    while current <= end:
+        months.append((current.year, current.month))
+        current = (current + dt.timedelta(days=32)).replace(day=1)
+    return months
+
+
+def rebuild_monthly(start: dt.date, end: dt.date) -> None:
+    """Rebuilds the monthly rows (`MonthlyStats`) of the months of [start, end] from the daily
+    rows, in SQL (one INSERT … SELECT per month)."""
+    quote = connection.ops.quote_name
+    monthly, daily = MonthlyStats._meta.db_table, DailyStats._meta.db_table
+    keys = ("year", "month", "grain", "team", "team_key_id", "agent", "motif")
+    columns = ", ".join(quote(c) for c in (*keys, "rows", "last_day", *SUM_FIELDS))
+    grouped = ", ".join(quote(c) for c in keys)
+    sums = ", ".join(f"SUM({quote(c)})" for c in SUM_FIELDS)
+    sql = (
+        f"INSERT INTO {quote(monthly)} ({columns}) "
+        f"SELECT {grouped}, COUNT(*), MAX({quote('day')}), {sums} FROM {quote(daily)} "
+        f"WHERE {quote('year')} = %s AND {quote('month')} = %s "
+        f"GROUP BY {grouped}"
+    )
+    with connection.cursor() as cursor:
+        for year, month in _months(start, end):
+            MonthlyStats.objects.filter(year=year, month=month).delete()
+            cursor.execute(sql, [year, month])
 
 
 def refresh_aggregates(

@@ -135,3 +135,42 @@ class PlanComputation(models.Model):
     @property
     def in_progress(self) -> bool:
         return self.status in (self.Status.PENDING, self.Status.RUNNING)
+
+
+class CapacityResult(models.Model):
+    """The capacity page of a year as last computed by the worker (`tasks.compute_capacity`).
+
+    `version` names the inputs asked for (a digest of the history, contracts, absences,
+    corrections and reference figures read by `selectors.capacity_version`); `computed_version`
+    those the stored page was computed from. The page shows the stored page when both agree,
+    else the last one with « Calcul en cours… » while the worker recomputes it.
+    """
+
+    year = models.PositiveIntegerField(_("année"), unique=True)
+    version = models.CharField(_("entrées demandées"), max_length=64)
+    status = models.CharField(
+        _("état"),
+        max_length=16,
+        choices=PlanComputation.Status.choices,
+        default=PlanComputation.Status.PENDING,
+    )
+    requested_at = models.DateTimeField(_("demandé le"))
+    finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
+    computed_version = models.CharField(_("entrées du résultat"), max_length=64, blank=True)
+    computed_at = models.DateTimeField(_("calculé le"), null=True, blank=True)
+    # The page's figures (`selectors.CapacityPage`, pickled: written by the worker only), or
+    # `error` when the capacity cannot be computed from those inputs (no history…).
+    payload = models.BinaryField(_("résultat"), null=True, blank=True, editable=False)
+    error = models.TextField(_("erreur"), blank=True)
+
+    class Meta:
+        verbose_name = _("calcul de capacité")
+        verbose_name_plural = _("calculs de capacité")
+        ordering = ["-year"]
+
+    def __str__(self):
+        return f"Capacité {self.year}"
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in (PlanComputation.Status.PENDING, PlanComputation.Status.RUNNING)

@@ -19,7 +19,7 @@ from pfspilot.emaildesk import services as emaildesk
 from pfspilot.formatting import fr_figure
 from pfspilot.indicators.services import rebuild_pending_sums, refresh_aggregates
 from pfspilot.mailbox.services import poll_job
-from pfspilot.planning.services import plan_coming_days
+from pfspilot.planning.services import plan_coming_days, refresh_capacity
 
 
 @dataclass(frozen=True)
@@ -73,6 +73,11 @@ JOBS: tuple[PeriodicJob, ...] = (
         "email_queues",
         _("Courriels importés mis en file et baux expirés libérés : %(count)s."),
         lambda now: emaildesk.queue_imported(now=now) + emaildesk.free_expired(now=now),
+    ),
+    PeriodicJob(
+        "capacity",
+        _("Capacité de l'année mise en calcul (entrées modifiées) : %(count)s."),
+        lambda now: refresh_capacity(now=now),
     ),
 )
 

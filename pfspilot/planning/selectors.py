@@ -1,21 +1,38 @@
-"""Reads of the planning pages: who is on duty, what the day needs, the plan to show."""
+"""Reads of the planning pages: the call history, forecasts and capacity, who is on duty, what
+the day needs, the plan to show.
+
+The call history is read from the half-hour sums the indicators app rebuilds after each import
+(`indicators.selectors.half_hour_counts`: a year is a million calls, too many to read per page,
+but a few thousand half-hours) into the engine's `SlotHistory`, which every estimate of the
+engine (`engine.forecast`, `engine.capacity`) reads. That history is cached for the duration of
+one web request only (the signals below): nothing is kept in process memory between requests,
+and code outside a request (CLI, tests, the worker) always reads fresh data. The computations
+themselves are the engine's; the managers' corrections are written by `services`.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
+import pickle
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.db.models import Sum
+from django.core.signals import request_finished, request_started
+from django.db.models import Max, Sum
+from django.dispatch import receiver
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from pfspilot.contacts.models import AgentActivity
+from pfspilot.contacts.models import AgentActivity, Email
 from pfspilot.engine import calendar, shrinkage
 from pfspilot.engine import capacity as capacity_engine
 from pfspilot.engine import forecast as forecast_engine
+from pfspilot.engine.capacity import CapacityColumn, CapacityReport, Staff, staff_capacity
 from pfspilot.engine.dayplan import (
     AgentInput,
     DayPlanResult,
@@ -30,7 +47,9 @@ from pfspilot.engine.dayplan import (
     template_staffing,
     timeline,
 )
+from pfspilot.engine.forecast import DayForecast, ForecastReport, day_forecast_of, predict_days
 from pfspilot.engine.parameters import PlatformRules
+from pfspilot.engine.records import EMAIL_LEVEL1
 from pfspilot.engine.requirements import (
     SLOT_HOURS,
     Demand,
@@ -38,12 +57,11 @@ from pfspilot.engine.requirements import (
     interval_pickups,
     requirement,
 )
+from pfspilot.indicators.selectors import half_hour_counts, half_hour_digest
 from pfspilot.people import selectors as people_selectors
 from pfspilot.reference.selectors import cog_targets, platform_rules
 
-from . import forecasting
-from .forecasting import DayForecast, ForecastUnavailable, call_history, day_forecast
-from .models import Absence, DayPlan, ForecastOverride, PlanComputation
+from .models import Absence, CapacityResult, DayPlan, ForecastOverride, PlanComputation
 
 ACTIVITY_LABELS = {
     "phone": _lazy("Téléphone"),
@@ -55,6 +73,287 @@ GANTT_STEP = 5  # minutes per column of the timeline grid (the note's day has 8h
 WEEK_DAYS = 5
 SHRINKAGE_DAYS = 28
 PLAN_AHEAD_DAYS = 5  # working days whose plans are computed in advance (tick, demo)  # calendar days of history behind the shrinkage estimate
+
+
+# Two years of history: a year-earlier month for every target month, and enough weeks per weekday.
+HISTORY_DAYS = 730
+# A request often forecasts the days of a week: one load covers the following week too.
+LOAD_AHEAD_DAYS = 7
+
+
+class ForecastUnavailable(ValueError):
+    """No usable history for the forecast (French message for the page)."""
+
+
+# --------------------------------------------------------------------------- call history
+
+_local = threading.local()
+
+
+@receiver(request_started, dispatch_uid="planning_forecast_cache_open")
+def _open_cache(**kwargs):
+    _local.histories = []
+
+
+@receiver(request_finished, dispatch_uid="planning_forecast_cache_close")
+def _close_cache(**kwargs):
+    _local.histories = None
+
+
+def call_history(start: dt.date, end: dt.date, rules: PlatformRules) -> forecast_engine.SlotHistory:
+    """Call history of the working days in [start, end), aggregated per half-hour."""
+    cached = getattr(_local, "histories", None)
+    key = (rules.opening, rules.closing)
+    if cached is not None:
+        for (c_start, c_end, c_key), history in cached:
+            if c_start <= start and end <= c_end and c_key == key:
+                return history.between(start, end)
+    load_end = end + dt.timedelta(days=LOAD_AHEAD_DAYS) if cached is not None else end
+    counts = half_hour_counts(start, load_end)
+    history = forecast_engine.history_from_counts(
+        counts, opening=rules.opening, closing=rules.closing
+    )
+    if cached is not None:
+        cached.append(((start, load_end, key), history))
+    return history.between(start, end)
+
+
+# --------------------------------------------------------------------------- forecasts
+
+
+def _no_history() -> ForecastUnavailable:
+    return ForecastUnavailable(
+        _("Prévision impossible : aucun historique d'appels importé avant cette date.")
+    )
+
+
+def _engine_error(exc: forecast_engine.ForecastInputError) -> ForecastUnavailable:
+    return ForecastUnavailable(_("Prévision impossible : %(raison)s.") % {"raison": str(exc)})
+
+
+def as_override(o: ForecastOverride) -> forecast_engine.Override:
+    return forecast_engine.Override(
+        slot=o.slot_start,
+        factor=float(o.factor) if o.factor is not None else None,
+        calls=float(o.calls) if o.calls is not None else None,
+    )
+
+
+def _overrides(day: dt.date) -> list[forecast_engine.Override]:
+    return [as_override(o) for o in ForecastOverride.objects.filter(day=day)]
+
+
+def _corrections(first: dt.date, last: dt.date) -> dict[dt.date, list[forecast_engine.Override]]:
+    """The managers' corrections of the days in [first, last], per day."""
+    corrections: dict[dt.date, list[forecast_engine.Override]] = {}
+    for o in ForecastOverride.objects.filter(day__gte=first, day__lte=last):
+        corrections.setdefault(o.day, []).append(as_override(o))
+    return corrections
+
+
+def forecast_report(day: dt.date) -> ForecastReport:
+    """Forecast of `day` from the history strictly before it, with its backtest and estimates."""
+    rules = platform_rules(day)
+    history = call_history(day - dt.timedelta(days=HISTORY_DAYS), day + dt.timedelta(days=1), rules)
+    index = history.day_index(day)
+    # A day to come has no actual calls, whatever the history holds (records dated in the
+    # future are not facts): the page shows the forecast only.
+    known = index is not None and day <= timezone.localdate()
+    actual = history.offered[index].tolist() if known else None
+    past = history.between(end=day)
+    if past.empty:
+        raise _no_history()
+    try:
+        model = forecast_engine.fit_arrivals(past)
+        handling = forecast_engine.estimate_handling(past)
+        base = model.predict(day)
+        arrivals = forecast_engine.apply_overrides(past.slots, base, _overrides(day))
+        backtest = forecast_engine.backtest(past)
+    except forecast_engine.ForecastInputError as exc:
+        raise _engine_error(exc) from exc
+    return ForecastReport(
+        day=day,
+        open=calendar.is_working_day(day),
+        forecast=day_forecast_of(day, past.slots, arrivals, handling),
+        base_arrivals=[float(x) for x in base],
+        actual=actual,
+        handling=handling,
+        backtest=backtest,
+        model=model,
+        history_days=len(past.days),
+        aht_by_slot=[float(x) for x in handling.aht_by_slot[day.weekday()]],
+    )
+
+
+def day_forecast(day: dt.date) -> DayForecast:
+    """Expected calls per half-hour of `day` (corrections applied), AHT, patience and IVR share.
+
+    Learned from the history strictly before `day`; raises `ForecastUnavailable` (French
+    message) without history. A closed day has zero arrivals in every slot.
+    """
+    rules = platform_rules(day)
+    past = call_history(day - dt.timedelta(days=HISTORY_DAYS), day, rules)
+    if past.empty:
+        raise _no_history()
+    try:
+        model = forecast_engine.fit_arrivals(past)
+        handling = forecast_engine.estimate_handling(past)
+        arrivals = forecast_engine.apply_overrides(past.slots, model.predict(day), _overrides(day))
+    except forecast_engine.ForecastInputError as exc:
+        raise _engine_error(exc) from exc
+    return day_forecast_of(day, past.slots, arrivals, handling)
+
+
+def overrides_for_day(day: dt.date) -> list[ForecastOverride]:
+    return list(ForecastOverride.objects.filter(day=day).select_related("created_by"))
+
+
+# --------------------------------------------------------------------------- capacity (COG)
+
+
+def _fitted(past: forecast_engine.SlotHistory):
+    """(arrival model, handling estimates) of the history `past`; French error without it."""
+    if past.empty:
+        raise _no_history()
+    try:
+        return forecast_engine.fit_arrivals(past), forecast_engine.estimate_handling(past)
+    except forecast_engine.ForecastInputError as exc:
+        raise _engine_error(exc) from exc
+
+
+def _forecast_calls(
+    history: forecast_engine.SlotHistory, split: dt.date, last: dt.date
+) -> tuple[float, float]:
+    """Forecast offered and IVR-only calls of the working days in [split, last]."""
+    past = history.between(split - dt.timedelta(days=HISTORY_DAYS), split)
+    model, handling = _fitted(past)
+    offered = 0.0
+    days = calendar.working_days(split, last)
+    for arrivals in predict_days(model, past.slots, days, _corrections(split, last)):
+        offered += float(arrivals.sum())
+    return offered, offered * handling.ivr_share
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def _emails(first: dt.date, split: dt.date, last: dt.date) -> tuple[float, float, bool]:
+    """Level-1 emails received in [first, split) and forecast for [split, last].
+
+    The forecast is the daily mean of the `RECENT_DAYS` calendar days before `split` (emails
+    arrive every day, not only on working days); the flag says whether there was any history.
+    """
+    recent_start = split - dt.timedelta(days=forecast_engine.RECENT_DAYS)
+
+    def received(start: dt.date, end: dt.date) -> int:
+        return Email.objects.filter(
+            kind=EMAIL_LEVEL1, received_at__gte=_midnight(start), received_at__lt=_midnight(end)
+        ).count()
+
+    actual = received(first, split) if first < split else 0
+    recent = received(recent_start, split)
+    remaining_days = max((last - split).days + 1, 0)
+    forecast = recent / forecast_engine.RECENT_DAYS * remaining_days
+    return float(actual), float(forecast), bool(actual or recent)
+
+
+def _absences(agent_ids, first: dt.date, last: dt.date) -> dict[int, list[tuple[dt.date, dt.date]]]:
+    """Recorded absences of the agents overlapping [first, last]: (first, last day) per agent."""
+    absences: dict[int, list[tuple[dt.date, dt.date]]] = {}
+    for a in Absence.objects.filter(agent__in=agent_ids, start__lte=last, end__gte=first):
+        absences.setdefault(a.agent_id, []).append((a.start, a.end))
+    return absences
+
+
+def _agents_capacity(
+    first: dt.date, last: dt.date, as_of: dt.date, rules: PlatformRules
+) -> tuple[int, float, float]:
+    """(agents under contract on `as_of`, funded ETP of the year, Σ ETP × working days present).
+
+    Funded ETP is the one definition shared with the dashboard (`people.selectors` reads the
+    contracts, `engine.capacity.staff_capacity` pro-rates each agent by working days under
+    contract in the year). Days present are the working days of each contract in the year,
+    training Thursdays and recorded absences taken out.
+    """
+    training = set(calendar.training_days(first.year, rules))
+    open_days = [d for d in calendar.working_days(first, last) if d not in training]
+    agents = list(people_selectors.agents_employed(start=first, end=last))
+    staff = [Staff(a.pk, float(a.fte), a.start_date, a.end_date) for a in agents]
+    absences = _absences(agents, first, last)
+    return staff_capacity(staff, absences, open_days, first, last, as_of)
+
+
+def capacity_report(year: int, *, today: dt.date | None = None) -> CapacityReport:
+    """Funded ETP needed for `year` (actual until yesterday, forecast after) at the COG targets.
+
+    The need is computed at the targets of 2026 and 2027 side by side (and at the year's own
+    targets if it has others); raises `ForecastUnavailable` without any call history.
+    """
+    today = today or timezone.localdate()
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    split = min(max(today, first), last + dt.timedelta(days=1))
+    as_of = min(max(today, first), last)
+    rules = platform_rules(as_of)
+    history = call_history(min(first, split - dt.timedelta(days=HISTORY_DAYS)), split, rules)
+    if history.empty:
+        raise _no_history()
+    actual = history.between(first, split)
+    calls_actual, ivr_actual = float(actual.offered.sum()), float(actual.ivr.sum())
+    calls_forecast = ivr_forecast = 0.0
+    if split <= last:
+        calls_forecast, ivr_forecast = _forecast_calls(history, split, last)
+    emails_actual, emails_forecast, has_emails = _emails(first, split, last)
+    warnings = []
+    if not has_emails:
+        warnings.append(
+            _(
+                "Aucun courriel reçu sur l'année ni dans les %(jours)s jours précédents : "
+                "les courriels comptent pour 0."
+            )
+            % {"jours": forecast_engine.RECENT_DAYS}
+        )
+    agents, fte_available, phone_days = _agents_capacity(first, last, as_of, rules)
+    columns, seen = [], set()
+    for target_year in sorted({*rules.note_target_years, year}):
+        targets = cog_targets(target_year)
+        if targets.year in seen:
+            continue
+        seen.add(targets.year)
+        try:
+            result = capacity_engine.capacity(
+                calls_offered=calls_actual + calls_forecast,
+                ivr_calls=ivr_actual + ivr_forecast,
+                emails=emails_actual + emails_forecast,
+                pickup_target=targets.pickup_rate,
+                calls_per_fte=targets.calls_per_fte,
+                emails_per_fte=targets.emails_per_fte,
+                phone_share=rules.phone_share,
+                email_share=rules.email_share,
+                fte_available=fte_available,
+            )
+        except capacity_engine.CapacityInputError as exc:
+            raise ForecastUnavailable(
+                _("Capacité impossible à calculer : %(raison)s.") % {"raison": str(exc)}
+            ) from exc
+        columns.append(CapacityColumn(targets=targets, result=result))
+    return CapacityReport(
+        year=year,
+        as_of=as_of,
+        split=split,
+        calls_actual=calls_actual,
+        calls_forecast=calls_forecast,
+        ivr_actual=ivr_actual,
+        ivr_forecast=ivr_forecast,
+        emails_actual=emails_actual,
+        emails_forecast=emails_forecast,
+        agents=agents,
+        fte_available=fte_available,
+        phone_days=phone_days,
+        rules=rules,
+        columns=columns,
+        warnings=warnings,
+    )
 
 
 @dataclass(frozen=True)
@@ -479,7 +778,7 @@ def week_view(day: dt.date) -> list[WeekDay]:
 class CapacityPage:
     """The capacity page: COG productions (`report`) and the hourly view at the target."""
 
-    report: forecasting.CapacityReport
+    report: CapacityReport
     need: capacity_engine.HourlyNeed | None
     shrinkage_estimate: shrinkage.ShrinkageEstimate | None
     error: str | None  # why the hourly view is missing, in French
@@ -498,7 +797,7 @@ class CapacityPage:
 
 
 def capacity_page(year: int, *, today: dt.date) -> CapacityPage:
-    """Capacity of `year` (see `forecasting.capacity`) and its hourly view.
+    """Capacity of `year` (see `capacity_report`) and its hourly view.
 
     Hourly view, per working day and half-hour: calls offered (actual before the report's
     split, forecast with the managers' corrections after), the requirement at the year's
@@ -508,7 +807,7 @@ def capacity_page(year: int, *, today: dt.date) -> CapacityPage:
     running, recorded absences out, training Thursdays' morning off the phone).
     Raises `ForecastUnavailable` without any call history.
     """
-    report = forecasting.capacity(year, today=today)
+    report = capacity_report(year, today=today)
     try:
         need, estimate = _hourly_need(report)
     except (PlanningError, capacity_engine.CapacityInputError) as exc:
@@ -516,14 +815,12 @@ def capacity_page(year: int, *, today: dt.date) -> CapacityPage:
     return CapacityPage(report, need, estimate, None)
 
 
-def _hourly_need(report: forecasting.CapacityReport):
+def _hourly_need(report: CapacityReport):
     first, last = dt.date(report.year, 1, 1), dt.date(report.year, 12, 31)
     rules = report.rules
     split = report.split
-    history = call_history(
-        min(first, split - dt.timedelta(days=forecasting.HISTORY_DAYS)), split, rules
-    )
-    past = history.between(split - dt.timedelta(days=forecasting.HISTORY_DAYS), split)
+    history = call_history(min(first, split - dt.timedelta(days=HISTORY_DAYS)), split, rules)
+    past = history.between(split - dt.timedelta(days=HISTORY_DAYS), split)
     if past.empty:
         raise PlanningError(
             _("Prévision impossible : aucun historique d'appels importé avant cette date.")
@@ -533,9 +830,6 @@ def _hourly_need(report: forecasting.CapacityReport):
         handling = forecast_engine.estimate_handling(past)
     except forecast_engine.ForecastInputError as exc:
         raise PlanningError(str(exc)) from exc
-    corrections: dict[dt.date, list] = {}
-    for o in ForecastOverride.objects.filter(day__gte=split, day__lte=last):
-        corrections.setdefault(o.day, []).append(forecasting.as_override(o))
     # A past day without any call imported is unknown, not a day without calls: left out.
     known = set(history.days)
     days = [d for d in calendar.working_days(first, last) if d >= split or d in known]
@@ -543,14 +837,15 @@ def _hourly_need(report: forecasting.CapacityReport):
         raise PlanningError(_("Aucun jour ouvré de l'année avec des appels importés ou à prévoir."))
     slots = list(past.slots)
     offered = np.zeros((len(days), len(slots)))
+    future = [i for i, day in enumerate(days) if day >= split]
+    predicted = predict_days(
+        model, past.slots, [days[i] for i in future], _corrections(split, last)
+    )
     for i, day in enumerate(days):
         if day < split:
             offered[i] = history.offered[history.day_index(day)]
-        else:
-            arrivals = model.predict(day)
-            if day in corrections:
-                arrivals = forecast_engine.apply_overrides(past.slots, arrivals, corrections[day])
-            offered[i] = arrivals
+    for i, arrivals in zip(future, predicted, strict=True):
+        offered[i] = arrivals
     aht = [handling.day_aht(day.weekday(), offered[i]) for i, day in enumerate(days)]
     staffed = _staff_in_post(days, slots, rules, split)
     # Unavailability of the last weeks of the history (a past year's ends with its last day).
@@ -590,9 +885,7 @@ def _staff_in_post(
         .values_list("day", "phone")
     )
     users = list(people_selectors.agents_employed(start=first, end=last))
-    absences: dict[int, list[tuple[dt.date, dt.date]]] = {}
-    for a in Absence.objects.filter(agent__in=users, start__lte=last, end__gte=first):
-        absences.setdefault(a.agent_id, []).append((a.start, a.end))
+    absences = _absences(users, first, last)
     staffed = np.zeros((len(days), len(slots)))
     for i, day in enumerate(days):
         training = rules.training_hours if calendar.is_training_day(day, rules) else None
@@ -609,3 +902,67 @@ def _staff_in_post(
         if day < split and logged_h > 0 and planned_h > 0:
             staffed[i] *= logged_h / planned_h
     return staffed
+
+
+# --------------------------------------------------------------------------- stored capacity
+
+
+# Bumped when `CapacityPage` or the engine classes it holds change: every stored page is then
+# computed again rather than unpickled into the wrong shape.
+CAPACITY_FORMAT = 1
+
+
+def capacity_version(year: int, *, today: dt.date) -> str:
+    """Digest of everything `capacity_page(year, today=today)` reads, in a few small queries.
+
+    The half-hour sums (rows and column totals of the history window), the agents' contracts,
+    the absences and corrections of the year, the last email and agent activity imported, and
+    the reference figures in force: a stored capacity page computed for the same digest is the page
+    that computing it again would give.
+    """
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    split = min(max(today, first), last + dt.timedelta(days=1))
+    as_of = min(max(today, first), last)
+    rules = platform_rules(as_of)
+    targets = [cog_targets(y) for y in sorted({*rules.note_target_years, year})]
+    agents = people_selectors.agents_employed(start=first, end=last).order_by("pk")
+    inputs = (
+        CAPACITY_FORMAT,
+        year,
+        today,
+        rules,
+        targets,
+        half_hour_digest(min(first, split - dt.timedelta(days=HISTORY_DAYS)), split),
+        list(agents.values_list("pk", "fte", "lunch_group", "start_date", "end_date")),
+        list(
+            Absence.objects.filter(start__lte=last, end__gte=first)
+            .order_by("pk")
+            .values_list("agent_id", "start", "end")
+        ),
+        list(
+            ForecastOverride.objects.filter(day__gte=split, day__lte=last)
+            .order_by("pk")
+            .values_list("day", "slot_start", "factor", "calls")
+        ),
+        # Emails and activity days are only ever added (imports skip known rows): the last
+        # identifier changes with each import (read from the primary key's index).
+        Email.objects.aggregate(last=Max("id")),
+        AgentActivity.objects.aggregate(last=Max("id")),
+    )
+    return hashlib.sha256(repr(inputs).encode()).hexdigest()
+
+
+def capacity_result(year: int) -> CapacityResult | None:
+    """The stored capacity of `year` (last computed page and current computation), if any."""
+    return CapacityResult.objects.filter(year=year).first()
+
+
+def stored_capacity_page(result: CapacityResult) -> CapacityPage | None:
+    """The page kept in `result` (None when none is stored, or the inputs had no history)."""
+    if result.payload is None:
+        return None
+    # Written only by the worker (`services.capacity_computation_run`), never from user input.
+    try:
+        return pickle.loads(bytes(result.payload))  # noqa: S301
+    except (pickle.UnpicklingError, AttributeError, ImportError, TypeError, EOFError):
+        return None  # stored by an older version of the code: shown as not computed

@@ -1,10 +1,12 @@
 """Writes of the planning app: the day plan (solved and validated by a background task, then
-stored), the managers' forecast corrections; and the thin services over the engine's validation
+stored), the capacity page of a year (computed by a background task, then stored), the
+managers' forecast corrections; and the thin services over the engine's validation
 (`engine.validation`) and what-if (`engine.whatif`)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -21,7 +23,7 @@ from pfspilot.people.models import User
 from pfspilot.reference.selectors import platform_rules
 
 from . import selectors
-from .models import DayPlan, ForecastOverride, PlanComputation
+from .models import CapacityResult, DayPlan, ForecastOverride, PlanComputation
 
 VALIDATION_REPLICATIONS = validation.VALIDATION_REPLICATIONS
 # A computation queued or running for longer than this has lost its worker: asked again, it is
@@ -146,6 +148,72 @@ def plan_coming_days(*, now: dt.datetime | None = None) -> int:
             continue
         queued += plan_day_request(day=day)[1]
     return queued
+
+
+def capacity_request(*, year: int, today: dt.date, version: str) -> tuple[CapacityResult, bool]:
+    """Queues the computation of the capacity page of `year` for the inputs `version`
+    (`selectors.capacity_version`) unless it is stored or being computed already.
+
+    Returns (result, queued). A computation waiting or running for the same inputs for less
+    than `STALE_AFTER` is left as it is. The task is queued once the row is written (with the
+    immediate backend of the tests, it has run when this returns)."""
+    from .tasks import compute_capacity
+
+    now = timezone.now()
+    with transaction.atomic():
+        result = CapacityResult.objects.select_for_update().filter(year=year).first()
+        if result is not None and result.version == version:
+            fresh = result.computed_version == version and (
+                bool(result.error) or selectors.stored_capacity_page(result) is not None
+            )
+            running = result.in_progress and now - result.requested_at < STALE_AFTER
+            if fresh or running:
+                return result, False
+        result = result or CapacityResult(year=year)
+        result.version = version
+        result.status = PlanComputation.Status.PENDING
+        result.requested_at = now
+        result.finished_at = None
+        result.save()
+    compute_capacity.enqueue(year, today.isoformat(), version)
+    result.refresh_from_db()
+    return result, True
+
+
+def capacity_computation_run(*, year: int, today: dt.date, version: str) -> CapacityResult:
+    """The worker's part: computes the capacity page of `year` as of `today` and stores it as
+    the result of the inputs `version`; « no history » is a result too (its French message)."""
+    CapacityResult.objects.get_or_create(
+        year=year, defaults={"version": version, "requested_at": timezone.now()}
+    )
+    current = CapacityResult.objects.filter(year=year, version=version)
+    current.update(status=PlanComputation.Status.RUNNING)
+    payload, error = None, ""
+    try:
+        page = selectors.capacity_page(year, today=today)
+    except selectors.ForecastUnavailable as exc:
+        error = str(exc)
+    except Exception:
+        current.update(status=PlanComputation.Status.FAILED, finished_at=timezone.now())
+        raise
+    else:
+        payload = pickle.dumps(page, protocol=pickle.HIGHEST_PROTOCOL)
+    now = timezone.now()
+    # The page is the result of `version` even if newer inputs were asked for meanwhile: it is
+    # shown (as the last computed) until their own computation ends.
+    CapacityResult.objects.filter(year=year).update(
+        payload=payload, error=error, computed_version=version, computed_at=now
+    )
+    current.update(status=PlanComputation.Status.DONE, finished_at=now)
+    return CapacityResult.objects.get(year=year)
+
+
+def refresh_capacity(*, now: dt.datetime | None = None) -> int:
+    """Queues the capacity of the current year when its inputs changed since it was stored
+    (run every minute by `pfspilot tick`); returns 1 when queued, else 0."""
+    today = timezone.localtime(now or timezone.now()).date()
+    version = selectors.capacity_version(today.year, today=today)
+    return int(capacity_request(year=today.year, today=today, version=version)[1])
 
 
 def _parse_override(day, slot_start, factor, calls) -> tuple[Decimal | None, int | None]:

@@ -17,4 +17,5 @@ urlpatterns = [
         name="forecast_override_delete",
     ),
     path("capacite/", views_forecast.capacity, name="capacity"),
+    path("capacite/calcul/", views_forecast.capacity_status, name="capacity_status"),
 ]

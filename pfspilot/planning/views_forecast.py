@@ -16,8 +16,8 @@ from pfspilot.engine.forecast import slot_starts
 from pfspilot.people.access import can, requires
 from pfspilot.reference.selectors import platform_rules
 
-from . import forecasting, services
-from .selectors import SHRINKAGE_DAYS, capacity_page, next_working_day
+from . import selectors, services
+from .selectors import SHRINKAGE_DAYS, next_working_day
 from .views import parse_day
 
 
@@ -80,8 +80,8 @@ def forecast(request):
             return redirect(_forecast_url(day))
     report = error = None
     try:
-        report = forecasting.forecast_report(day)
-    except forecasting.ForecastUnavailable as exc:
+        report = selectors.forecast_report(day)
+    except selectors.ForecastUnavailable as exc:
         error = str(exc)
     context = {
         "day": day,
@@ -89,7 +89,7 @@ def forecast(request):
         "report": report,
         "error": error,
         "form": form,
-        "overrides": forecasting.overrides_for_day(day),
+        "overrides": selectors.overrides_for_day(day),
         "can_override": can(request.user, "forecast.override"),
         "previous_day": day - dt.timedelta(days=1),
         "next_day": day + dt.timedelta(days=1),
@@ -134,10 +134,13 @@ def _hourly(page) -> dict:
     }
 
 
-@requires("planning")
+@requires({"GET": "planning", "POST": "planning"})
 def capacity(request):
     today = timezone.localdate()
-    value, year_error = request.GET.get("annee"), None
+    value, year_error = (
+        (request.POST if request.method == "POST" else request.GET).get("annee"),
+        None,
+    )
     year = today.year
     if value:
         try:
@@ -153,16 +156,20 @@ def capacity(request):
                 "min": calendar.FIRST_YEAR,
                 "max": calendar.LAST_YEAR,
             }
-    page = report = error = None
-    try:
-        page = capacity_page(year, today=today)
-        report = page.report
-    except forecasting.ForecastUnavailable as exc:
-        error = str(exc)
+    if request.method == "POST" and not year_error:
+        # Queues the computation (nothing else is written), then back to the page.
+        version = selectors.capacity_version(year, today=today)
+        services.capacity_request(year=year, today=today, version=version)
+        return redirect(f"{reverse('planning:capacity')}?annee={year}")
+    page, result, fresh = _stored_capacity(year, today)
+    report = page.report if page else None
+    error = result.error if result and not page and result.computed_version else None
     context = {
         "year": year,
         "year_error": year_error,
         "page": page,
+        "result": result,
+        "fresh": fresh,
         **(_hourly(page) if page and page.need else {}),
         "report": report,
         "error": error,
@@ -171,4 +178,37 @@ def capacity(request):
         "first_year": calendar.FIRST_YEAR,
         "last_year": calendar.LAST_YEAR,
     }
-    return render(request, "planning/capacity.html", context, status=400 if year_error else 200)
+    status = 400 if year_error else 200
+    return render(request, "planning/capacity.html", context, status=status)
+
+
+def _stored_capacity(year: int, today: dt.date):
+    """(page, stored result, fresh): the capacity page of `year` the worker computed and stored.
+
+    `fresh` says whether it was computed from today's inputs; when not, the last page is shown
+    (a GET writes nothing) until the worker recomputes it: queued every minute by `pfspilot
+    tick` for the current year, or by « Calculer » (POST) for any year."""
+    version = selectors.capacity_version(year, today=today)
+    result = selectors.capacity_result(year)
+    if result is None:
+        return None, None, False
+    page = selectors.stored_capacity_page(result) if result.computed_version else None
+    readable = page is not None or bool(result.error)
+    return page, result, readable and result.computed_version == version
+
+
+@requires("planning")
+def capacity_status(request):
+    """The progress of the capacity's computation, polled by htmx; once it has ended, the page
+    reloads (`HX-Refresh`) to show the new figures."""
+    try:
+        year = int(request.GET.get("annee") or timezone.localdate().year)
+    except ValueError:
+        year = timezone.localdate().year
+    result = selectors.capacity_result(year)
+    response = render(
+        request, "planning/partials/capacity_status.html", {"year": year, "result": result}
+    )
+    if result is None or not result.in_progress:
+        response["HX-Refresh"] = "true"
+    return response

@@ -1,6 +1,7 @@
 """Planning tests: background jobs run at once when asked (`run_tasks`), else stay queued."""
 
 import pytest
+from django.urls import reverse
 
 
 @pytest.fixture
@@ -14,3 +15,21 @@ def run_tasks(settings, django_capture_on_commit_callbacks):
             return client.post(url, data)
 
     return post
+
+
+@pytest.fixture
+def immediate_tasks(settings):
+    """Background jobs queued outside a commit callback (the capacity's) run at once."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def computed_capacity(immediate_tasks):
+    """GET of the capacity page once « Calculer » (POST) has had the worker compute it."""
+    url = reverse("planning:capacity")
+
+    def get(client, params):
+        client.post(url, params)
+        return client.get(url, params)
+
+    return get

@@ -30,7 +30,9 @@ def _text(html: str) -> str:
 
 
 @time_machine.travel(AFTER_2026, tick=False)
-def test_it_no_longer_shows_spare_capacity_while_the_target_is_missed(client_for, personas):
+def test_it_no_longer_shows_spare_capacity_while_the_target_is_missed(
+    client_for, personas, computed_capacity
+):
     # The demo's case in small: 20 February days, each half-hour 1 answered call, 1 abandon,
     # 1 call ended in the IVR (décroché (1 + 1) / 3 = 66,7 % on the dashboard, target 87 %);
     # 2 agents (alice, bob) logged 6 h on the phone each day.
@@ -55,7 +57,7 @@ def test_it_no_longer_shows_spare_capacity_while_the_target_is_missed(client_for
     # the expected décroché with the staff in post is the dashboard's 2/3.
     assert total.expected_pickup == pytest.approx(2 / 3, abs=1e-3)
 
-    response = client_for("diane").get(CAPACITY_URL, {"annee": "2026"})
+    response = computed_capacity(client_for("diane"), {"annee": "2026"})
     assert response.status_code == 200
     html = response.content.decode()
     text = _text(html)
@@ -72,9 +74,9 @@ def test_it_no_longer_shows_spare_capacity_while_the_target_is_missed(client_for
 
 
 @time_machine.travel(AFTER_2026, tick=False)
-def test_it_says_when_unavailability_cannot_be_estimated(client_for, personas):
+def test_it_says_when_unavailability_cannot_be_estimated(client_for, personas, computed_capacity):
     make_history()
-    html = client_for("diane").get(CAPACITY_URL, {"annee": "2026"}).content.decode()
+    html = computed_capacity(client_for("diane"), {"annee": "2026"}).content.decode()
     assert "Taux d'indisponibilité non estimé" in html
     assert "le besoin est donc sous-estimé" in html
 

@@ -52,6 +52,11 @@ def test_it_groups_the_timelines_by_team(client_for, platform):
     assert 'title="Déjeuner 11:45–12:45"' in html
     assert 'title="Téléphone 08:50–11:45"' in html
     assert 'title="Courriels 16:30–17:00"' in html
+    # Not colour only: the coloured grid is hidden from screen readers and a table says the same
+    # in text, one row per agent with each activity and its times in order.
+    assert 'class="gantt" aria-hidden="true"' in html
+    assert "Journées en texte : Équipe Arras" in html
+    assert "<td>Courriels 08:00–08:50 ; Téléphone 08:50–11:45 ; Déjeuner 11:45–12:45" in html
 
 
 def optimise(run_tasks, client, **data):

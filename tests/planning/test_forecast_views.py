@@ -113,9 +113,9 @@ def test_it_forbids_agents_to_correct(client_for):
 
 
 @time_machine.travel(dt.datetime(2027, 1, 10, 10, 0, tzinfo=dt.UTC), tick=False)
-def test_it_shows_the_capacity_at_both_targets(client_for):
+def test_it_shows_the_capacity_at_both_targets(client_for, computed_capacity):
     make_history()
-    response = client_for("diane").get(CAPACITY_URL, {"annee": "2026"})
+    response = computed_capacity(client_for("diane"), {"annee": "2026"})
     assert response.status_code == 200
     html = response.content.decode()
     assert "Capacité 2026 : ETP financés nécessaires" in html
@@ -140,8 +140,8 @@ def test_it_reports_an_invalid_year_in_french(client_for):
     assert "Année invalide « deux-mille »" in response.content.decode()
 
 
-def test_it_says_capacity_needs_a_history(client_for):
-    response = client_for("maud").get(CAPACITY_URL, {"annee": "2026"})
+def test_it_says_capacity_needs_a_history(client_for, computed_capacity):
+    response = computed_capacity(client_for("maud"), {"annee": "2026"})
     assert "aucun historique d&#x27;appels importé" in response.content.decode()
 
 

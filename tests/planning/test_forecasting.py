@@ -12,7 +12,7 @@ from pfspilot.contacts.selectors import calls_frame
 from pfspilot.engine import calendar
 from pfspilot.engine import forecast as engine
 from pfspilot.indicators.services import refresh_aggregates
-from pfspilot.planning import forecasting, services
+from pfspilot.planning import selectors, services
 from pfspilot.planning.models import Absence, ForecastOverride
 from tests.timeutil import utc
 
@@ -65,7 +65,7 @@ def make_history(days=FEBRUARY):
 @pytest.mark.django_db
 def test_it_forecasts_a_day_from_the_history_before_it():
     make_history()
-    forecast = forecasting.day_forecast(MARCH_2)
+    forecast = selectors.day_forecast(MARCH_2)
     assert forecast.slots[0] == dt.time(9, 0) and forecast.slots[-1] == dt.time(16, 0)
     assert forecast.arrivals == pytest.approx([3.0] * 15)
     assert forecast.aht_s == pytest.approx(300.0)
@@ -77,20 +77,20 @@ def test_it_forecasts_a_day_from_the_history_before_it():
 @pytest.mark.django_db
 def test_it_forecasts_nothing_on_a_closed_day():
     make_history()
-    assert forecasting.day_forecast(dt.date(2026, 3, 7)).arrivals == [0.0] * 15
+    assert selectors.day_forecast(dt.date(2026, 3, 7)).arrivals == [0.0] * 15
 
 
 @pytest.mark.django_db
 def test_it_says_in_french_that_there_is_no_history():
-    with pytest.raises(forecasting.ForecastUnavailable, match="aucun historique d'appels importé"):
-        forecasting.day_forecast(MARCH_2)
+    with pytest.raises(selectors.ForecastUnavailable, match="aucun historique d'appels importé"):
+        selectors.day_forecast(MARCH_2)
 
 
 @pytest.mark.django_db
 def test_it_does_not_learn_from_the_day_itself():
     make_history()
-    with pytest.raises(forecasting.ForecastUnavailable):
-        forecasting.day_forecast(FEBRUARY[0])
+    with pytest.raises(selectors.ForecastUnavailable):
+        selectors.day_forecast(FEBRUARY[0])
 
 
 @pytest.mark.django_db
@@ -100,11 +100,11 @@ def test_it_applies_the_managers_corrections(personas):
         day=MARCH_2, slot_start=None, factor="1,5", created_by=personas["maud"]
     )
     services.forecast_override_set(day=MARCH_2, slot_start=dt.time(9, 30), calls=7)
-    forecast = forecasting.day_forecast(MARCH_2)
+    forecast = selectors.day_forecast(MARCH_2)
     assert forecast.arrivals[0] == pytest.approx(4.5)
     assert forecast.arrivals[1] == 7.0
     assert sum(forecast.arrivals) == pytest.approx(4.5 * 14 + 7)
-    report = forecasting.forecast_report(MARCH_2)
+    report = selectors.forecast_report(MARCH_2)
     assert report.base_total == pytest.approx(45.0)
     assert report.total == pytest.approx(70.0)
     assert report.wape == pytest.approx(0.0, abs=1e-9)
@@ -182,7 +182,7 @@ def test_it_computes_the_capacity_of_a_past_year_by_hand(personas):
     Absence.objects.create(
         agent=personas["alice"], start=dt.date(2026, 2, 2), end=dt.date(2026, 2, 8)
     )
-    report = forecasting.capacity(2026, today=dt.date(2027, 1, 10))
+    report = selectors.capacity_report(2026, today=dt.date(2027, 1, 10))
     assert report.split == dt.date(2027, 1, 1) and report.as_of == dt.date(2026, 12, 31)
     assert (report.calls_actual, report.ivr_actual, report.calls_forecast) == (900, 300, 0)
     assert (report.emails_actual, report.emails_forecast) == (10, 0)  # complaints left out
@@ -203,7 +203,7 @@ def test_it_computes_the_capacity_of_a_past_year_by_hand(personas):
 @pytest.mark.django_db
 def test_it_forecasts_the_rest_of_a_future_year(personas):
     make_history()
-    report = forecasting.capacity(2027, today=dt.date(2027, 1, 10))
+    report = selectors.capacity_report(2027, today=dt.date(2027, 1, 10))
     remaining = calendar.count_working_days(dt.date(2027, 1, 10), dt.date(2027, 12, 31))
     assert report.calls_actual == 0
     assert report.calls_forecast == pytest.approx(45 * remaining)
@@ -215,8 +215,8 @@ def test_it_forecasts_the_rest_of_a_future_year(personas):
 
 @pytest.mark.django_db
 def test_it_refuses_capacity_without_history():
-    with pytest.raises(forecasting.ForecastUnavailable, match="aucun historique"):
-        forecasting.capacity(2026, today=dt.date(2026, 6, 1))
+    with pytest.raises(selectors.ForecastUnavailable, match="aucun historique"):
+        selectors.capacity_report(2026, today=dt.date(2026, 6, 1))
 
 
 @pytest.mark.django_db
@@ -252,7 +252,7 @@ def test_it_reads_the_half_hour_sums_like_the_engine_on_loaded_calls():
     )
     start, end = dt.date(2026, 3, 1), dt.date(2026, 11, 1)
     refresh_aggregates(start, end - dt.timedelta(days=1))
-    stored = forecasting.half_hour_counts(start, end)
+    stored = selectors.half_hour_counts(start, end)
     loaded = engine.half_hour_counts(calls_frame(start, end - dt.timedelta(days=1))).sort("start")
     # 25/10 has 50 half-hours: 02:40 summer time and 02:35 winter time, an hour apart, are
     # in two of them (02:30 CEST = 00:30 UTC and 02:30 CET = 01:30 UTC).
@@ -278,11 +278,11 @@ def test_it_reads_the_half_hour_sums_like_the_engine_on_loaded_calls():
 @pytest.mark.django_db
 def test_it_forecasts_from_the_sums_what_it_forecasts_from_the_raw_calls():
     make_history()
-    rules = forecasting.platform_rules(MARCH_2)
+    rules = selectors.platform_rules(MARCH_2)
     raw = engine.aggregate_calls(
         calls_frame(FEBRUARY[0], FEBRUARY[-1]), opening=rules.opening, closing=rules.closing
     )
-    stored = forecasting.call_history(FEBRUARY[0], MARCH_2, rules)
+    stored = selectors.call_history(FEBRUARY[0], MARCH_2, rules)
     assert stored.days == raw.days == tuple(FEBRUARY)
     for name in engine.COUNT_COLUMNS:
         assert (getattr(stored, name) == getattr(raw, name)).all(), name
@@ -299,7 +299,7 @@ def test_capacity_counts_funded_etp_by_days_under_contract(personas):
     User = type(personas["bob"])
     User.objects.filter(username="bob").update(start_date=dt.date(2026, 8, 1))
     User.objects.filter(username="alice").update(end_date=dt.date(2026, 6, 30))
-    report = forecasting.capacity(2026, today=dt.date(2027, 1, 10))
+    report = selectors.capacity_report(2026, today=dt.date(2027, 1, 10))
     assert calendar.count_working_days(dt.date(2026, 8, 1), dt.date(2026, 12, 31)) == 107
     assert calendar.count_working_days(dt.date(2026, 1, 1), dt.date(2026, 6, 30)) == 123
     assert report.fte_available == pytest.approx((107 + 123) / 252)
@@ -313,8 +313,8 @@ def test_a_day_to_come_shows_the_forecast_never_actual_calls():
     make_history()  # 45 calls on each working day of February 2026
     day = dt.date(2026, 2, 27)  # in the history
     with time_machine.travel(dt.datetime(2026, 2, 27, 12), tick=False):
-        assert forecasting.forecast_report(day).actual_total == 45.0
+        assert selectors.forecast_report(day).actual_total == 45.0
     # The same day seen on the 26th is still to come: records dated then are not facts.
     with time_machine.travel(dt.datetime(2026, 2, 26, 12), tick=False):
-        report = forecasting.forecast_report(day)
+        report = selectors.forecast_report(day)
     assert report.actual is None and report.actual_total is None
