@@ -169,7 +169,7 @@ def test_training_days_in_groups_keep_phones_covered(personas, client_for):
         },
     )
     assert response.status_code == 302
-    from pfspilot.supervision.models import TrainingSession
+    from pfspilot.planning.models import TrainingSession
 
     sessions = TrainingSession.objects.filter(day=dt.date(2027, 3, 18))
     assert sessions.count() == 2
@@ -204,7 +204,7 @@ def test_a_grid_whose_weights_do_not_add_up_is_refused_on_the_page(personas, cli
 def test_training_in_groups_keeps_the_expected_pickup_up(personas):
     """The same day inputs as the day plan; only the training windows differ."""
     from pfspilot.supervision import selectors
-    from pfspilot.supervision.models import TrainingSession
+    from pfspilot.planning.models import TrainingSession
     from tests.planning.dayplan_data import TRAINING_THURSDAY, make_agents, make_history
 
     make_history()
