@@ -203,8 +203,8 @@ def test_a_grid_whose_weights_do_not_add_up_is_refused_on_the_page(personas, cli
 
 def test_training_in_groups_keeps_the_expected_pickup_up(personas):
     """The same day inputs as the day plan; only the training windows differ."""
-    from pfspilot.supervision import selectors
     from pfspilot.planning.models import TrainingSession
+    from pfspilot.supervision import selectors
     from tests.planning.dayplan_data import TRAINING_THURSDAY, make_agents, make_history
 
     make_history()
