@@ -6,12 +6,14 @@ expected décroché reads the same day inputs as the plan."""
 import datetime as dt
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from pfspilot.engine.dayplan import quarter_starts
 from pfspilot.engine.requirements import PlanningError, expected_pickup
 from pfspilot.planning import selectors, services
 from pfspilot.planning.models import DayPlan, PlanComputation, TrainingSession
+from tests.planning import test_forecasting
 from tests.planning.dayplan_data import MARCH_2, TRAINING_THURSDAY, make_agents, make_history
 
 pytestmark = pytest.mark.django_db
@@ -182,3 +184,17 @@ def test_the_supervision_comparison_uses_the_day_plans_inputs(platform):
         ).expected_pickup
     )
     assert effect.groups > effect.everyone
+
+
+def test_the_capacity_staffing_reads_the_groups(personas):
+    """The capacity page's hourly staffing counts each agent off the phone at their group's
+    hours (the same `agent_sessions` as the day plan)."""
+    test_forecasting.make_history(test_forecasting.FEBRUARY[:10])
+    with time_machine.travel(dt.datetime(2026, 2, 16, 10, 0, tzinfo=dt.UTC), tick=False):
+        before = selectors.capacity_page(2026, today=dt.date(2026, 2, 16))
+        thursday = before.need.days.index(TRAINING_THURSDAY)
+        assert before.need.staffed[thursday, 0] == pytest.approx(0.0)  # everyone 9:00–11:00
+        services.training_groups_set({TRAINING_THURSDAY: [(*AFTERNOON, [personas["alice"].pk])]})
+        after = selectors.capacity_page(2026, today=dt.date(2026, 2, 16))
+    assert after.need.staffed[thursday, 0] == pytest.approx(1.0)  # Alice trains in the afternoon
+    assert after.need.staffed[thursday].sum() == pytest.approx(before.need.staffed[thursday].sum())
