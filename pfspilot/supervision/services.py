@@ -48,7 +48,7 @@ def plan_semester(
     try:
         start, end = engine.semester_bounds(semester)
     except ValueError as exc:
-        raise SupervisionError(str(exc).rstrip(".")) from None
+        raise SupervisionError(str(exc)) from None
     today = today or timezone.localdate()
     existing = selectors.campaign(semester)
     fixed_rows = list(existing.supervisions.all()) if existing else []

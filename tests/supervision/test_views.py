@@ -183,6 +183,17 @@ def test_training_days_in_groups_keep_phones_covered(personas, client_for):
     assert refused.status_code == 400 and "errorlist" in refused.content.decode()
 
 
+@time_machine.travel(dt.datetime(2026, 12, 1, 9, tzinfo=dt.UTC), tick=False)
+def test_a_training_group_that_leaves_no_lunch_is_refused(personas, client_for):
+    from pfspilot.planning.models import TrainingSession
+
+    data = {"action": "groups", "year": "2027", "first_start": "11:00", "first_end": "14:30"}
+    refused = client_for("maud").post("/supervision/formations/?annee=2027", data)
+    assert refused.status_code == 400
+    assert "ne laisse aucun horaire de déjeuner possible" in refused.content.decode()
+    assert not TrainingSession.objects.exists()
+
+
 def test_a_grid_whose_weights_do_not_add_up_is_refused_on_the_page(personas, client_for):
     sam = client_for("sam")
     text = "Accueil ; 40\n- Présentation ; 100 ; normal ; qualite\nRéponse ; 50\n- Exacte ; 100 ; critique"
