@@ -4,7 +4,9 @@ The day is cut in quarter-hours over the opening hours (9:00–16:30 by default)
 gets one lunch of the template's length inside the lunch window, and exactly a number of phone
 quarters: the note's typical day (§F: phone 8:50–16:30 minus lunch, i.e. 6 h of effective phone
 once breaks are counted) pro-rated by the agent's ETP. The rest of the opening hours is email.
-On training Thursdays the agents are in training during the training window: no phone then.
+On training Thursdays the agents are in training during the training window: no phone then
+(each agent's own window: the hours of their training group, see `AgentInput.training`); an
+agent's workshops take them off the phone too (`AgentInput.workshops`, coded as training).
 
 Hard rules: lunch in the window, phone quarters per agent in one stretch (only lunch and
 training interrupt it; email before and/or after), at least `min_on_phone` agents on the
@@ -47,7 +49,15 @@ class AgentInput:
     team: str = ""
     fte: float = 1.0
     lunch_group: str = "A"
-    training: tuple[time, time] | None = None
+    training: tuple[time, time] | None = None  # the agent's training window of the day
+    workshops: tuple[tuple[time, time], ...] = ()  # other windows off the phone (workshops)
+
+
+def off_phone(agent: AgentInput, minute: int) -> bool:
+    """True when `agent` is in training or in a workshop at `minute` (of the day)."""
+    if agent.training is not None and _in(minute, agent.training):
+        return True
+    return any(_in(minute, window) for window in agent.workshops)
 
 
 @dataclass(frozen=True)
@@ -174,9 +184,7 @@ def _prepare(agents, quarters, rules, options: PlanOptions):
     for agent in agents:
         if not 0 < agent.fte <= 1:
             raise PlanningError(f"ETP invalide pour {agent.name} : {agent.fte}.")
-        training = tuple(
-            int(agent.training is not None and _in(m, agent.training)) for m in quarters
-        )
+        training = tuple(int(off_phone(agent, m)) for m in quarters)
         allowed = [q for q in window if not any(training[q : q + lunch_len])]
         if not allowed:
             raise PlanningError(
@@ -356,20 +364,22 @@ def template_staffing(
     """Agents on the phone per quarter in the note's A/B day of `agents` (no solver).
 
     The same day `plan_day(optimise=False)` gives, computed once per kind of agent (ETP,
-    lunch group, training), so that a year of days stays quick.
+    lunch group, training and workshops), so that a year of days stays quick.
     """
     rules = rules or PlatformRules()
     options = options or PlanOptions()
     quarters = quarter_starts(slots)
     kinds: dict[tuple, int] = defaultdict(int)
     for agent in agents:
-        kinds[(agent.fte, agent.lunch_group, agent.training)] += 1
+        kinds[(agent.fte, agent.lunch_group, agent.training, agent.workshops)] += 1
     staffed = [0] * len(quarters)
     if not kinds:
         return staffed
     models = [
-        AgentInput(id=i, name=str(i), fte=fte, lunch_group=group, training=training)
-        for i, (fte, group, training) in enumerate(kinds)
+        AgentInput(
+            id=i, name=str(i), fte=fte, lunch_group=group, training=training, workshops=workshops
+        )
+        for i, (fte, group, training, workshops) in enumerate(kinds)
     ]
     prepared, lunch_len = _prepare(models, quarters, rules, options)
     for agent, count in zip(prepared, kinds.values(), strict=True):

@@ -61,7 +61,14 @@ from pfspilot.indicators.selectors import half_hour_counts, half_hour_digest
 from pfspilot.people import selectors as people_selectors
 from pfspilot.reference.selectors import cog_targets, platform_rules
 
-from .models import Absence, CapacityResult, DayPlan, ForecastOverride, PlanComputation
+from .models import (
+    Absence,
+    CapacityResult,
+    DayPlan,
+    ForecastOverride,
+    PlanComputation,
+    TrainingSession,
+)
 
 ACTIVITY_LABELS = {
     "phone": _lazy("Téléphone"),
@@ -389,12 +396,60 @@ def coming_working_days(today: dt.date) -> list[dt.date]:
     return days
 
 
+@dataclass(frozen=True)
+class AgentSessions:
+    """The sessions planned for one agent on one day (`TrainingSession`): their training
+    group's hours, and their workshops."""
+
+    training: tuple[dt.time, dt.time] | None = None
+    workshops: tuple[tuple[dt.time, dt.time], ...] = ()
+
+
+def agent_sessions(first: dt.date, last: dt.date) -> dict[tuple[dt.date, int], AgentSessions]:
+    """Per (day, agent id) of [first, last], the sessions the agent takes part in (one query).
+
+    A second training session of the same agent on the same day counts as a workshop (time off
+    the phone either way)."""
+    through = TrainingSession.participants.through
+    rows = (
+        through.objects.filter(trainingsession__day__gte=first, trainingsession__day__lte=last)
+        .values_list(
+            "trainingsession__day",
+            "user_id",
+            "trainingsession__kind",
+            "trainingsession__start",
+            "trainingsession__end",
+        )
+        .order_by("trainingsession__day", "user_id", "trainingsession__start", "trainingsession_id")
+    )
+    found: dict[tuple[dt.date, int], AgentSessions] = {}
+    for day, agent, kind, start, end in rows:
+        current = found.get((day, agent), AgentSessions())
+        if kind == TrainingSession.Kind.TRAINING and current.training is None:
+            current = dataclasses.replace(current, training=(start, end))
+        else:
+            current = dataclasses.replace(current, workshops=(*current.workshops, (start, end)))
+        found[(day, agent)] = current
+    return found
+
+
+def agent_windows(found: AgentSessions | None, training: tuple[dt.time, dt.time] | None) -> dict:
+    """`AgentInput`'s `training` and `workshops` of an agent: their group's hours when they are
+    in a planned training group, else the rule's `training` (None outside training days)."""
+    if found is None:
+        return {"training": training, "workshops": ()}
+    return {"training": found.training or training, "workshops": found.workshops}
+
+
 def agents_on_duty(
     day: dt.date, *, training: tuple[dt.time, dt.time] | None = None
 ) -> list[AgentInput]:
     """The platform's agents working on `day`: contract running, no absence that day.
 
     `training`: (start, end) of the day's training (`PlatformRules.training_hours`), or None.
+    The sessions planned that day (`TrainingSession`) come first: an agent in a training group
+    trains at the group's hours, and workshops take their participants off the phone; agents in
+    no group train at `training`. Without any session planned, every agent trains at `training`.
     """
     absent = Absence.objects.filter(start__lte=day, end__gte=day).values("agent_id")
     users = (
@@ -403,6 +458,7 @@ def agents_on_duty(
         .select_related("team")
         .order_by("team__name", "last_name", "first_name", "username")
     )
+    sessions = agent_sessions(day, day)
     return [
         AgentInput(
             id=u.pk,
@@ -410,10 +466,26 @@ def agents_on_duty(
             team=u.team.name if u.team else "",
             fte=float(u.fte),
             lunch_group=u.lunch_group,
-            training=training,
+            **agent_windows(sessions.get((day, u.pk)), training),
         )
         for u in users
     ]
+
+
+def training_sessions(first: dt.date, last: dt.date):
+    """The training sessions and workshops of [first, last], their participants prefetched."""
+    return TrainingSession.objects.filter(day__gte=first, day__lte=last).prefetch_related(
+        "participants"
+    )
+
+
+def everyone_in_training(inputs: DayInputs) -> DayInputs:
+    """`inputs` with every agent in training at the rule's hours, whatever the groups (their
+    workshops kept): what the day was before training groups, for comparison."""
+    hours = inputs.rules.training_hours
+    return dataclasses.replace(
+        inputs, agents=[dataclasses.replace(a, training=hours) for a in inputs.agents]
+    )
 
 
 def forecast_demand(day: dt.date) -> tuple[DayForecast, Demand]:
@@ -804,7 +876,8 @@ def capacity_page(year: int, *, today: dt.date) -> CapacityPage:
     décroché target (Erlang A, AHT of the day, patience and IVR share of the history, the
     « taux d'indisponibilité » estimated over the `SHRINKAGE_DAYS` before the split) against
     the agents on the phone in the note's A/B day of the agents in post that day (contract
-    running, recorded absences out, training Thursdays' morning off the phone).
+    running, recorded absences out, training Thursdays' morning off the phone, or each agent's
+    training group's hours and workshops when sessions are planned).
     Raises `ForecastUnavailable` without any call history.
     """
     report = capacity_report(year, today=today)
@@ -886,12 +959,17 @@ def _staff_in_post(
     )
     users = list(people_selectors.agents_employed(start=first, end=last))
     absences = _absences(users, first, last)
+    sessions = agent_sessions(first, last)
     staffed = np.zeros((len(days), len(slots)))
     for i, day in enumerate(days):
         training = rules.training_hours if calendar.is_training_day(day, rules) else None
         on_duty = [
             AgentInput(
-                id=u.pk, name="", fte=float(u.fte), lunch_group=u.lunch_group, training=training
+                id=u.pk,
+                name="",
+                fte=float(u.fte),
+                lunch_group=u.lunch_group,
+                **agent_windows(sessions.get((day, u.pk)), training),
             )
             for u in users
             if u.is_employed_on(day) and not any(s <= day <= e for s, e in absences.get(u.pk, ()))
@@ -943,6 +1021,19 @@ def capacity_version(year: int, *, today: dt.date) -> str:
             ForecastOverride.objects.filter(day__gte=split, day__lte=last)
             .order_by("pk")
             .values_list("day", "slot_start", "factor", "calls")
+        ),
+        # Training groups and workshops take their participants off the phone (`_staff_in_post`).
+        list(
+            TrainingSession.objects.filter(day__gte=first, day__lte=last)
+            .order_by("pk")
+            .values_list("pk", "kind", "day", "start", "end")
+        ),
+        list(
+            TrainingSession.participants.through.objects.filter(
+                trainingsession__day__gte=first, trainingsession__day__lte=last
+            )
+            .order_by("pk")
+            .values_list("trainingsession_id", "user_id")
         ),
         # Emails and activity days are only ever added (imports skip known rows): the last
         # identifier changes with each import (read from the primary key's index).

@@ -16,14 +16,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pfspilot.engine import calendar, validation, whatif
-from pfspilot.engine.dayplan import result_to_payload
+from pfspilot.engine.dayplan import AgentInput, result_to_payload, template_staffing
 from pfspilot.engine.forecast import slot_starts
 from pfspilot.engine.requirements import Demand, PlanningError
 from pfspilot.people.models import User
 from pfspilot.reference.selectors import platform_rules
 
 from . import selectors
-from .models import CapacityResult, DayPlan, ForecastOverride, PlanComputation
+from .models import CapacityResult, DayPlan, ForecastOverride, PlanComputation, TrainingSession
 
 VALIDATION_REPLICATIONS = validation.VALIDATION_REPLICATIONS
 # A computation queued or running for longer than this has lost its worker: asked again, it is
@@ -214,6 +214,81 @@ def refresh_capacity(*, now: dt.datetime | None = None) -> int:
     today = timezone.localtime(now or timezone.now()).date()
     version = selectors.capacity_version(today.year, today=today)
     return int(capacity_request(year=today.year, today=today, version=version)[1])
+
+
+# --------------------------------------------------------------------------- training sessions
+
+
+def check_session_window(day: dt.date, start: dt.time, end: dt.time) -> None:
+    """PlanningError (French) when a session of `day` from `start` to `end` cannot be planned:
+    it ends before it starts, or leaves its participants no lunch in the lunch window."""
+    if end <= start:
+        raise PlanningError(_("La séance finit avant de commencer."))
+    rules = platform_rules(day)
+    probe = AgentInput(id=0, name=_("un participant"), workshops=((start, end),))
+    try:
+        template_staffing([probe], slot_starts(rules.opening, rules.closing), rules)
+    except PlanningError:
+        raise PlanningError(
+            _("La séance de %(debut)s à %(fin)s ne laisse aucun horaire de déjeuner possible.")
+            % {"debut": f"{start:%H:%M}", "fin": f"{end:%H:%M}"}
+        ) from None
+
+
+def _replan(days) -> None:
+    """Sessions changed on `days`: their plans already computed (or asked for) are computed again
+    in the background, so that the plan and its validation read the sessions in force."""
+    planned = set(DayPlan.objects.filter(day__in=days).values_list("day", flat=True))
+    planned |= set(PlanComputation.objects.filter(day__in=days).values_list("day", flat=True))
+    for day in sorted(planned):
+        if calendar.is_working_day(day):
+            plan_day_request(day=day)
+
+
+@transaction.atomic
+def training_groups_set(
+    groups: dict[dt.date, list[tuple[dt.time, dt.time, list]]], *, title: str = ""
+) -> int:
+    """Replaces the training groups of each day of `groups` by the given ones: per day, (start,
+    end, participants) of each group, numbered from 1. The day plans read them (an agent trains
+    at their group's hours). Returns the number of sessions created; PlanningError (French) and
+    nothing written for a window that cannot be planned."""
+    for day, windows in groups.items():
+        for start, end, _members in windows:
+            check_session_window(day, start, end)
+    TrainingSession.objects.filter(
+        kind=TrainingSession.Kind.TRAINING, day__in=list(groups)
+    ).delete()
+    created = 0
+    for day, windows in groups.items():
+        for number, (start, end, members) in enumerate(windows, start=1):
+            session = TrainingSession.objects.create(
+                kind=TrainingSession.Kind.TRAINING,
+                day=day,
+                start=start,
+                end=end,
+                group=number,
+                title=title,
+            )
+            session.participants.set(members)
+            created += 1
+    transaction.on_commit(lambda: _replan(list(groups)))
+    return created
+
+
+@transaction.atomic
+def workshop_create(
+    *, title: str, day: dt.date, start: dt.time, end: dt.time, participants
+) -> TrainingSession:
+    """A thematic workshop: its participants are off the phone from `start` to `end` in the day
+    plan. PlanningError (French) and nothing written for a window that cannot be planned."""
+    check_session_window(day, start, end)
+    session = TrainingSession.objects.create(
+        kind=TrainingSession.Kind.WORKSHOP, title=title, day=day, start=start, end=end
+    )
+    session.participants.set(participants)
+    transaction.on_commit(lambda: _replan([day]))
+    return session
 
 
 def _parse_override(day, slot_start, factor, calls) -> tuple[Decimal | None, int | None]:

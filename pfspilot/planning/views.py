@@ -16,6 +16,7 @@ from pfspilot.engine.requirements import PlanningError
 from pfspilot.people.access import can, requires
 
 from . import selectors, services
+from .models import TrainingSession
 
 VOLUME_STEPS = (-30, -20, -10, 0, 10, 20, 30)  # volume change offered in the what-if, in %
 
@@ -183,6 +184,14 @@ def _lunch_moves(view) -> list[dict]:
     return rows
 
 
+def _sessions(day: dt.date) -> list[dict]:
+    """The day's training groups and workshops, with their number of participants."""
+    return [
+        {"session": s, "count": len(s.participants.all())}
+        for s in selectors.training_sessions(day, day)
+    ]
+
+
 @requires("planning")
 def day(request):
     day, day_error = _parse_day(request.GET.get("jour"))
@@ -193,6 +202,7 @@ def day(request):
     except PlanningError as exc:
         error = str(exc)
         view = None
+    sessions = _sessions(day) if view else []
     context = {
         "day": day,
         "day_error": day_error,
@@ -206,6 +216,10 @@ def day(request):
         "template_percent": _percent(view.result.template_expected_pickup) if view else None,
         "target_percent": _percent(view.inputs.target) if view else None,
         "training_hours": view.inputs.rules.training_hours if view else None,
+        "sessions": sessions,
+        "training_groups": any(
+            item["session"].kind == TrainingSession.Kind.TRAINING for item in sessions
+        ),
         "lunch_options": selectors.day_lunch_options(view) if view else [],
         "lunch_window": selectors.day_lunch_window(view) if view else None,
         "lunch_moves": _lunch_moves(view) if view else [],

@@ -382,31 +382,3 @@ class ReminderReceipt(models.Model):
 
     def __str__(self):
         return f"{self.reminder} — {self.agent}"
-
-
-class TrainingSession(models.Model):
-    """A continuing-training slot of one group on a training day (note §E: third Thursdays of
-    the rule's months), or a thematic workshop, with its participants."""
-
-    class Kind(models.TextChoices):
-        TRAINING = "formation", _("Formation continue")
-        WORKSHOP = "atelier", _("Atelier thématique")
-
-    kind = models.CharField(_("nature"), max_length=10, choices=Kind.choices)
-    title = models.CharField(_("thème"), max_length=200, blank=True)
-    day = models.DateField(_("jour"))
-    start = models.TimeField(_("début"))
-    end = models.TimeField(_("fin"))
-    group = models.PositiveSmallIntegerField(_("groupe"), null=True, blank=True)
-    participants = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, verbose_name=_("participants"), related_name="training_sessions"
-    )
-    history = HistoricalRecords(m2m_fields=[participants])
-
-    class Meta:
-        verbose_name = _("séance de formation ou atelier")
-        verbose_name_plural = _("séances de formation et ateliers")
-        ordering = ["day", "start", "group", "pk"]
-
-    def __str__(self):
-        return f"{self.get_kind_display()} {self.day:%d/%m/%Y} {self.start:%H:%M}–{self.end:%H:%M}"

@@ -2,7 +2,6 @@
 an agent handled (calls, emails, PIRA and callbacks), the board, the yearly coverage, the
 agent's file. Writes are in `services.py`, the computation in `engine/supervision.py`."""
 
-import dataclasses
 import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -34,7 +33,6 @@ from .models import (
     SampleItem,
     SamplingRule,
     Supervision,
-    TrainingSession,
 )
 
 SUPERVISOR_ROLES = (Role.SUPERVISOR, Role.MANAGER)
@@ -368,12 +366,13 @@ def agents_on(day: dt.date) -> list[tuple[int, str]]:
 def training_calendar(year: int) -> list[dict]:
     """Per training day and workshop of `year`: its sessions, participants and the share of the
     day's agents who stay on the phones during each session."""
-    sessions = TrainingSession.objects.filter(day__year=year).prefetch_related("participants")
+    sessions = planning_selectors.training_sessions(dt.date(year, 1, 1), dt.date(year, 12, 31))
     by_day: dict[dt.date, list] = defaultdict(list)
     for s in sessions:
         by_day[s.day].append(s)
+    rule_days = set(training_days(year))
     rows = []
-    for day in sorted(set(training_days(year)) | set(by_day)):
+    for day in sorted(rule_days | set(by_day)):
         present = len(agents_on(day)) if by_day.get(day) else 0
         items = []
         for s in by_day.get(day, []):
@@ -385,7 +384,7 @@ def training_calendar(year: int) -> list[dict]:
                     "on_phones": (present - count) / present if present else None,
                 }
             )
-        rows.append({"day": day, "sessions": items, "rule": day in training_days(year)})
+        rows.append({"day": day, "sessions": items, "rule": day in rule_days})
     return rows
 
 
@@ -400,34 +399,21 @@ def grids() -> QuerySet[Grid]:
 class TrainingEffect:
     day: dt.date
     everyone: float | None  # expected décroché, every agent training in the rule's hours
-    groups: float | None  # expected décroché, each agent in their group's session
+    groups: float | None  # expected décroché of the day plan: each agent in their group's session
     error: str = ""
 
 
 def training_effect(day: dt.date) -> TrainingEffect:
-    """The day's expected décroché (day plan, Erlang A) with everyone in training at the rule's
-    hours, and with the groups of the day's training sessions. The same day inputs as the day
-    plan (`planning.selectors.day_inputs`): only the agents' training windows differ."""
+    """The day's expected décroché (day plan, Erlang A) with the sessions planned, and with
+    everyone in training at the rule's hours. One source: the day plan's own inputs
+    (`planning.selectors.day_inputs`, which reads the sessions); only the agents' training
+    windows differ in the comparison."""
     try:
         inputs = planning_selectors.day_inputs(day)
     except PlanningError as exc:
         return TrainingEffect(day, None, None, str(exc))
-    window = {}
-    for session in TrainingSession.objects.filter(
-        day=day, kind=TrainingSession.Kind.TRAINING
-    ).prefetch_related("participants"):
-        for person in session.participants.all():
-            window[person.pk] = (session.start, session.end)
-    hours = inputs.rules.training_hours
-    everyone = dataclasses.replace(
-        inputs, agents=[dataclasses.replace(a, training=hours) for a in inputs.agents]
-    )
-    grouped = dataclasses.replace(
-        inputs,
-        agents=[dataclasses.replace(a, training=window.get(a.id)) for a in inputs.agents],
-    )
     results = []
-    for variant in (everyone, grouped):
+    for variant in (planning_selectors.everyone_in_training(inputs), inputs):
         plan = planning_selectors.plan_inputs(variant, time_limit_s=5.0)
         results.append(plan.expected_pickup)
     return TrainingEffect(day, results[0], results[1])

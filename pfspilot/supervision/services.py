@@ -8,7 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from pfspilot.engine import supervision as engine
+from pfspilot.engine.requirements import PlanningError
 from pfspilot.people.models import User
+from pfspilot.planning import services as planning_services
 
 from . import selectors
 from .models import (
@@ -25,7 +27,6 @@ from .models import (
     SampleItem,
     Section,
     Supervision,
-    TrainingSession,
 )
 
 KEYS = {ItemKind.CALL: "calls", ItemKind.EMAIL: "emails", ItemKind.REQUEST: "requests"}
@@ -366,7 +367,8 @@ def add_accompaniment(agent: User, objective: str, actions: str, follow_up_on: d
 def plan_training(year: int, windows: list[tuple[dt.time, dt.time]]) -> int:
     """The year's training days (the reference rule) planned in `len(windows)` groups, one
     window each, so that every team keeps agents on the phones. Sessions of days not yet past
-    are replaced. Returns the number of sessions created."""
+    are replaced (planning's `TrainingSession`, which the day plans read). Returns the number
+    of sessions created."""
     if not windows:
         raise SupervisionError("indiquez au moins un créneau de formation")
     for start, end in windows:
@@ -376,35 +378,26 @@ def plan_training(year: int, windows: list[tuple[dt.time, dt.time]]) -> int:
     days = [d for d in selectors.training_days(year) if d >= today]
     if not days:
         raise SupervisionError(f"plus aucun jour de formation à planifier en {year}")
-    created = 0
-    with transaction.atomic():
-        TrainingSession.objects.filter(kind=TrainingSession.Kind.TRAINING, day__in=days).delete()
-        for day in days:
-            agents = selectors.agents_on(day)
-            groups = engine.training_groups(agents, len(windows))
-            for number, ((start, end), members) in enumerate(
-                zip(windows, groups, strict=True), start=1
-            ):
-                session = TrainingSession.objects.create(
-                    kind=TrainingSession.Kind.TRAINING,
-                    day=day,
-                    start=start,
-                    end=end,
-                    group=number,
-                    title="Formation continue",
-                )
-                session.participants.set(members)
-                created += 1
-    return created
+    groups = {}
+    for day in days:
+        members = engine.training_groups(selectors.agents_on(day), len(windows))
+        groups[day] = [
+            (start, end, group) for (start, end), group in zip(windows, members, strict=True)
+        ]
+    try:
+        return planning_services.training_groups_set(groups, title="Formation continue")
+    except PlanningError as exc:
+        raise SupervisionError(str(exc).rstrip(".")) from None
 
 
-def add_workshop(
-    title: str, day: dt.date, start: dt.time, end: dt.time, participants
-) -> TrainingSession:
+def add_workshop(title: str, day: dt.date, start: dt.time, end: dt.time, participants):
+    """A thematic workshop (planning's `TrainingSession`): its participants are off the phone
+    during it in the day plan."""
     if end <= start:
         raise SupervisionError("l'atelier finit avant de commencer")
-    session = TrainingSession.objects.create(
-        kind=TrainingSession.Kind.WORKSHOP, title=title, day=day, start=start, end=end
-    )
-    session.participants.set(participants)
-    return session
+    try:
+        return planning_services.workshop_create(
+            title=title, day=day, start=start, end=end, participants=participants
+        )
+    except PlanningError as exc:
+        raise SupervisionError(str(exc).rstrip(".")) from None

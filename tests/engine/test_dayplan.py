@@ -16,6 +16,7 @@ from pfspilot.engine.dayplan import (
     result_from_payload,
     result_to_payload,
     staffing,
+    template_staffing,
     timeline,
 )
 from pfspilot.engine.parameters import PlatformRules
@@ -140,6 +141,23 @@ def test_it_takes_agents_off_the_phone_during_training():
     assert anne.quarters.count("P") == 26 - 8
     assert timeline(anne, SLOTS)[0] == (time(8, 0), time(9, 0), "email")
     assert timeline(anne, SLOTS)[1] == (time(9, 0), time(11, 0), "training")
+
+
+def test_each_agent_is_off_the_phone_in_their_own_windows():
+    """Training in groups (each agent's own window) and workshops (more windows off the phone)."""
+    morning, afternoon = (time(9, 0), time(11, 0)), (time(14, 0), time(16, 0))
+    agents = [
+        AgentInput(a.id, a.name, a.team, a.fte, a.lunch_group, morning if i % 2 else afternoon)
+        for i, a in enumerate(AGENTS)
+    ]
+    agents[0] = AgentInput(1, "Anne", "Arras", 1.0, "A", afternoon, ((time(10, 0), time(10, 30)),))
+    result = plan(agents, optimise=False)
+    anne, bruno = result.agents[0], result.agents[1]
+    assert anne.quarters[4:6] == "TT" and anne.quarters[20:28] == "T" * 8
+    assert anne.quarters.count("T") == 10
+    assert bruno.quarters[:8] == "T" * 8 and bruno.quarters.count("T") == 8
+    assert min(result.staffed_quarters) >= 1  # the groups keep the phones covered
+    assert template_staffing(agents, SLOTS) == result.staffed_quarters
 
 
 def test_it_refuses_a_day_without_agents():

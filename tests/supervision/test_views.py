@@ -169,7 +169,7 @@ def test_training_days_in_groups_keep_phones_covered(personas, client_for):
         },
     )
     assert response.status_code == 302
-    from pfspilot.supervision.models import TrainingSession
+    from pfspilot.planning.models import TrainingSession
 
     sessions = TrainingSession.objects.filter(day=dt.date(2027, 3, 18))
     assert sessions.count() == 2
@@ -181,6 +181,17 @@ def test_training_days_in_groups_keep_phones_covered(personas, client_for):
     assert "Décroché attendu le 02/01/2027" in closed and "fermé" in closed
     refused = manager.post("/supervision/formations/", {"action": "workshop", "title": "CMG"})
     assert refused.status_code == 400 and "errorlist" in refused.content.decode()
+
+
+@time_machine.travel(dt.datetime(2026, 12, 1, 9, tzinfo=dt.UTC), tick=False)
+def test_a_training_group_that_leaves_no_lunch_is_refused(personas, client_for):
+    from pfspilot.planning.models import TrainingSession
+
+    data = {"action": "groups", "year": "2027", "first_start": "11:00", "first_end": "14:30"}
+    refused = client_for("maud").post("/supervision/formations/?annee=2027", data)
+    assert refused.status_code == 400
+    assert "ne laisse aucun horaire de déjeuner possible" in refused.content.decode()
+    assert not TrainingSession.objects.exists()
 
 
 def test_a_grid_whose_weights_do_not_add_up_is_refused_on_the_page(personas, client_for):
@@ -203,8 +214,8 @@ def test_a_grid_whose_weights_do_not_add_up_is_refused_on_the_page(personas, cli
 
 def test_training_in_groups_keeps_the_expected_pickup_up(personas):
     """The same day inputs as the day plan; only the training windows differ."""
+    from pfspilot.planning.models import TrainingSession
     from pfspilot.supervision import selectors
-    from pfspilot.supervision.models import TrainingSession
     from tests.planning.dayplan_data import TRAINING_THURSDAY, make_agents, make_history
 
     make_history()
