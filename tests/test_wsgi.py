@@ -23,3 +23,24 @@ def test_loading_the_application_imports_the_views_before_any_request():
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == "True"
+
+
+def _gunicorn_conf(**env) -> dict:
+    path = settings.PROJECT_DIR / "deploy" / "gunicorn.conf.py"
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        namespace: dict = {}
+        exec(compile(path.read_text(encoding="utf-8"), str(path), "exec"), namespace)
+        return namespace
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def test_gunicorn_loads_the_application_before_forking_its_workers():
+    assert _gunicorn_conf()["preload_app"] is True
+    assert _gunicorn_conf(PFSPILOT_PRELOAD="0")["preload_app"] is False
