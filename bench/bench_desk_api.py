@@ -15,7 +15,7 @@ What it does, from nothing to nothing:
 5. counts in the database (call records and callbacks written = the 201s seen), server-side
    times from gunicorn's access log, then gunicorn stopped and the database dropped.
 
-  .venv/bin/python bench/bench_desk_api.py --agents 200 --duration 300 --think 2 \\
+  .venv/bin/python bench/bench_desk_api.py --agents 200 --duration 300 --think 10 \\
       --postgres postgres://postgres@127.0.0.1:5432 --json var/bench-desk-api.json
 
 Exit status 0 when every request answered as expected, 1 on any error, 2 on bad options.
@@ -249,7 +249,7 @@ def options(argv):
     parser.add_argument("--agents", type=int, default=200)
     parser.add_argument("--duration", type=float, default=300, help="secondes (au plus 3600)")
     parser.add_argument("--max-requests", type=int, default=500_000, help="plafond total")
-    parser.add_argument("--think", type=float, default=2.0, help="pause après chaque réponse (s)")
+    parser.add_argument("--think", type=float, default=10.0, help="pause après chaque réponse (s)")
     parser.add_argument("--processes", type=int, default=2, help="processus clients")
     target = parser.add_mutually_exclusive_group()
     target.add_argument(
