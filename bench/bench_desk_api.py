@@ -11,7 +11,8 @@ What it does, from nothing to nothing:
    unless `--workers`/`--threads`) on a free loopback port;
 4. `bench/load.py` with a generated scenario: each agent in a closed loop records a call, asks a
    callback on it (motif « CMG »), records another call, asks a callback by label (« L'ASF »),
-   and so on, pausing `--think` seconds after each answer; expected statuses 201 only;
+   and so on, pausing about `--think` seconds after each answer (drawn in ±50 %, the agents
+   starting at random instants over the first pause: never all in step); expected 201 only;
 5. counts in the database (call records and callbacks written = the 201s seen), server-side
    times from gunicorn's access log, then gunicorn stopped and the database dropped.
 
@@ -101,6 +102,9 @@ name = "agents"
 users = {agents}
 tokens_file = "{tokens}"
 think = {think}
+# Agents start at random instants over one pause and pause ±50 %: not 200 requests in step.
+ramp_up = {think}
+think_jitter = 0.5
 
 [[group.requests]]
 name = "POST /api/v1/calls"
