@@ -15,6 +15,8 @@ Scenario format (every key of a group but `name`, `users` and `requests` has a d
   base_url = "http://127.0.0.1:8000"   duration = 30   max_requests = 100000   processes = 2
   [[group]]
   name = "agents"  users = 20  accounts = ["agent.fi"]  password = "demo-pfs-2026"  think = 0.0
+  ramp_up = 0.0        # each user starts at a random instant in [0, ramp_up] s (not all at once)
+  think_jitter = 0.0   # each pause drawn in think × [1 − j, 1 + j] (users do not fall in step)
   tokens_file = "tokens.tsv"   # username<TAB>key per line: `Authorization: Token KEY`, no login
   [[group.requests]]
   path = "/api/v1/calls"  method = "POST"  json = { call_id = "{user}-{n}" }  expect = [201]
@@ -35,6 +37,7 @@ import http.client
 import json
 import math
 import multiprocessing
+import random
 import re
 import sys
 import threading
@@ -80,6 +83,8 @@ class Group:
     password: str = ""
     tokens: dict[str, str] = field(default_factory=dict)
     think: float = 0.0
+    ramp_up: float = 0.0
+    think_jitter: float = 0.0
 
 
 @dataclass
@@ -125,6 +130,11 @@ class User:
         self.connection = None
         self.previous: dict = {}
         self.count = 0
+        # Seeded per user: the same scenario draws the same start instants and pauses.
+        self.rng = random.Random(f"{group.name}-{index}")
+
+    def pause(self, deadline: float, seconds: float) -> None:
+        time.sleep(max(0.0, min(seconds, deadline - time.monotonic())))
 
     def send(self, method, path, body=None, headers=None):
         """(status, headers, body, seconds); reconnects once if the kept-alive socket closed."""
@@ -216,6 +226,8 @@ class User:
     def run(self, deadline: float, budget: int):
         if not self.login():
             return
+        if self.group.ramp_up:
+            self.pause(deadline, self.rng.uniform(0, self.group.ramp_up))
         requests = self.group.requests
         while time.monotonic() < deadline and self.count < budget:
             spec = requests[self.count % len(requests)]
@@ -250,7 +262,8 @@ class User:
                     error = error or "réponse JSON illisible"
             self.record(spec.label(), seconds, error)
             if self.group.think:
-                time.sleep(self.group.think)
+                jitter = self.group.think_jitter
+                self.pause(deadline, self.group.think * self.rng.uniform(1 - jitter, 1 + jitter))
         if self.connection is not None:
             self.connection.close()
 
@@ -371,9 +384,15 @@ def load_scenario(options) -> tuple[str, float, int, int, list[Group]]:
                 password=raw.get("password", ""),
                 tokens=tokens,
                 think=float(raw.get("think", 0.0)),
+                ramp_up=float(raw.get("ramp_up", 0.0)),
+                think_jitter=float(raw.get("think_jitter", 0.0)),
             )
         except (KeyError, TypeError, ValueError, OSError) as exc:
             raise UsageError(f"groupe {number} du scénario invalide : {exc!r}") from exc
+        if group.think < 0 or group.ramp_up < 0 or not 0 <= group.think_jitter <= 1:
+            raise UsageError(
+                f"groupe « {group.name} » : think et ramp_up ≥ 0, think_jitter entre 0 et 1"
+            )
         if not group.accounts:
             raise UsageError(f"groupe « {group.name} » : aucun compte (--account ou accounts)")
         if not group.requests or not 0 < group.users <= MAX_USERS:

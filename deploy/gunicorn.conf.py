@@ -6,6 +6,9 @@ Every value comes from the environment, with defaults for one machine behind a r
   PFSPILOT_THREADS   threads per process (default 4; > 1 selects the gthread worker)
   PFSPILOT_TIMEOUT   seconds before a silent worker is killed and replaced (default 60)
   PFSPILOT_FORWARDED_ALLOW_IPS  proxies trusted for X-Forwarded-* (default 127.0.0.1)
+  PFSPILOT_PRELOAD   1 (default): the application is loaded once by the master process before it
+                     listens, and every worker (recycled ones too) forks ready to answer; 0: each
+                     worker imports it as it boots (a code change then reloads on SIGHUP)
 The access log never carries query strings: searches and filters may hold personal data
 (a caller number, a claimant's name), so only the path is written.
 """
@@ -23,6 +26,12 @@ def _int(name: str, default: int) -> int:
 
 
 wsgi_app = "pfspilot.wsgi:application"
+# Importing the application takes seconds (SciPy, Polars, OR-Tools behind the planning views).
+# Loaded in each worker, it kept the first callers after a start, and after every recycling of a
+# worker (max_requests below), waiting: the desk's API benchmark saw 22 s at start-up under load.
+# Preloaded, the port opens only once it is loaded, and workers fork ready (pages shared too).
+# Nothing opens a database connection at import time, so no connection crosses the fork.
+preload_app = os.environ.get("PFSPILOT_PRELOAD", "1") != "0"
 bind = [os.environ.get("PFSPILOT_BIND", "127.0.0.1:8000")]
 workers = _int("PFSPILOT_WORKERS", 2 * multiprocessing.cpu_count() + 1)
 threads = _int("PFSPILOT_THREADS", 4)

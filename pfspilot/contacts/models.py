@@ -115,6 +115,9 @@ class Call(models.Model):
         indexes = [
             models.Index(fields=["arrival"], name="call_arrival"),
             models.Index(fields=["caller_hash", "arrival"], name="call_caller_arrival"),
+            # The desk attaches each call record by the telephony's call id alone (the API's
+            # screen pop, for every call): the unique (source, source_id) index cannot serve it.
+            models.Index(fields=["source_id"], name="call_source_id"),
         ]
 
     def __str__(self):

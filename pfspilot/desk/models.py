@@ -12,11 +12,12 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from pfspilot.people.access import Scope, ScopedQuerySet
 from pfspilot.people.roles import Role
-from pfspilot.workitems.models import WorkItem, WorkItemQuerySet
+from pfspilot.workitems.models import WorkItem, WorkItemQuerySet, status_field
 
 MAX_TEXT = 2000  # characters of a free text (note, description); longer is refused
 
@@ -162,7 +163,8 @@ class CallRecord(models.Model):
 
     class Status(models.TextChoices):
         OPEN = "ouverte", _("En cours")
-        CLOSED = "close", _("Close")
+        # With a context: Django's own catalogue translates a bare « Close » as « Fermer ».
+        CLOSED = "close", pgettext_lazy("statut d'une fiche", "Close")
 
     class Source(models.TextChoices):
         AGENT = "agent", _("Ouverte par l'agent")
@@ -306,6 +308,8 @@ class Level2Request(WorkItem):
         DONE = "traite", _("Traité")
         UNREACHABLE = "injoignable", _("Injoignable")
 
+    status = status_field(Status)
+
     kind = models.CharField(_("type"), max_length=6, choices=RequestKind.choices)
     record = models.ForeignKey(
         CallRecord,
@@ -410,7 +414,9 @@ class Urgency(WorkItem):
         NEW = "nouvelle", _("Nouvelle")
         CLAIMED = "prise_en_charge", _("Prise en charge")
         TRANSFERRED = "transmise", _("Transmise au service")
-        CLOSED = "close", _("Close")
+        CLOSED = "close", pgettext_lazy("statut d'une urgence", "Close")
+
+    status = status_field(Status)
 
     subject = models.CharField(_("objet"), max_length=200)
     description = models.TextField(_("description"), max_length=MAX_TEXT)
@@ -484,6 +490,8 @@ class FollowUp(WorkItem):
         NEW = "ouvert", _("À suivre")
         CLAIMED = "en_cours", _("En cours")
         DONE = "complet", _("Complet")
+
+    status = status_field(Status)
 
     incivility = models.OneToOneField(
         Incivility, verbose_name=_("incivilité"), on_delete=models.CASCADE, related_name="follow_up"

@@ -18,7 +18,7 @@ from pfspilot.planning.models import DayPlan
 from pfspilot.reference.selectors import platform_rules, routing_matrix
 from pfspilot.workitems.services import WorkItemError
 
-from .models import CallRecord, DeskRuleSet, FollowUp, Level2Request, Urgency
+from .models import CallRecord, DeskRuleSet, FollowUp, Level2Request, MotifDelay, Urgency
 
 MAX_MOTIF_TEXT = 200
 ACTIVITY_LABELS = {
@@ -46,7 +46,8 @@ def desk_rules(on: dt.date | None = None) -> DeskRuleSet:
 
 def motif_delay(rules: DeskRuleSet, code: str):
     """The `MotifDelay` of motif `code` in `rules`, or None (the default delay applies)."""
-    return rules.delays.filter(motif_code=code).first() if code else None
+    # Through the model's manager: `rules.delays` builds a related manager class per access.
+    return MotifDelay.objects.filter(rule_set=rules, motif_code=code).first() if code else None
 
 
 def find_motif(text: str, on: dt.date | None = None) -> routing.RoutingRow:

@@ -63,19 +63,14 @@ def record_open(*, agent: User, call_id: str, caller_number: str = "", source=No
     caller_number = validation.text(
         caller_number, label=_("Numéro appelant"), field="caller_number", limit=32
     )
-    existing = CallRecord.objects.filter(call_id=call_id).first()
-    if existing is not None:
-        if existing.agent_id != agent.pk:
-            raise AlreadyHeld(
-                _("Une fiche existe déjà pour cet appel, ouverte par un autre agent.")
-            )
-        return existing, False
+    # A new call is the common case (the API's hot path): insert first, and only when the
+    # call id is already taken read who holds it, rather than a lookup before every insert.
     call = Call.objects.filter(source_id=call_id).order_by("pk").first()
     try:
         with transaction.atomic():
             record = CallRecord.objects.create(
                 agent=agent,
-                team=agent.team,
+                team_id=agent.team_id,  # the id: no query to load the team
                 call_id=call_id,
                 telephony=call,
                 caller_number=caller_number,
@@ -84,8 +79,15 @@ def record_open(*, agent: User, call_id: str, caller_number: str = "", source=No
                 steps_version=getattr(platform_rule_set(), "valid_from", None),
             )
     except IntegrityError:
-        # Two pushes of the same call at once: the first one's record stands.
-        return record_open(agent=agent, call_id=call_id, caller_number=caller_number)
+        # A retry of the same push, or two pushes at once: the first one's record stands.
+        existing = CallRecord.objects.filter(call_id=call_id).first()
+        if existing is None:
+            raise
+        if existing.agent_id != agent.pk:
+            raise AlreadyHeld(
+                _("Une fiche existe déjà pour cet appel, ouverte par un autre agent.")
+            ) from None
+        return existing, False
     return record, True
 
 
@@ -264,7 +266,9 @@ def record_close(record, *, by, now=None):
 
 
 def _due(created, *, amount, unit, clock, source: str):
-    due = workitems.due_date(created, amount=amount, unit=unit, clock=clock, rules=platform_rules())
+    # Only the « opening » clock reads the platform's opening hours: no query for the others.
+    rules = platform_rules() if clock == "opening" else None
+    due = workitems.due_date(created, amount=amount, unit=unit, clock=clock, rules=rules)
     rule = f"{amount:g} {unit} {clock} ({source})"
     return due, rule[:200]
 
@@ -325,7 +329,7 @@ def request_create(
             status=Level2Request.NEW,
             created_at=now,
             created_by=by,
-            team=record.team,
+            team_id=record.team_id,
             due_at=due,
             due_rule=rule,
             motif_code=code,
@@ -453,7 +457,7 @@ def urgency_send(*, by, subject: str, description: str, record=None, now=None):
         status=Urgency.NEW,
         created_at=now,
         created_by=by,
-        team=by.team,
+        team_id=by.team_id,
         due_at=due,
         due_rule=rule,
     )
@@ -548,7 +552,7 @@ def incivility_declare(
             claimed_at=now if manager else None,
             created_at=now,
             created_by=by,
-            team=record.agent.team,
+            team_id=record.agent.team_id,
             due_at=due,
             due_rule=rule,
         )

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Literal
 
 import polars as pl
@@ -111,8 +112,12 @@ def to_paris(instant: datetime) -> datetime:
     return instant.astimezone(PARIS)
 
 
+@lru_cache(maxsize=4096)
 def _working_days_before(day: date) -> int:
-    """Working days in [1970-01-01, day): weekdays by arithmetic, minus weekday holidays."""
+    """Working days in [1970-01-01, day): weekdays by arithmetic, minus weekday holidays.
+
+    Memoised: every due date of a work item reads it (each call and callback of the API), and
+    it walks every holiday since 1970."""
     days = (day - _EPOCH).days
     weeks, rest = divmod(days, 7)
     # 1970-01-01 was a Thursday (weekday 3).

@@ -453,7 +453,7 @@ class Motif(models.Model):
         return f"{self.label} ({self.parcours})"
 
     def keyword_list(self) -> tuple[str, ...]:
-        return _keyword_list(self.keywords)
+        return keyword_tuple(self.keywords)
 
     def clean(self):
         self.label = (self.label or "").strip()
@@ -485,7 +485,8 @@ class MotifCatalogue(models.Model):
         }
 
 
-def _keyword_list(keywords: str) -> tuple[str, ...]:
+def keyword_tuple(keywords: str) -> tuple[str, ...]:
+    """The keywords of a comma-separated list, trimmed, empty ones dropped."""
     return tuple(k.strip() for k in keywords.split(",") if k.strip())
 
 
@@ -552,7 +553,7 @@ class CatalogueMotif(models.Model):
         return f"{self.label} ({self.theme})"
 
     def keyword_list(self) -> tuple[str, ...]:
-        return _keyword_list(self.keywords)
+        return keyword_tuple(self.keywords)
 
     def clean(self):
         self.label = (self.label or "").strip()
@@ -608,7 +609,7 @@ class Procedure(models.Model):
         return self.label
 
     def keyword_list(self) -> tuple[str, ...]:
-        return _keyword_list(self.keywords)
+        return keyword_tuple(self.keywords)
 
     def clean(self):
         self.label = (self.label or "").strip()

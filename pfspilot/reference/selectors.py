@@ -5,6 +5,7 @@ an empty table gets the engine's defaults, which are the note's values.
 """
 
 import datetime as dt
+from functools import lru_cache
 from itertools import pairwise
 
 from django.utils import timezone
@@ -17,6 +18,7 @@ from .models import (
     MotifCatalogue,
     PlatformRuleSet,
     RoutingMatrix,
+    keyword_tuple,
 )
 
 
@@ -122,18 +124,27 @@ def routing_matrix(on: dt.date | None = None) -> list[routing.RoutingRow]:
     matrix = routing_matrix_version(on)
     if matrix is None:
         return []
+    fields = ("code", "label", "parcours", "rule_fi", "rule_confirme", "keywords", "position")
     return [
-        routing.RoutingRow(
-            code=m.code,
-            label=m.label,
-            journey=m.parcours,
-            rule_fi=m.rule_fi,
-            rule_confirme=m.rule_confirme,
-            keywords=m.keyword_list(),
-            position=m.position,
+        _row(
+            code=code,
+            label=label,
+            journey=parcours,
+            rule_fi=rule_fi,
+            rule_confirme=rule_confirme,
+            keywords=keyword_tuple(keywords),
+            position=position,
         )
-        for m in matrix.motifs.order_by("position", "id")
+        for code, label, parcours, rule_fi, rule_confirme, keywords, position in (
+            matrix.motifs.order_by("position", "id").values_list(*fields)
+        )
     ]
+
+
+# A guide row is immutable and costly to build (normalised words, phrases): the same content
+# gives the same shared row. Keyed by every field, so an edited motif builds a new row: the
+# rows read always follow the database (the call's API and the guide read them per request).
+_row = lru_cache(maxsize=4096)(routing.RoutingRow)
 
 
 def motif_catalogue_version(on: dt.date | None = None) -> MotifCatalogue | None:
@@ -152,7 +163,7 @@ def guide_rows(on: dt.date | None = None) -> list[routing.RoutingRow]:
         return rows
     for m in catalogue.motifs.order_by("position", "id"):
         rows.append(
-            routing.RoutingRow(
+            _row(
                 code=m.code,
                 label=m.label,
                 journey=m.theme,
@@ -165,7 +176,7 @@ def guide_rows(on: dt.date | None = None) -> list[routing.RoutingRow]:
         )
     for p in catalogue.procedures.order_by("kind", "id"):
         rows.append(
-            routing.RoutingRow(
+            _row(
                 code=p.kind.upper(),
                 label=p.label,
                 journey=str(p.get_kind_display()),

@@ -5,7 +5,8 @@ A work item has a status, an assignee (the one owner, with an optional lease), a
 assistant superviseur's scope), a due date from the one deadline clock (`engine.deadlines`) and
 the rule version that gave it, and a history (django-simple-history, declared by each concrete
 model). Each kind is a concrete model inheriting `WorkItem` and declaring its statuses:
-`NEW` (waiting for an owner), `CLAIMED` (held) and `CLOSED_STATUSES` (finished).
+`NEW` (waiting for an owner), `CLAIMED` (held) and `CLOSED_STATUSES` (finished), and their
+French labels (`status = status_field(Status)`).
 
 Claims are compare-and-set updates (`services.claim`), never a read-then-write, so two people
 claiming at once get one owner on PostgreSQL and SQLite alike.
@@ -37,6 +38,16 @@ class WorkItemQuerySet(ScopedQuerySet):
     def unclaimed(self, now=None):
         now = now or timezone.now()
         return self.open().filter(models.Q(assignee__isnull=True) | models.Q(lease_until__lt=now))
+
+
+def status_field(statuses) -> models.CharField:
+    """The `status` field of a concrete work item, with its statuses' French labels.
+
+    Each concrete kind declares `status = status_field(Status)` after its `Status` choices:
+    without choices `get_status_display` would not exist, and templates and list pages would
+    show the raw code (« nouvelle ») or nothing at all.
+    """
+    return models.CharField(_("statut"), max_length=20, db_index=True, choices=statuses.choices)
 
 
 class WorkItem(models.Model):

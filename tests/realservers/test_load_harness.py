@@ -83,3 +83,33 @@ def test_a_wrong_password_is_an_error_and_sets_the_exit_status(live_server, pers
     )
     assert code == 1
     assert "connexion refusée pour 'alice'" in capsys.readouterr().err
+
+
+def test_users_start_at_spread_instants_and_pause_around_the_think_time(tmp_path):
+    scenario = tmp_path / "scenario.toml"
+    scenario.write_text(
+        '[[group]]\nname = "agents"\nusers = 2\naccounts = ["a"]\nthink = 10\n'
+        'ramp_up = 10\nthink_jitter = 0.5\n[[group.requests]]\npath = "/"\n',
+        encoding="utf-8",
+    )
+    options = load.argparse.Namespace(
+        scenario=str(scenario), base_url=None, duration=None, max_requests=None, processes=None
+    )
+    group = load.load_scenario(options)[-1][0]
+    assert (group.think, group.ramp_up, group.think_jitter) == (10.0, 10.0, 0.5)
+    first, second = (load.User("127.0.0.1", 1, group, i, load.Outcome(), None) for i in (0, 1))
+    draws = [first.rng.uniform(0, 10), second.rng.uniform(0, 10)]
+    assert draws[0] != draws[1]  # not in step
+    again = load.User("127.0.0.1", 1, group, 0, load.Outcome(), None)
+    assert again.rng.uniform(0, 10) == draws[0]  # seeded: the same run twice
+
+
+def test_it_refuses_a_jitter_outside_zero_to_one(tmp_path, capsys):
+    scenario = tmp_path / "scenario.toml"
+    scenario.write_text(
+        '[[group]]\nname = "agents"\nusers = 1\naccounts = ["a"]\nthink_jitter = 2\n'
+        '[[group.requests]]\npath = "/"\n',
+        encoding="utf-8",
+    )
+    assert load.main(["--scenario", str(scenario)]) == 2
+    assert "think_jitter entre 0 et 1" in capsys.readouterr().err

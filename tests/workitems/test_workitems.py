@@ -112,3 +112,35 @@ def test_visible_to_follows_the_scopes(personas):
     # Experts work the whole queue; the supervisor sees their team's.
     assert set(Level2Request.objects.visible_to(personas["eric"])) == {mine, other_team}
     assert list(Level2Request.objects.visible_to(personas["sam"])) == [mine]
+
+
+def _concrete_work_items():
+    from django.apps import apps
+
+    from pfspilot.workitems.models import WorkItem
+
+    return [m for m in apps.get_models() if issubclass(m, WorkItem)]
+
+
+def test_every_kind_of_work_item_labels_its_statuses_in_french():
+    """Without choices on `status`, `get_status_display` did not exist: the pages showed
+    nothing (« Rappel différé (, échéance … ») and the queues the raw code (« nouvelle »)."""
+    kinds = _concrete_work_items()
+    assert {m.__name__ for m in kinds} >= {"Level2Request", "Urgency", "FollowUp"}
+    for model in kinds:
+        labels = dict(model._meta.get_field("status").choices or ())
+        for status in (model.NEW, model.CLAIMED, *model.CLOSED_STATUSES):
+            assert status in labels, (model.__name__, status)
+            assert str(labels[status]) != status, (model.__name__, status)
+        history = model.history.model._meta.get_field("status")
+        assert dict(history.choices or ()) == labels  # the history shows the labels too
+
+
+def test_an_item_and_its_history_line_show_the_french_status(personas, urgency):
+    assert urgency.get_status_display() == "Nouvelle"
+    item = services.claim(urgency, personas["sam"])
+    assert item.get_status_display() == "Prise en charge"
+    assert item.history.first().get_status_display() == "Prise en charge"
+    closed = services.close(item, personas["sam"], status="close", commitment_kept=True)
+    assert closed.get_status_display() == "Close"
+    assert request_for(personas["alice"]).get_status_display() == "Nouveau"
