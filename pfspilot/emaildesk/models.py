@@ -70,7 +70,7 @@ class KindRule(models.Model):
         _("contient"), max_length=200, help_text=_("Sans distinction de casse ni d'accents.")
     )
     kind = models.CharField(_("nature"), max_length=12, choices=EmailKind.choices)
-    active = models.BooleanField(_("active"), default=True)
+    active = models.BooleanField(_("règle active"), default=True)
     history = HistoricalRecords()
 
     class Meta:
