@@ -32,7 +32,13 @@ def documented_env(tmp_path) -> dict[str, str]:
 
 
 def _run(env_values, *args, code=None):
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    # Not the test session's own switches: the browser fixture sets DJANGO_ALLOW_ASYNC_UNSAFE
+    # while chromium lives, which `check --deploy` rightly reports.
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    }
     env |= env_values
     command = ["-c", code] if code else ["-m", "pfspilot", *args]
     return subprocess.run(
