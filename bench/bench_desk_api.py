@@ -315,7 +315,13 @@ def main(argv=None) -> int:
         django_env = {**env, "DJANGO_SETTINGS_MODULE": "pfspilot.settings"}
         python = sys.executable
         run([python, "-m", "pfspilot", "migrate", "--noinput"], env, "migrate")
-        run([python, "-m", "pfspilot", "demo", "--accounts-only"], env, "demo --accounts-only")
+        # `demo` refuses production settings (its accounts have a public password): the bench's
+        # throw-away database is set up in development mode, then served in production mode.
+        run(
+            [python, "-m", "pfspilot", "demo", "--accounts-only"],
+            {**env, "PFSPILOT_DEBUG": "1"},
+            "demo --accounts-only",
+        )
         tokens = var / "tokens.tsv"
         made = run(
             [python, "-c", CREATE_AGENTS, str(args.agents), str(tokens)],
