@@ -18,13 +18,23 @@ Scenario format (every key of a group but `name`, `users` and `requests` has a d
   ramp_up = 0.0        # each user starts at a random instant in [0, ramp_up] s (not all at once)
   think_jitter = 0.0   # each pause drawn in think × [1 − j, 1 + j] (users do not fall in step)
   tokens_file = "tokens.tsv"   # username<TAB>key per line: `Authorization: Token KEY`, no login
+  sessions_file = "sessions.tsv"  # username<TAB>session key per line: user i takes line i (mod
+                                  # the count) as its `sessionid` cookie, no login (signed in
+                                  # in the morning, as agents are; the server made the sessions)
   [[group.requests]]
   path = "/api/v1/calls"  method = "POST"  json = { call_id = "{user}-{n}" }  expect = [201]
   [[group.requests]]
   path = "/api/v1/callbacks"  method = "POST"  json = { call = "{prev.id}", motif = "PAIEMENTS" }
-Placeholders in JSON strings: {user} the account, {n} the user's request number, {uuid} a new
-UUID, {prev.KEY} the KEY of the user's previous JSON answer (a whole-string placeholder keeps the
-value's type, so "{prev.id}" gives an integer).
+  [[group.requests]]     # a form as a browser posts it (CSRF token from the cookie, in a header)
+  path = "/poste/"  method = "POST"  form = { call_id = "{user}-{uuid}" }  expect = [302]
+  [[group.requests]]     # the page the previous redirect pointed to
+  path = "{location}"  headers = { HX-Request = "true" }
+  headers = { Host = "pfspilot.example.org", X-Forwarded-Proto = "https" }   # top level: every
+                         # request (as the TLS reverse proxy forwards them); per request: merged
+Placeholders in paths, form values and JSON strings: {user} the account, {n} the user's request
+number, {uuid} a new UUID, {location} the path of the user's last redirect (`Location`), {prev.KEY}
+the KEY of the user's previous JSON answer (a whole-string placeholder keeps the value's type, so
+"{prev.id}" gives an integer).
 
 Only loopback addresses are accepted: this tool must never load a server it does not own.
 An error is a connection failure, a status outside `expect` (default: 200, and 201/204 for
@@ -64,6 +74,8 @@ class Request:
     path: str
     method: str = "GET"
     json: object = None
+    form: dict | None = None
+    headers: dict = field(default_factory=dict)
     expect: tuple[int, ...] = ()
     name: str = ""
 
@@ -82,6 +94,7 @@ class Group:
     accounts: list[str] = field(default_factory=list)
     password: str = ""
     tokens: dict[str, str] = field(default_factory=dict)
+    sessions: list[tuple[str, str]] = field(default_factory=list)
     think: float = 0.0
     ramp_up: float = 0.0
     think_jitter: float = 0.0
@@ -123,10 +136,16 @@ def check_base_url(url: str) -> tuple[str, int]:
 class User:
     """One simulated user: its own keep-alive connection and cookies."""
 
-    def __init__(self, host, port, group: Group, index: int, outcome: Outcome, lock):
+    def __init__(self, host, port, group: Group, index: int, outcome: Outcome, lock, headers=None):
         self.host, self.port, self.group, self.outcome, self.lock = host, port, group, outcome, lock
         self.account = group.accounts[index % len(group.accounts)] if group.accounts else ""
         self.cookies: dict[str, str] = {}
+        self.session = None
+        if group.sessions:
+            self.account, self.session = group.sessions[index % len(group.sessions)]
+            self.cookies["sessionid"] = self.session
+        self.headers = dict(headers or {})
+        self.location = ""
         self.connection = None
         self.previous: dict = {}
         self.count = 0
@@ -138,7 +157,7 @@ class User:
 
     def send(self, method, path, body=None, headers=None):
         """(status, headers, body, seconds); reconnects once if the kept-alive socket closed."""
-        headers = dict(headers or {})
+        headers = {**self.headers, **(headers or {})}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         for attempt in (1, 2):
@@ -167,6 +186,9 @@ class User:
             self.outcome.add((self.group.name, label), seconds, error)
 
     def login(self) -> bool:
+        if self.session:
+            self.token = None
+            return True
         token = self.group.tokens.get(self.account)
         if token or self.group.tokens:
             if not token:
@@ -204,6 +226,12 @@ class User:
         self.record("connexion", seconds)
         return True
 
+    def text_of(self, value: str) -> str:
+        """A path or text with its placeholders filled ({prev.KEY} as text)."""
+        value = value.replace("{user}", self.account).replace("{n}", str(self.count))
+        value = value.replace("{uuid}", str(uuid.uuid4())).replace("{location}", self.location)
+        return re.sub(r"\{prev\.(\w+)\}", lambda m: str(self.previous.get(m.group(1))), value)
+
     def body_of(self, template):
         """The JSON body with placeholders filled for this user and request."""
 
@@ -217,9 +245,7 @@ class User:
             whole = re.fullmatch(r"\{prev\.(\w+)\}", value)
             if whole:
                 return self.previous.get(whole.group(1))
-            value = value.replace("{user}", self.account).replace("{n}", str(self.count))
-            value = value.replace("{uuid}", str(uuid.uuid4()))
-            return re.sub(r"\{prev\.(\w+)\}", lambda m: str(self.previous.get(m.group(1))), value)
+            return self.text_of(value)
 
         return fill(template)
 
@@ -232,18 +258,24 @@ class User:
         while time.monotonic() < deadline and self.count < budget:
             spec = requests[self.count % len(requests)]
             self.count += 1
-            headers = {}
+            headers = dict(spec.headers)
             body = None
+            path = self.text_of(spec.path)
             if self.token:
                 headers["Authorization"] = f"Token {self.token}"
             if spec.json is not None:
                 body = json.dumps(self.body_of(spec.json))
                 headers["Content-Type"] = "application/json"
+            elif spec.form is not None:
+                body = urlencode(
+                    {k: self.text_of(v) if isinstance(v, str) else v for k, v in spec.form.items()}
+                )
+                headers["Content-Type"] = "application/x-www-form-urlencoded"
             if spec.method != "GET" and not self.token and "csrftoken" in self.cookies:
                 headers["X-CSRFToken"] = self.cookies["csrftoken"]
             try:
                 status, answer_headers, content, seconds = self.send(
-                    spec.method, spec.path, body, headers
+                    spec.method, path, body, headers
                 )
             except OSError as exc:
                 self.record(spec.label(), None, f"{type(exc).__name__} : {exc}")
@@ -254,6 +286,9 @@ class User:
                 error = f"statut {status}" + (f" vers {location}" if location else "")
             elif "/connexion/" in location:
                 error = "session perdue (renvoi vers la connexion)"
+            elif location:
+                parts = urlsplit(location)
+                self.location = parts.path + (f"?{parts.query}" if parts.query else "")
             if answer_headers.get("Content-Type", "").startswith("application/json"):
                 try:
                     answer = json.loads(content or b"null")
@@ -270,13 +305,13 @@ class User:
 
 def run_share(args) -> Outcome:
     """One process: its share of the users of every group, as threads."""
-    host, port, groups, shares, deadline_in, budget = args
+    host, port, groups, shares, deadline_in, budget, headers = args
     outcome, lock = Outcome(), threading.Lock()
     deadline = time.monotonic() + deadline_in
     threads = []
     for group, indexes in zip(groups, shares, strict=True):
         for index in indexes:
-            user = User(host, port, group, index, outcome, lock)
+            user = User(host, port, group, index, outcome, lock, headers)
             thread = threading.Thread(target=user.run, args=(deadline, budget), daemon=True)
             threads.append(thread)
             thread.start()
@@ -329,6 +364,7 @@ def print_table(rows: list[dict], out=sys.stdout):
 
 
 def load_scenario(options) -> tuple[str, float, int, int, list[Group]]:
+    """(base URL, duration, request cap, client processes, groups); headers in `options.headers`."""
     if options.scenario:
         try:
             data = tomllib.loads(Path(options.scenario).read_text(encoding="utf-8"))
@@ -353,6 +389,10 @@ def load_scenario(options) -> tuple[str, float, int, int, list[Group]]:
     duration = float(options.duration or data.get("duration", 30))
     max_requests = int(options.max_requests or data.get("max_requests", 1_000_000))
     processes = int(options.processes or data.get("processes", 1))
+    headers = data.get("headers", {})
+    if not isinstance(headers, dict) or not all(isinstance(v, str) for v in headers.values()):
+        raise UsageError('headers : une table d\'en-têtes texte (Nom = "valeur")')
+    options.headers = headers
     if not 0 < duration <= MAX_DURATION_S:
         raise UsageError(f"durée hors bornes : {duration} s (1 à {MAX_DURATION_S} s)")
     if max_requests <= 0:
@@ -366,7 +406,13 @@ def load_scenario(options) -> tuple[str, float, int, int, list[Group]]:
                     if line.strip():
                         username, key = line.split("\t", 1)
                         tokens[username.strip()] = key.strip()
-            accounts = list(raw.get("accounts") or tokens)
+            sessions = []
+            if raw.get("sessions_file"):
+                for line in Path(raw["sessions_file"]).read_text(encoding="utf-8").splitlines():
+                    if line.strip():
+                        username, key = line.split("\t", 1)
+                        sessions.append((username.strip(), key.strip()))
+            accounts = list(raw.get("accounts") or tokens or [u for u, _ in sessions])
             group = Group(
                 name=raw.get("name", f"groupe {number}"),
                 users=int(raw["users"]),
@@ -375,6 +421,8 @@ def load_scenario(options) -> tuple[str, float, int, int, list[Group]]:
                         path=r["path"],
                         method=r.get("method", "GET").upper(),
                         json=r.get("json"),
+                        form=r.get("form"),
+                        headers=dict(r.get("headers", {})),
                         expect=tuple(r.get("expect", ())),
                         name=r.get("name", ""),
                     )
@@ -383,6 +431,7 @@ def load_scenario(options) -> tuple[str, float, int, int, list[Group]]:
                 accounts=accounts,
                 password=raw.get("password", ""),
                 tokens=tokens,
+                sessions=sessions,
                 think=float(raw.get("think", 0.0)),
                 ramp_up=float(raw.get("ramp_up", 0.0)),
                 think_jitter=float(raw.get("think_jitter", 0.0)),
@@ -397,7 +446,7 @@ def load_scenario(options) -> tuple[str, float, int, int, list[Group]]:
             raise UsageError(f"groupe « {group.name} » : aucun compte (--account ou accounts)")
         if not group.requests or not 0 < group.users <= MAX_USERS:
             raise UsageError(f"groupe « {group.name} » : 1 à {MAX_USERS} utilisateurs et 1 requête")
-        if any(not r.path.startswith("/") for r in group.requests):
+        if any(not r.path.startswith(("/", "{location}")) for r in group.requests):
             raise UsageError(f"groupe « {group.name} » : les chemins commencent par /")
         groups.append(group)
     if not groups:
@@ -434,7 +483,8 @@ def main(argv=None) -> int:
         [[i for i in range(g.users) if i % processes == p] for g in groups]
         for p in range(processes)
     ]
-    jobs = [(host, port, groups, share, duration, budget) for share in shares]
+    headers = getattr(options, "headers", {})
+    jobs = [(host, port, groups, share, duration, budget, headers) for share in shares]
     print(
         f"{total_users} utilisateurs ({', '.join(f'{g.name} {g.users}' for g in groups)}) sur "
         f"{base_url}, {duration:g} s au plus, {max_requests} requêtes au plus, "

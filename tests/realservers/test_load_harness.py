@@ -76,6 +76,43 @@ def test_users_log_in_and_run_their_bounded_share(
 
 
 @pytest.mark.server
+def test_a_signed_in_agent_posts_a_form_with_csrf_and_follows_the_redirect(
+    live_server, personas, django_db_serialized_rollback, reference_seed, tmp_path, capsys
+):
+    from importlib import import_module
+
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    from pfspilot.desk.models import CallRecord
+
+    bob = personas["bob"]
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
+    session[SESSION_KEY] = str(bob.pk)
+    session[BACKEND_SESSION_KEY] = "pfspilot.people.backends.AccountBackend"
+    session[HASH_SESSION_KEY] = bob.get_session_auth_hash()
+    session.create()
+    sessions = tmp_path / "sessions.tsv"
+    sessions.write_text(f"bob\t{session.session_key}\n", encoding="utf-8")
+    scenario = tmp_path / "scenario.toml"
+    scenario.write_text(
+        f'base_url = "{live_server.url}"\nduration = 60\nmax_requests = 3\n'
+        f'[[group]]\nname = "agents"\nusers = 1\nsessions_file = "{sessions}"\n'
+        '[[group.requests]]\npath = "/poste/"\n'  # sets the CSRF cookie, as a browser's first page
+        '[[group.requests]]\nname = "ouvrir"\npath = "/poste/"\nmethod = "POST"\n'
+        'form = { call_id = "banc-{user}-{n}", caller_number = "03 21 00 00 00" }\n'
+        "expect = [302]\n"
+        '[[group.requests]]\nname = "fiche"\npath = "{location}"\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "result.json"
+    assert load.main(["--scenario", str(scenario), "--json", str(out)]) == 0, capsys.readouterr()
+    rows = {row["requête"]: row for row in json.loads(out.read_text(encoding="utf-8"))["rows"]}
+    assert rows["ouvrir"]["nombre"] == 1 and rows["fiche"]["nombre"] == 1
+    assert rows["(toutes)"]["erreurs"] == 0 and "connexion" not in rows
+    assert CallRecord.objects.get().call_id == "banc-bob-2"
+
+
+@pytest.mark.server
 def test_a_wrong_password_is_an_error_and_sets_the_exit_status(live_server, personas, capsys):
     code = load.main(
         ["--base-url", live_server.url, "--users", "1", "--duration", "60", "--max-requests", "1"]
@@ -113,3 +150,52 @@ def test_it_refuses_a_jitter_outside_zero_to_one(tmp_path, capsys):
     )
     assert load.main(["--scenario", str(scenario)]) == 2
     assert "think_jitter entre 0 et 1" in capsys.readouterr().err
+
+
+def scenario_options(path):
+    return load.argparse.Namespace(
+        scenario=str(path), base_url=None, duration=None, max_requests=None, processes=None
+    )
+
+
+def test_placeholders_fill_paths_and_forms_and_headers_apply_to_every_request(tmp_path):
+    sessions = tmp_path / "sessions.tsv"
+    sessions.write_text("bob\tkey-1\nmaud\tkey-2\n", encoding="utf-8")
+    scenario = tmp_path / "scenario.toml"
+    scenario.write_text(
+        'headers = { Host = "pfspilot.example.org", X-Forwarded-Proto = "https" }\n'
+        f'[[group]]\nname = "agents"\nusers = 3\nsessions_file = "{sessions}"\n'
+        '[[group.requests]]\npath = "/poste/"\nmethod = "POST"\n'
+        'form = { call_id = "c-{user}-{n}" }\nexpect = [302]\n'
+        '[[group.requests]]\npath = "{location}"\nheaders = { HX-Request = "true" }\n',
+        encoding="utf-8",
+    )
+    options = scenario_options(scenario)
+    group = load.load_scenario(options)[-1][0]
+    assert options.headers == {"Host": "pfspilot.example.org", "X-Forwarded-Proto": "https"}
+    assert group.requests[0].form == {"call_id": "c-{user}-{n}"}
+    assert group.requests[1].headers == {"HX-Request": "true"}
+    users = [
+        load.User("127.0.0.1", 1, group, i, load.Outcome(), None, options.headers)
+        for i in (0, 1, 2)
+    ]
+    # User i takes line i of the sessions (mod their count) as its session cookie: no login.
+    assert [(u.account, u.cookies["sessionid"]) for u in users] == [
+        ("bob", "key-1"),
+        ("maud", "key-2"),
+        ("bob", "key-1"),
+    ]
+    assert users[0].login() is True
+    users[0].count, users[0].location = 7, "/poste/fiches/12/"
+    assert users[0].text_of("{location}?u={user}&n={n}") == "/poste/fiches/12/?u=bob&n=7"
+
+
+def test_it_refuses_headers_that_are_not_text(tmp_path, capsys):
+    scenario = tmp_path / "scenario.toml"
+    scenario.write_text(
+        'headers = { X-Count = 3 }\n[[group]]\nname = "a"\nusers = 1\naccounts = ["a"]\n'
+        '[[group.requests]]\npath = "/"\n',
+        encoding="utf-8",
+    )
+    assert load.main(["--scenario", str(scenario)]) == 2
+    assert "headers" in capsys.readouterr().err
