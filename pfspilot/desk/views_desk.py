@@ -12,6 +12,7 @@ from pfspilot.people.access import can, get_object_for_user, requires
 from pfspilot.people.models import Role, User
 from pfspilot.reference.selectors import interview_steps
 from pfspilot.workitems import services as workitems
+from pfspilot.workitems.forms import apply_form
 from pfspilot.workitems.services import WorkItemError
 
 from . import forms, queues, services
@@ -27,21 +28,6 @@ from .models import (
 )
 from .validation import display_phone
 
-
-def _apply(form, call):
-    """Runs `call(cleaned_data)` when `form` is valid; a service refusal becomes a form error.
-
-    Returns the service's result, or None when the form holds errors.
-    """
-    if not form.is_valid():
-        return None
-    try:
-        return call(form.cleaned_data)
-    except WorkItemError as error:
-        form.add_error(error.field if error.field in form.fields else None, error.message)
-        return None
-
-
 # --- Mon poste ------------------------------------------------------------------------------
 
 
@@ -50,7 +36,7 @@ def poste(request):
     """Mon poste: today's timetable, counters against the norms, open requests; open a record."""
     form = forms.OpenRecordForm(request.POST or None)
     if request.method == "POST":
-        result = _apply(
+        result = apply_form(
             form,
             lambda d: services.record_open(
                 agent=request.user, call_id=d["call_id"], caller_number=d["caller_number"]
@@ -153,7 +139,7 @@ def record(request, pk):
             form_class, call = RECORD_ACTIONS[action]
             kwargs = {"steps": interview_steps(item.steps_version)} if action == "steps" else {}
             bound = form_class(request.POST, prefix=action, **kwargs)
-            if _apply(bound, lambda d: call(item, request.user, d)) is not None:
+            if apply_form(bound, lambda d: call(item, request.user, d)) is not None:
                 messages.success(request, DONE_MESSAGES[action])
                 return redirect("poste:record", pk=item.pk)
     if request.method == "GET":
@@ -231,7 +217,7 @@ def request_detail(request, pk):
         if call is None:
             bound.is_valid()
             bound.add_error(None, _("Action inconnue."))
-        elif _apply(bound, lambda d: call(item, request.user, d)) is not None:
+        elif apply_form(bound, lambda d: call(item, request.user, d)) is not None:
             messages.success(request, _("Demande mise à jour."))
             return redirect("poste:request", pk=item.pk)
     if request.method == "GET":
@@ -271,7 +257,7 @@ def request_reassign(request, pk):
         prefix="reassign",
         queryset=User.objects.filter(role=Role.EXPERT, is_active=True),
     )
-    if _apply(form, lambda d: workitems.reassign(item, d["to"], by=request.user)) is not None:
+    if apply_form(form, lambda d: workitems.reassign(item, d["to"], by=request.user)) is not None:
         messages.success(request, _("Demande réattribuée."))
         return redirect("poste:request", pk=item.pk)
     return render(
@@ -287,7 +273,7 @@ def slots(request):
     """The expert's published phone-appointment slots; publish a new one."""
     form = forms.SlotForm(request.POST or None)
     if request.method == "POST":
-        done = _apply(
+        done = apply_form(
             form,
             lambda d: services.slot_publish(expert=request.user, start=d["start"], end=d["end"]),
         )
@@ -311,7 +297,7 @@ def urgency_send(request):
     """Agents and renfort send an urgency to the supervision team's functional mailbox."""
     form = forms.UrgencyForm(request.POST or None)
     if request.method == "POST":
-        done = _apply(form, lambda d: services.urgency_send(by=request.user, **d))
+        done = apply_form(form, lambda d: services.urgency_send(by=request.user, **d))
         if done is not None:
             messages.success(request, _("Urgence envoyée à la boîte de la supervision."))
             return redirect("poste:urgencies")
@@ -345,7 +331,7 @@ def urgency_detail(request, pk):
         if call is None:
             bound.is_valid()
             bound.add_error(None, _("Action inconnue."))
-        elif _apply(bound, lambda d: call(item, request.user, d)) is not None:
+        elif apply_form(bound, lambda d: call(item, request.user, d)) is not None:
             messages.success(request, _("Urgence mise à jour."))
             return redirect("poste:urgency", pk=item.pk)
     item.refresh_from_db()
@@ -392,7 +378,7 @@ def follow_up(request, pk):
     }
     form = forms.FollowUpForm(request.POST or None, initial=initial)
     if request.method == "POST":
-        done = _apply(form, lambda d: services.follow_up_update(item, by=request.user, **d))
+        done = apply_form(form, lambda d: services.follow_up_update(item, by=request.user, **d))
         if done is not None:
             messages.success(request, _("Suivi enregistré."))
             return redirect("poste:follow_up", pk=item.pk)

@@ -12,23 +12,12 @@ from django.utils.translation import gettext as _
 
 from pfspilot.people.access import can, get_object_for_user, requires
 from pfspilot.people.models import Role, User
+from pfspilot.workitems.forms import apply_form
 from pfspilot.workitems.services import WorkItemError
 
 from . import forms, selectors, services
 from .lists import QUEUE, TEMPLATES
 from .models import EmailItem, PromotionBlock, ResponseTemplate
-
-
-def _apply(form, call):
-    """Runs `call(cleaned_data)` when `form` is valid; a service refusal becomes a form error."""
-    if not form.is_valid():
-        return None
-    try:
-        return call(form.cleaned_data)
-    except WorkItemError as error:
-        form.add_error(error.field if error.field in form.fields else None, error.message)
-        form.refusal_status = error.status
-        return None
 
 
 def _agents():
@@ -87,7 +76,7 @@ def email(request, pk):
     action = request.POST.get("action", "") if request.method == "POST" else None
     if action == "reply":
         bound = forms.ReplyForm(request.POST, prefix="reply")
-        done = _apply(
+        done = apply_form(
             bound,
             lambda d: services.reply(
                 item, request.user, body=d["body"], template=d["template"] or None
@@ -98,7 +87,7 @@ def email(request, pk):
             return redirect("courriels:email", pk=item.pk)
     elif action == "release":
         bound = forms.EmptyForm(request.POST)
-        if _apply(bound, lambda d: services.release(item, request.user)) is not None:
+        if apply_form(bound, lambda d: services.release(item, request.user)) is not None:
             messages.success(request, _("Courriel remis dans la file."))
             return redirect("courriels:queue")
     elif action is not None:
@@ -155,7 +144,7 @@ def reassign(request, pk):
     """A supervisor gives an email (e.g. abandoned) to another agent."""
     item = get_object_for_user(request.user, EmailItem, pk=pk, action="email.reassign")
     form = forms.ReassignForm(request.POST, prefix="reassign", queryset=_agents())
-    if _apply(form, lambda d: services.reassign(item, d["to"], by=request.user)) is not None:
+    if apply_form(form, lambda d: services.reassign(item, d["to"], by=request.user)) is not None:
         messages.success(request, _("Courriel réattribué."))
         return redirect("courriels:email", pk=item.pk)
     return render(
@@ -171,7 +160,7 @@ def requalify(request, pk):
     """A supervisor changes the kind (level 1 / complaint); the due date follows."""
     item = get_object_for_user(request.user, EmailItem, pk=pk, action="email.requalify")
     form = forms.RequalifyForm(request.POST, prefix="kind")
-    if _apply(form, lambda d: services.requalify(item, d["kind"], by=request.user)) is not None:
+    if apply_form(form, lambda d: services.requalify(item, d["kind"], by=request.user)) is not None:
         messages.success(request, _("Nature du courriel changée."))
         return redirect("courriels:email", pk=item.pk)
     return render(
@@ -200,7 +189,7 @@ templates.list_page = TEMPLATES
 def _template_page(request, instance):
     form = forms.TemplateForm(request.POST or None, instance=instance)
     if request.method == "POST":
-        saved = _apply(form, lambda d: services.template_save(form.instance, by=request.user))
+        saved = apply_form(form, lambda d: services.template_save(form.instance, by=request.user))
         if saved is not None:
             messages.success(request, _("Modèle enregistré (version historisée)."))
             return redirect("courriels:template", pk=saved.pk)
@@ -249,7 +238,7 @@ def promotion(request):
             block.text = data["text"]
             return services.promotion_save(block, by=request.user)
 
-        if _apply(form, save) is not None:
+        if apply_form(form, save) is not None:
             messages.success(request, _("Bloc de promotion enregistré."))
             return redirect("courriels:promotion")
     return render(
